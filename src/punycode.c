@@ -1,0 +1,3 @@
+/* PLACEHOLDER: to be replaced by the real implementation. */
+#include "internal.h"
+typedef int ptr__punycode_placeholder;

@@ -1,0 +1,7 @@
+/* The run-time release version. */
+#include "internal.h"
+
+const char *ptr_version(void)
+{
+    return PTR_VERSION_STRING;
+}
