@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what building and testing libptr needs on Debian 12, or says what to install.
+# Usage: scripts/deps.sh [build|test]   (default: test)
+set -euo pipefail
+
+want=${1:-test}
+pkgs=()
+need() { # need PACKAGE TEST-COMMAND...
+    local pkg=$1; shift
+    if ! "$@" >/dev/null 2>&1; then pkgs+=("$pkg"); fi
+}
+
+need cmake command -v cmake
+need make command -v make
+need gcc command -v cc
+need pkg-config command -v pkg-config
+if [ "$want" = test ]; then
+    need libcmocka-dev pkg-config --exists cmocka
+    need valgrind command -v valgrind
+    need g++ command -v c++   # the public headers are also compiled as C++
+fi
+
+[ ${#pkgs[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "deps: installing ${pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+else
+    echo "deps: missing packages: ${pkgs[*]}" >&2
+    echo "deps: install them with: sudo apt-get install -y ${pkgs[*]}" >&2
+    exit 1
+fi

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# README's test command (and CI's): builds libptr four ways and runs every test in each:
+#   1. warnings as errors (-Wall -Wextra ... -Werror): unit, ABI, header and install tests
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. valgrind memcheck over the unit tests
+#   4. ThreadSanitizer over the unit tests
+# Installs missing Debian packages first (scripts/deps.sh). Build trees go to build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+
+jobs=$(nproc 2>/dev/null || echo 2)
+summary=()
+
+stage() { # stage NAME CTEST-ARGS -- CMAKE-ARGS...
+    local name=$1; shift
+    local ctest_args=()
+    while [ "$1" != "--" ]; do ctest_args+=("$1"); shift; done
+    shift
+    echo
+    echo "=== $name"
+    cmake -S . -B "build/$name" -DPTR_WARNINGS_AS_ERRORS=ON "$@" >/dev/null
+    cmake --build "build/$name" -j "$jobs" >/dev/null
+    ctest --test-dir "build/$name" --output-on-failure --no-tests=error -j "$jobs" "${ctest_args[@]}"
+    summary+=("$name: passed")
+}
+
+stage werror -- -DCMAKE_BUILD_TYPE=RelWithDebInfo
+stage asan -- -DCMAKE_BUILD_TYPE=Debug -DPTR_SANITIZE=address,undefined
+stage valgrind -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DPTR_TEST_WRAPPER=valgrind;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite,indirect,possible;--show-leak-kinds=definite,indirect,possible;-q"
+stage tsan -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTR_SANITIZE=thread
+
+echo
+printf '%s\n' "${summary[@]}"
+echo "all test stages passed"
