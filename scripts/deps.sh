@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing libptr needs on Debian 12, or says what to install.
-# Usage: scripts/deps.sh [build|test]   (default: test)
+# Usage: scripts/deps.sh [build|test|bench]   (default: test)
 set -euo pipefail
 
 want=${1:-test}
@@ -18,6 +18,11 @@ if [ "$want" = test ]; then
     need libcmocka-dev pkg-config --exists cmocka
     need valgrind command -v valgrind
     need g++ command -v c++   # the public headers are also compiled as C++
+fi
+
+if [ "$want" = bench ]; then   # the baselines the benchmarks compare against
+    need libldns-dev pkg-config --exists ldns
+    need libknot-dev pkg-config --exists libknot
 fi
 
 [ ${#pkgs[@]} -eq 0 ] && exit 0

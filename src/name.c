@@ -1,5 +1,215 @@
-/* PLACEHOLDER: to be replaced by the real implementation. */
+/*
+ * Domain names a PTR record may point to: host-name syntax and normal form.
+ *
+ * The syntax is RFC 1035 §2.3.1's preferred name syntax as relaxed by
+ * RFC 1123 §2.1 (a label may start with a digit), with the size limits of
+ * RFC 1035 §2.3.4. IDNs are accepted only as A-labels (RFC 5890 §2.3.2.1),
+ * whose Punycode (RFC 3492) must decode.
+ *
+ * One pass over the bytes with a class table; Punycode runs only on labels
+ * that start with "xn--". When a name breaks several rules, the first one
+ * met from left to right is reported: a label's own syntax (at the lowest
+ * offset) before its Punycode, the label count and the all-digit rule last.
+ * The exception is a name over the length limit, refused as such before its
+ * labels are looked at, so that oversized input costs nothing.
+ */
 #include "internal.h"
-size_t ptr_name_bufsz(void) { return PTR_NAME_BUFSZ; }
-ptr_status ptr_name_check(const char *s, size_t len, unsigned f, ptr_error *e) { (void)s; (void)len; (void)f; (void)e; return PTR_E_UNSUPPORTED; }
-ptr_status ptr_name_normalize(const char *s, size_t len, unsigned f, char *b, size_t c, size_t *o, ptr_error *e) { (void)s; (void)len; (void)f; (void)b; (void)c; (void)o; (void)e; return PTR_E_UNSUPPORTED; }
+#include "punycode.h"
+
+/* Byte classes; every byte not listed is class 0 and never allowed in a label. */
+enum { NC_DIGIT = 1u, NC_ALPHA = 2u, NC_HYPHEN = 4u, NC_UNDERSCORE = 8u };
+
+/* clang-format off */
+#define D NC_DIGIT
+#define A NC_ALPHA
+static const unsigned char name_class[256] = {
+    ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D,
+    ['5'] = D, ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D,
+    ['A'] = A, ['B'] = A, ['C'] = A, ['D'] = A, ['E'] = A, ['F'] = A, ['G'] = A,
+    ['H'] = A, ['I'] = A, ['J'] = A, ['K'] = A, ['L'] = A, ['M'] = A, ['N'] = A,
+    ['O'] = A, ['P'] = A, ['Q'] = A, ['R'] = A, ['S'] = A, ['T'] = A, ['U'] = A,
+    ['V'] = A, ['W'] = A, ['X'] = A, ['Y'] = A, ['Z'] = A,
+    ['a'] = A, ['b'] = A, ['c'] = A, ['d'] = A, ['e'] = A, ['f'] = A, ['g'] = A,
+    ['h'] = A, ['i'] = A, ['j'] = A, ['k'] = A, ['l'] = A, ['m'] = A, ['n'] = A,
+    ['o'] = A, ['p'] = A, ['q'] = A, ['r'] = A, ['s'] = A, ['t'] = A, ['u'] = A,
+    ['v'] = A, ['w'] = A, ['x'] = A, ['y'] = A, ['z'] = A,
+    ['-'] = NC_HYPHEN,
+    ['_'] = NC_UNDERSCORE,
+};
+#undef D
+#undef A
+/* clang-format on */
+
+#define NAME_FLAGS (PTR_NAME_ALLOW_UNDERSCORE | PTR_NAME_ALLOW_SINGLE_LABEL)
+
+size_t ptr_name_bufsz(void)
+{
+    return PTR_NAME_BUFSZ;
+}
+
+static ptr_status name_fail(ptr_error *err, size_t offset, const char *msg)
+{
+    return ptr__fail(err, PTR_E_NAME, PTR_FIELD_NAME, 0, offset, msg);
+}
+
+/* Says which rule a byte outside the label alphabet breaks; off the fast path. */
+static ptr_status bad_byte(ptr_error *err, size_t offset, unsigned char c)
+{
+    const char *msg;
+    if (c == '\0')
+        msg = "NUL byte in name";
+    else if (c >= 0x80)
+        msg = "non-ASCII byte in name (internationalized names must be xn-- A-labels)";
+    else if (c == '\\')
+        msg = "escape sequences ('\\') are not allowed in a name";
+    else if (c == '*')
+        msg = "wildcard '*' is not allowed in a name";
+    else if (c == ' ')
+        msg = "space in name";
+    else if (c == '_')
+        msg = "underscore in name (allowed only with PTR_NAME_ALLOW_UNDERSCORE)";
+    else if (c < 0x20 || c == 0x7F)
+        msg = "control character in name";
+    else
+        msg = "invalid character in name (only letters, digits, '-' and '.' are allowed)";
+    return name_fail(err, offset, msg);
+}
+
+static ptr_status bad_punycode(ptr_error *err, size_t offset, ptr__puny_result r)
+{
+    const char *msg;
+    switch (r) {
+    case PTR__PUNY_BASIC: msg = "xn-- label has a non-LDH basic character"; break;
+    case PTR__PUNY_DIGIT: msg = "xn-- label has an invalid Punycode digit"; break;
+    case PTR__PUNY_TRUNCATED: msg = "xn-- label ends inside a Punycode number"; break;
+    case PTR__PUNY_OVERFLOW: msg = "xn-- label overflows while decoding Punycode"; break;
+    case PTR__PUNY_CODEPOINT: msg = "xn-- label decodes to an invalid code point"; break;
+    /*
+     * An empty or ASCII-only payload ends in '-', and a label of 63 octets
+     * cannot decode to more than 63 code points: the label rules have
+     * already refused those.
+     */
+    default: msg = "xn-- label is not valid Punycode"; break;
+    }
+    return name_fail(err, offset, msg);
+}
+
+/*
+ * The checks shared by ptr_name_check and ptr_name_normalize. On success,
+ * *body gets the length of the name without its trailing dot.
+ */
+static ptr_status name_validate(const char *str, size_t len, unsigned flags, ptr_error *err,
+                                size_t *body)
+{
+    if (flags & ~NAME_FLAGS)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0, "unknown name flags");
+    if (!str && len > 0)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0, "name is NULL");
+    if (len == 0)
+        return name_fail(err, 0, "empty name");
+
+    const unsigned char *s = (const unsigned char *)str;
+    const size_t end = s[len - 1] == '.' ? len - 1 : len;
+    /*
+     * 253 characters without the trailing dot are 255 octets on the wire,
+     * the limit of RFC 1035 §2.3.4. The offset is that of the first
+     * character past the limit.
+     */
+    if (end > PTR_NAME_MAXLEN)
+        return ptr__failn(err, PTR_E_NAME, PTR_FIELD_NAME, 0, PTR_NAME_MAXLEN,
+                          "name longer than %u characters", PTR_NAME_MAXLEN);
+
+    const unsigned allowed =
+        NC_DIGIT | NC_ALPHA | NC_HYPHEN | (flags & PTR_NAME_ALLOW_UNDERSCORE ? NC_UNDERSCORE : 0u);
+    size_t i = 0, start;
+    unsigned labels = 0, seen;
+    for (;;) {
+        start = i;
+        seen = 0;
+        while (i < end) {
+            const unsigned k = name_class[s[i]];
+            if (!(k & allowed))
+                break;
+            seen |= k;
+            i++;
+        }
+        const size_t llen = i - start;
+        const int at_dot = i == end || s[i] == '.';
+
+        /* Tested in order of offset, so the first problem in the label is named. */
+        if (llen == 0)
+            return at_dot ? name_fail(err, start, "empty label") : bad_byte(err, i, s[i]);
+        if (s[start] == '-')
+            return name_fail(err, start, "label starts with a hyphen");
+        if (llen > PTR_LABEL_MAXLEN)
+            return ptr__failn(err, PTR_E_NAME, PTR_FIELD_NAME, 0, start + PTR_LABEL_MAXLEN,
+                              "label longer than %u characters", PTR_LABEL_MAXLEN);
+        if (!at_dot)
+            return bad_byte(err, i, s[i]);
+        if (s[i - 1] == '-')
+            return name_fail(err, i - 1, "label ends with a hyphen");
+
+        /*
+         * "--" in the third and fourth positions marks a reserved LDH label
+         * (RFC 5890 §2.3.1). Only "xn--" has a meaning, so only it is
+         * decoded; other such labels are accepted, because host names like
+         * "ab--cd" predate IDNA and are in use.
+         */
+        if (llen >= 4 && s[start + 2] == '-' && s[start + 3] == '-' && (s[start] | 0x20) == 'x' &&
+            (s[start + 1] | 0x20) == 'n') {
+            uint32_t cps[PTR__PUNYCODE_MAXCP];
+            size_t ncp;
+            const ptr__puny_result r =
+                ptr__punycode_decode((const char *)s + start + 4, llen - 4, cps, &ncp);
+            if (r != PTR__PUNY_OK)
+                return bad_punycode(err, start, r);
+        }
+
+        labels++;
+        if (i == end)
+            break;
+        i++;
+    }
+
+    if (labels < 2 && !(flags & PTR_NAME_ALLOW_SINGLE_LABEL))
+        return name_fail(err, start, "name needs at least two labels");
+    /* RFC 1123 §2.1: a name must not look like a dotted-decimal address. */
+    if (!(seen & ~(unsigned)NC_DIGIT))
+        return name_fail(err, start, "last label is all digits");
+
+    *body = end;
+    return PTR_OK;
+}
+
+ptr_status ptr_name_check(const char *s, size_t len, unsigned flags, ptr_error *err)
+{
+    size_t body;
+    return name_validate(s, len, flags, err, &body);
+}
+
+ptr_status ptr_name_normalize(const char *s, size_t len, unsigned flags, char *buf, size_t cap,
+                              size_t *out_len, ptr_error *err)
+{
+    if (!buf)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0, "output buffer is NULL");
+    size_t body;
+    const ptr_status st = name_validate(s, len, flags, err, &body);
+    if (st != PTR_OK)
+        return st;
+
+    /* Stored names are absolute: exactly one trailing dot, then the NUL. */
+    const size_t need = body + 1;
+    if (cap <= need) {
+        if (out_len)
+            *out_len = need;
+        return ptr__failn(err, PTR_E_BUFFER, PTR_FIELD_NONE, 0, 0,
+                          "output buffer too small: %u bytes needed", need + 1);
+    }
+    for (size_t i = 0; i < body; i++)
+        buf[i] = (char)ptr__lower((unsigned char)s[i]);
+    buf[body] = '.';
+    buf[need] = '\0';
+    if (out_len)
+        *out_len = need;
+    return PTR_OK;
+}

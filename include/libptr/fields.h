@@ -28,8 +28,9 @@ typedef struct ptr_tag {
 /**
  * \brief Parse a TTL: decimal seconds without sign, or a sequence of
  * numbers each with a unit s, m, h, d or w (either case), such as "300",
- * "5m", "1h30m", "1w". Overflow-checked; this only parses, the range is
- * ptr_ttl_check()'s.
+ * "5m", "1h30m", "1w". A number without a unit is allowed only alone ("1h30"
+ * is refused: it could mean 1h30m). Overflow-checked; this only parses, the
+ * range is ptr_ttl_check()'s.
  *
  * \retval PTR_OK
  * \retval PTR_E_TTL   empty, not a number, a bad unit, or above 4294967295 s
@@ -47,9 +48,10 @@ PTR_API ptr_status ptr_ttl_check(int64_t ttl, const ptr_policy *p);
 /**
  * \brief Check a description: valid UTF-8 (no overlong forms, surrogates or
  * code points above U+10FFFF), at most description_max code points (255), and
- * no control characters (C0, DEL, C1) nor the bidirectional controls
- * U+202A..U+202E and U+2066..U+2069, which reorder text in terminals and
- * logs. The empty description is valid.
+ * no control characters (C0, DEL, C1), no line or paragraph separators
+ * (U+2028, U+2029), nor the bidirectional controls U+202A..U+202E and
+ * U+2066..U+2069, which reorder text in terminals and logs. The empty
+ * description is valid.
  *
  * \param[out] err optional; field ::PTR_FIELD_DESCRIPTION and the byte offset
  * \retval PTR_OK

@@ -1,0 +1,49 @@
+/* The benchmark harness shared by the bench_*.c suites: timing, inputs, the report. */
+#ifndef PTR_BENCH_H
+#define PTR_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Operations per repetition and repetitions per case; the median repetition counts. */
+#define BENCH_OPS 1000000u
+#define BENCH_REPS 7u
+/* Inputs per set: made before timing, cycled through by every case. */
+#define BENCH_SET 65536u
+
+/* One text input, NUL-terminated (for the libc baselines) with its length. */
+typedef struct bench_text {
+    char s[256];
+    uint32_t len;
+} bench_text;
+
+/* A case runs `ops` operations and returns a value that depends on their results. */
+typedef uint64_t (*bench_fn)(void *arg, uint32_t ops);
+
+/* Times fn: BENCH_REPS repetitions of BENCH_OPS operations; records and returns ns/op. */
+double bench_run(const char *group, const char *name, bench_fn fn, void *arg);
+
+/* As bench_run, with a caller-chosen number of operations per repetition. */
+double bench_run_n(const char *group, const char *name, bench_fn fn, void *arg, uint32_t ops,
+                   uint32_t reps);
+
+/* Records a measured figure that is not a time (bytes per record, seconds). */
+void bench_note(const char *group, const char *name, double value, const char *unit);
+
+/*
+ * Records a target: `ratio` against `limit`; `at_most` says whether the ratio must
+ * stay at or below the limit (else at or above). Printed with PASS or MISS.
+ */
+void bench_target(const char *what, double ratio, double limit, int at_most);
+
+/* Deterministic generator (xorshift64*), so every run times the same inputs. */
+uint64_t bench_rand(uint64_t *state);
+
+/* Keeps results alive so the compiler cannot drop the work. */
+extern volatile uint64_t bench_sink;
+
+/* The suites. Each prints its figures and targets through the functions above. */
+void bench_addr(void);
+void bench_name(void);
+
+#endif /* PTR_BENCH_H */
