@@ -16,5 +16,9 @@
 #include <libptr/name.h>
 #include <libptr/policy.h>
 #include <libptr/fields.h>
+#include <libptr/alloc.h>
+#include <libptr/record.h>
+#include <libptr/store.h>
+#include <libptr/service.h>
 
 #endif /* LIBPTR_LIBPTR_H */

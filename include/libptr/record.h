@@ -1,0 +1,244 @@
+/**
+ * \file libptr/record.h
+ * \brief The PTR record: an opaque object with constructors, setters and
+ * accessors; the plain request struct that creates or updates one; and the
+ * default name an address answers with when it has no record.
+ *
+ * A ::ptr_record is opaque so that its layout can change without breaking
+ * bindings: every field is reached through a function. Text returned by an
+ * accessor is NUL-terminated, belongs to the record, and stays valid until
+ * the record is next changed (by a setter, ptr_record_reset(), or a libptr
+ * call that fills it) or freed.
+ *
+ * A record is not locked: one thread at a time may change it, any number may
+ * read it while nobody changes it.
+ */
+#ifndef LIBPTR_RECORD_H
+#define LIBPTR_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libptr/addr.h>
+#include <libptr/alloc.h>
+#include <libptr/error.h>
+#include <libptr/export.h>
+#include <libptr/fields.h>
+#include <libptr/policy.h>
+
+PTR_BEGIN_DECLS
+
+/** \brief A (pointer, length) view of text; \c s may be NULL when \c len is 0. */
+typedef struct ptr_text {
+    const char *s; /**< the bytes; need not be NUL-terminated */
+    size_t len;    /**< their number */
+} ptr_text;
+
+/** \brief A PTR record (opaque). Made by ptr_record_new(), freed by ptr_record_free(). */
+typedef struct ptr_record ptr_record;
+
+/**
+ * \brief Make an empty record: no text, address family 0, TTL 0, revision 0.
+ *
+ * \param[in]  alloc optional allocator for the record's memory; copied.
+ *                   NULL means the C library.
+ * \param[out] out   the new record
+ * \retval PTR_OK
+ * \retval PTR_E_NOMEM
+ * \retval PTR_E_INVAL \p out NULL, or an allocator with a NULL function
+ */
+PTR_API ptr_status ptr_record_new(const ptr_allocator *alloc, ptr_record **out);
+
+/** \brief Free a record and everything it holds. NULL is ignored. */
+PTR_API void ptr_record_free(ptr_record *r);
+
+/**
+ * \brief Empty a record as ptr_record_new() made it, keeping its memory for
+ * reuse (filling a reset record again usually allocates nothing).
+ */
+PTR_API void ptr_record_reset(ptr_record *r);
+
+/**
+ * \brief Make \p dst an exact copy of \p src (allocating through \p dst's
+ * allocator). On failure \p dst is left reset.
+ * \retval PTR_OK
+ * \retval PTR_E_NOMEM
+ * \retval PTR_E_INVAL NULL argument
+ */
+PTR_API ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src);
+
+/**
+ * \name Setters
+ * For store adapters that rebuild a record from a row, and for tests. They
+ * copy the text and check nothing beyond the pointers: the service validates
+ * and normalizes before anything reaches a store. Each returns ::PTR_OK,
+ * ::PTR_E_NOMEM (the record is unchanged) or ::PTR_E_INVAL (NULL record, or
+ * NULL text with a length above 0, or text of 4 GiB or more).
+ * \{
+ */
+/** \brief Set the region (part of the record's id and of its uniqueness key). */
+PTR_API ptr_status ptr_record_set_region(ptr_record *r, const char *s, size_t len);
+/** \brief Set the project the record belongs to. */
+PTR_API ptr_status ptr_record_set_project(ptr_record *r, const char *s, size_t len);
+/** \brief Set the owner: the account the record is charged to. */
+PTR_API ptr_status ptr_record_set_owner(ptr_record *r, const char *s, size_t len);
+/** \brief Set the address. \retval PTR_E_INVAL also for a family other than 4 or 6. */
+PTR_API ptr_status ptr_record_set_address(ptr_record *r, const ptr_addr *a);
+/** \brief Append one domain name (store it normalized: lower case, trailing dot). */
+PTR_API ptr_status ptr_record_add_name(ptr_record *r, const char *s, size_t len);
+/** \brief Remove every name. */
+PTR_API ptr_status ptr_record_clear_names(ptr_record *r);
+/** \brief Set the TTL in seconds. */
+PTR_API ptr_status ptr_record_set_ttl(ptr_record *r, uint32_t ttl);
+/** \brief Set the description (may be empty). */
+PTR_API ptr_status ptr_record_set_description(ptr_record *r, const char *s, size_t len);
+/** \brief Append one tag; \p value may be NULL when \p value_len is 0. */
+PTR_API ptr_status ptr_record_add_tag(ptr_record *r, const char *key, size_t key_len,
+                                      const char *value, size_t value_len);
+/** \brief Remove every tag. */
+PTR_API ptr_status ptr_record_clear_tags(ptr_record *r);
+/** \brief Set the creation time, in seconds since the Unix epoch. */
+PTR_API ptr_status ptr_record_set_created(ptr_record *r, int64_t t);
+/** \brief Set the time of the last change, in seconds since the Unix epoch. */
+PTR_API ptr_status ptr_record_set_updated(ptr_record *r, int64_t t);
+/** \brief Set the revision (1 when created, one more on every change). */
+PTR_API ptr_status ptr_record_set_revision(ptr_record *r, uint64_t rev);
+/** \} */
+
+/**
+ * \name Accessors
+ * Text accessors return a NUL-terminated string ("" when unset, never NULL
+ * for a valid record) and put its length in \p *len when \p len is not NULL.
+ * \{
+ */
+/** \brief The region. */
+PTR_API const char *ptr_record_region(const ptr_record *r, size_t *len);
+/** \brief The project. */
+PTR_API const char *ptr_record_project(const ptr_record *r, size_t *len);
+/** \brief The owner (the account charged for the record). */
+PTR_API const char *ptr_record_owner(const ptr_record *r, size_t *len);
+/** \brief The address (family 0 when unset). Valid as long as the record. */
+PTR_API const ptr_addr *ptr_record_address(const ptr_record *r);
+/** \brief The number of domain names. */
+PTR_API size_t ptr_record_name_count(const ptr_record *r);
+/** \brief Name \p i (0-based), or NULL when \p i is out of range. */
+PTR_API const char *ptr_record_name(const ptr_record *r, size_t i, size_t *len);
+/** \brief The TTL in seconds. */
+PTR_API uint32_t ptr_record_ttl(const ptr_record *r);
+/** \brief The description. */
+PTR_API const char *ptr_record_description(const ptr_record *r, size_t *len);
+/** \brief The number of tags. */
+PTR_API size_t ptr_record_tag_count(const ptr_record *r);
+/**
+ * \brief Tag \p i (0-based), as views into the record.
+ * \retval PTR_OK
+ * \retval PTR_E_INVAL NULL argument or \p i out of range
+ */
+PTR_API ptr_status ptr_record_tag(const ptr_record *r, size_t i, ptr_tag *out);
+/** \brief Creation time, seconds since the Unix epoch. */
+PTR_API int64_t ptr_record_created(const ptr_record *r);
+/** \brief Time of the last change, seconds since the Unix epoch. */
+PTR_API int64_t ptr_record_updated(const ptr_record *r);
+/** \brief The revision: 1 when created, one more on every change. */
+PTR_API uint64_t ptr_record_revision(const ptr_record *r);
+/**
+ * \brief The record's id, "region:address" (the cloud API's
+ * `{region}:{floatingip}` form), into a caller buffer.
+ *
+ * \retval PTR_OK
+ * \retval PTR_E_BUFFER \p cap too small; \p *out_len gets the length needed
+ *                      (without the NUL)
+ * \retval PTR_E_INVAL  NULL \p r or \p buf, or no address set
+ */
+PTR_API ptr_status ptr_record_id(const ptr_record *r, char *buf, size_t cap, size_t *out_len);
+/** \} */
+
+/** \brief ptr_request.flags: the request sets the names (implied for create). */
+#define PTR_REQUEST_NAMES 0x1u
+/** \brief ptr_request.flags: the request sets the TTL (for create, ttl -1 means the default). */
+#define PTR_REQUEST_TTL 0x2u
+/** \brief ptr_request.flags: the request sets the description. */
+#define PTR_REQUEST_DESCRIPTION 0x4u
+/** \brief ptr_request.flags: the request sets the tags. */
+#define PTR_REQUEST_TAGS 0x8u
+/** \brief ptr_request.flags: an update only applies at ptr_request.expected_revision. */
+#define PTR_REQUEST_REVISION 0x10u
+
+/**
+ * \brief What a create or an update asks for: plain data, all views the
+ * caller owns. Start from ptr_request_init(), then fill fields.
+ *
+ * \c struct_size comes first so that the struct can grow: the library reads
+ * only the fields that fit in it.
+ *
+ * For a create, every field counts and \c flags is ignored (a create always
+ * sets every field): \c address and 1..max_names \c names are required,
+ * \c ttl -1 takes the policy's default, an empty description and no tags are
+ * fine. For an update, \c flags says which fields change; \c address may be
+ * empty, and when given must be the record's address.
+ */
+typedef struct ptr_request {
+    uint32_t struct_size;       /**< sizeof(ptr_request), set by ptr_request_init() */
+    uint32_t flags;             /**< PTR_REQUEST_* bits (update only) */
+    ptr_text address;           /**< IPv4 or IPv6 text, "/32" or "/128" allowed */
+    const ptr_text *names;      /**< the domain names */
+    size_t name_count;          /**< how many */
+    int64_t ttl;                /**< seconds; -1 means the policy's default */
+    ptr_text description;       /**< may be empty */
+    const ptr_tag *tags;        /**< the tags */
+    size_t tag_count;           /**< how many */
+    uint64_t expected_revision; /**< with ::PTR_REQUEST_REVISION: the revision the caller read */
+} ptr_request;
+
+/** \brief Zero a request, set its struct_size and ttl -1 (the default). */
+PTR_API void ptr_request_init(ptr_request *req);
+
+/**
+ * \brief Validate a whole create request without allocating or touching a
+ * store, and parse its address.
+ *
+ * In this order, stopping at the first failure: the address
+ * (ptr_host_parse(), then the policy: ::PTR_POLICY_IPV6 off refuses IPv6,
+ * ::PTR_POLICY_PUBLIC_ONLY refuses non-public ones); the number of names;
+ * each name (ptr_name_check() with the policy's name_flags) and that no two
+ * are equal once normalized; the TTL; the description; the tags.
+ *
+ * \param[in]  req      the request
+ * \param[in]  policy   the rules; NULL means ptr_policy_init()'s
+ * \param[out] addr_out optional; the parsed address
+ * \param[out] err      optional; the failing field, its index for a name or
+ *                      tag, the byte offset, and why
+ * \retval PTR_OK
+ * \retval PTR_E_ADDR, PTR_E_NOT_HOST, PTR_E_ADDR_FORBIDDEN   the address
+ * \retval PTR_E_NAME_COUNT, PTR_E_NAME, PTR_E_NAME_DUP       the names
+ * \retval PTR_E_TTL, PTR_E_DESCRIPTION                       those fields
+ * \retval PTR_E_TAG, PTR_E_TAG_COUNT, PTR_E_TAG_DUP          the tags
+ * \retval PTR_E_INVAL  NULL \p req, a struct_size smaller than version 1's,
+ *                      or a NULL array with a count above 0
+ */
+PTR_API ptr_status ptr_request_check(const ptr_request *req, const ptr_policy *policy,
+                                     ptr_addr *addr_out, ptr_error *err);
+
+/**
+ * \brief Expand a default-name template for an address.
+ *
+ * Placeholders: "{dashed}" is the address with '-' for '.' (IPv4,
+ * "203-0-113-10") or for ':' between the eight groups written in full
+ * (IPv6, "2001-0db8-0000-0000-0000-0000-0000-0001"); "{a}", "{b}", "{c}",
+ * "{d}" are the four IPv4 octets in decimal; "{hex}" is the 32 IPv6 nibbles.
+ * Any other text, including other braces, is copied as it is. The result is
+ * not checked here (a context checks its template once, when it is made).
+ *
+ * \param[in] tmpl the template; NULL means ::PTR_DEFAULT_NAME_TEMPLATE
+ * \retval PTR_OK
+ * \retval PTR_E_BUFFER \p cap too small; \p *out_len gets the length needed
+ * \retval PTR_E_INVAL  NULL \p a or \p buf, a family other than 4 or 6, or a
+ *                      placeholder that does not apply ({a}..{d} for IPv6,
+ *                      {hex} for IPv4)
+ */
+PTR_API ptr_status ptr_default_name(const char *tmpl, size_t tmpl_len, const ptr_addr *a, char *buf,
+                                    size_t cap, size_t *out_len);
+
+PTR_END_DECLS
+
+#endif /* LIBPTR_RECORD_H */

@@ -1,0 +1,281 @@
+/**
+ * \file libptr/store.h
+ * \brief Where records live: a versioned table of functions an embedder
+ * implements over its own database, and the built-in memory store.
+ *
+ * The service keeps the rules (validation, the order of the checks, quota
+ * arithmetic, retries); a store gives isolation and primitive operations.
+ * Every operation of the service runs inside one transaction:
+ *
+ *     begin(WRITE) -> get (exists?) -> count_owner (quota?) -> insert -> commit
+ *
+ * and on any failure rollback. That is only correct if the store keeps the
+ * isolation contract of ptr_store_methods.begin, which a conformance suite
+ * (tests/store_conformance.c) checks for any store.
+ *
+ * \par Order
+ * Records are ordered by address: IPv4 before IPv6, then the address bytes
+ * as unsigned numbers (so 9.0.0.1 < 10.0.0.1). scan visits them in that
+ * order, which makes pagination stable.
+ */
+#ifndef LIBPTR_STORE_H
+#define LIBPTR_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libptr/addr.h>
+#include <libptr/alloc.h>
+#include <libptr/error.h>
+#include <libptr/export.h>
+#include <libptr/fields.h>
+#include <libptr/record.h>
+
+PTR_BEGIN_DECLS
+
+/** \brief The ptr_store_methods version this header describes. */
+#define PTR_STORE_METHODS_VERSION 1
+
+/** \brief begin() flag: a read transaction (get, count_owner, scan only). */
+#define PTR_TXN_READ 0x0u
+/** \brief begin() flag: a write transaction (see the isolation contract). */
+#define PTR_TXN_WRITE 0x1u
+
+/** \brief A transaction handle: defined by the store, opaque to libptr. */
+typedef struct ptr_store_txn ptr_store_txn;
+
+/** \brief A store (opaque): a copied ptr_store_methods table and its user pointer. */
+typedef struct ptr_store ptr_store;
+
+/**
+ * \brief Which records a scan visits. Every non-empty field must match.
+ * Start from ptr_store_filter_init().
+ */
+typedef struct ptr_store_filter {
+    uint32_t struct_size; /**< sizeof(ptr_store_filter), set by ptr_store_filter_init() */
+    ptr_text region;      /**< required: records of this region only */
+    ptr_text project;     /**< empty: any project */
+    ptr_text owner;       /**< empty: any owner */
+    /**
+     * Each tag must be on the record: a NULL \c value matches any value of
+     * that key; a non-NULL one (even "") must equal the record's value.
+     */
+    const ptr_tag *tags;
+    size_t tag_count; /**< number of \c tags */
+    ptr_text name;    /**< empty: any; else one of the record's names, exactly */
+} ptr_store_filter;
+
+/** \brief Zero a filter and set its struct_size. */
+PTR_API void ptr_store_filter_init(ptr_store_filter *f);
+
+/**
+ * \brief Does \p rec match \p f? The rule a store's scan applies; a store
+ * may use it instead of writing its own.
+ * \return 1 when it matches, 0 when not (or on a NULL argument)
+ */
+PTR_API int ptr_store_filter_match(const ptr_store_filter *f, const ptr_record *rec);
+
+/**
+ * \brief Compare two addresses in store order (IPv4 first, then bytes).
+ * \return negative, 0 or positive, as memcmp()
+ */
+PTR_API int ptr_addr_compare(const ptr_addr *a, const ptr_addr *b);
+
+/**
+ * \brief Called by scan for each matching record, in order.
+ * \param[in] ctx the \p visit_ctx given to scan
+ * \param[in] rec the record, valid during the call only
+ * \return 0 to go on, anything else to stop (scan then returns ::PTR_OK)
+ */
+typedef int (*ptr_store_visit_fn)(void *ctx, const ptr_record *rec);
+
+/**
+ * \brief The functions a store implements. Every slot takes the \c user
+ * pointer given to ptr_store_new() first and returns a ::ptr_status: a store
+ * translates its database's own errors (lock timeouts and serialization
+ * failures to ::PTR_E_BUSY, everything else to ::PTR_E_STORE).
+ *
+ * \par The isolation contract of begin(PTR_TXN_WRITE)
+ * From the moment begin(PTR_TXN_WRITE) returns ::PTR_OK until commit or
+ * rollback of that transaction returns, no other write transaction on the
+ * same store may commit, and everything the transaction reads (get,
+ * count_owner, scan) stays true until it ends, apart from its own changes. A
+ * store may lock more than that (the whole database), never less. Examples:
+ * a mutex held from begin to commit/rollback (the memory store); `BEGIN
+ * IMMEDIATE` in SQLite; in PostgreSQL `BEGIN` then
+ * `SELECT pg_advisory_xact_lock(<constant key>)`, or SERIALIZABLE with
+ * SQLSTATE 40001/40P01 reported as ::PTR_E_BUSY. READ COMMITTED with a plain
+ * `SELECT count(*)` is not enough: two writers would both see room under the
+ * quota.
+ *
+ * \par Transactions
+ * A transaction belongs to the thread that began it; libptr never begins a
+ * second one on a thread that has one open, and never calls out of libptr
+ * (hooks, callbacks) while one is open. commit and rollback always end the
+ * transaction, even when commit fails; libptr never calls rollback after
+ * commit. Changes made inside a transaction are visible to its own later
+ * reads; rollback undoes all of them. A failing get, insert, replace, remove
+ * or count_owner changes nothing; libptr then rolls back.
+ *
+ * \par Versions
+ * \c version comes first and says which slots exist. ptr_store_new() refuses
+ * a version it does not know and a NULL REQUIRED slot, and copies the table
+ * field by field, so the table may live on the stack. New slots are only
+ * ever appended, each marked with the version that added it.
+ */
+typedef struct ptr_store_methods {
+    /** Set to ::PTR_STORE_METHODS_VERSION (1). */
+    unsigned int version;
+
+    /**
+     * REQUIRED, since version 1. Start a transaction; \p flags is
+     * ::PTR_TXN_READ or ::PTR_TXN_WRITE. Waiting for a lock is allowed;
+     * giving up after a timeout returns ::PTR_E_BUSY.
+     * \param[out] txn the handle passed to the other slots (may be any
+     *                 value, NULL included, that the store recognizes)
+     */
+    ptr_status (*begin)(void *user, unsigned flags, ptr_store_txn **txn);
+
+    /**
+     * REQUIRED, since version 1. Make the transaction's changes durable and
+     * end it. On failure nothing of it is kept, and it is still ended.
+     * \retval PTR_OK, PTR_E_BUSY, PTR_E_STORE
+     */
+    ptr_status (*commit)(void *user, ptr_store_txn *txn);
+
+    /** REQUIRED, since version 1. Undo the transaction's changes and end it. Cannot fail. */
+    void (*rollback)(void *user, ptr_store_txn *txn);
+
+    /**
+     * REQUIRED, since version 1. Fetch the record of (\p region, \p addr).
+     * \param[out] out a record made by ptr_record_new(): reset, then filled
+     *                 with every field; untouched when not found
+     * \retval PTR_OK
+     * \retval PTR_E_NOT_FOUND no record for that address in that region
+     */
+    ptr_status (*get)(void *user, ptr_store_txn *txn, const char *region, size_t region_len,
+                      const ptr_addr *addr, ptr_record *out);
+
+    /**
+     * REQUIRED, since version 1. Add a record (write transaction only). The
+     * key is (region, address).
+     * \retval PTR_OK
+     * \retval PTR_E_EXISTS that key is taken; nothing changed. A store must
+     *                      enforce this itself (a unique index, a map probe),
+     *                      whatever libptr checked before.
+     */
+    ptr_status (*insert)(void *user, ptr_store_txn *txn, const ptr_record *rec);
+
+    /**
+     * REQUIRED, since version 1. Overwrite every field of the record with
+     * \p rec's key (write transaction only).
+     * \retval PTR_OK
+     * \retval PTR_E_NOT_FOUND no such record; nothing changed
+     */
+    ptr_status (*replace)(void *user, ptr_store_txn *txn, const ptr_record *rec);
+
+    /**
+     * REQUIRED, since version 1. Delete the record of (\p region, \p addr)
+     * (write transaction only).
+     * \retval PTR_OK
+     * \retval PTR_E_NOT_FOUND no such record
+     */
+    ptr_status (*remove)(void *user, ptr_store_txn *txn, const char *region, size_t region_len,
+                         const ptr_addr *addr);
+
+    /**
+     * REQUIRED, since version 1. How many records \p owner has, in every
+     * region and project of the store (the quota's count).
+     */
+    ptr_status (*count_owner)(void *user, ptr_store_txn *txn, const char *owner, size_t owner_len,
+                              uint64_t *count);
+
+    /**
+     * REQUIRED, since version 1. Visit, in address order, the records that
+     * match \p filter and whose address is greater than \p after (every
+     * matching record when \p after is NULL), until \p visit returns nonzero
+     * or none is left. ptr_store_filter_match() implements the filter.
+     */
+    ptr_status (*scan)(void *user, ptr_store_txn *txn, const ptr_store_filter *filter,
+                       const ptr_addr *after, ptr_store_visit_fn visit, void *visit_ctx);
+
+    /**
+     * Optional (NULL allowed), since version 1. Release \c user; called once
+     * by ptr_store_free().
+     */
+    void (*destroy)(void *user);
+} ptr_store_methods;
+
+/**
+ * \brief Make a store from a methods table.
+ *
+ * \param[in]  methods copied field by field; need not outlive the call
+ * \param[in]  user    passed first to every slot
+ * \param[out] out     the store; free with ptr_store_free(). This small
+ *                     handle is allocated with the C library's malloc().
+ * \retval PTR_OK
+ * \retval PTR_E_UNSUPPORTED \c version is not one this library knows
+ * \retval PTR_E_INVAL       NULL \p methods or \p out, or a REQUIRED slot is NULL
+ * \retval PTR_E_NOMEM
+ */
+PTR_API ptr_status ptr_store_new(const ptr_store_methods *methods, void *user, ptr_store **out);
+
+/**
+ * \brief Free a store: calls its destroy slot (when set), then frees the
+ * handle. NULL is ignored. No transaction may be open and no context may
+ * still use it.
+ */
+PTR_API void ptr_store_free(ptr_store *s);
+
+/**
+ * \brief The built-in memory store.
+ *
+ * Thread-safe: one mutex is held from begin to commit or rollback, for read
+ * and write transactions alike, so every transaction is serializable.
+ * Rollback undoes a transaction's changes from an undo log. Lookups by
+ * address and counts by owner take constant time; an ordered index, brought
+ * up to date by the first scan after a change, makes pages cost O(log n +
+ * page). Nothing is persisted.
+ *
+ * \param[in]  alloc optional allocator, copied; NULL means the C library
+ * \param[out] out   the store; free with ptr_store_free()
+ * \retval PTR_OK
+ * \retval PTR_E_NOMEM
+ * \retval PTR_E_INVAL \p out NULL or an allocator with a NULL function
+ */
+PTR_API ptr_status ptr_memstore_new(const ptr_allocator *alloc, ptr_store **out);
+
+/**
+ * \name Calling a store's slots
+ * What libptr itself calls; exported for store wrappers (one store adding
+ * behaviour to another) and for conformance tests. Each checks its pointer
+ * arguments (::PTR_E_INVAL) and calls the slot.
+ * \{
+ */
+/** \brief Call the begin slot. */
+PTR_API ptr_status ptr_store_begin(ptr_store *s, unsigned flags, ptr_store_txn **txn);
+/** \brief Call the commit slot. */
+PTR_API ptr_status ptr_store_commit(ptr_store *s, ptr_store_txn *txn);
+/** \brief Call the rollback slot. */
+PTR_API void ptr_store_rollback(ptr_store *s, ptr_store_txn *txn);
+/** \brief Call the get slot. */
+PTR_API ptr_status ptr_store_get(ptr_store *s, ptr_store_txn *txn, const char *region,
+                                 size_t region_len, const ptr_addr *addr, ptr_record *out);
+/** \brief Call the insert slot. */
+PTR_API ptr_status ptr_store_insert(ptr_store *s, ptr_store_txn *txn, const ptr_record *rec);
+/** \brief Call the replace slot. */
+PTR_API ptr_status ptr_store_replace(ptr_store *s, ptr_store_txn *txn, const ptr_record *rec);
+/** \brief Call the remove slot. */
+PTR_API ptr_status ptr_store_remove(ptr_store *s, ptr_store_txn *txn, const char *region,
+                                    size_t region_len, const ptr_addr *addr);
+/** \brief Call the count_owner slot. */
+PTR_API ptr_status ptr_store_count_owner(ptr_store *s, ptr_store_txn *txn, const char *owner,
+                                         size_t owner_len, uint64_t *count);
+/** \brief Call the scan slot. */
+PTR_API ptr_status ptr_store_scan(ptr_store *s, ptr_store_txn *txn, const ptr_store_filter *filter,
+                                  const ptr_addr *after, ptr_store_visit_fn visit, void *visit_ctx);
+/** \} */
+
+PTR_END_DECLS
+
+#endif /* LIBPTR_STORE_H */

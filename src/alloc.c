@@ -1,0 +1,59 @@
+/*
+ * The allocator hook: every object that allocates keeps a resolved copy, so
+ * a NULL hook is turned into the C library's functions once, when the object
+ * is made, and never tested again.
+ */
+#include <stdlib.h>
+
+#include "record_internal.h"
+
+static void *libc_malloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    return malloc(n);
+}
+
+static void *libc_realloc(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    return realloc(p, n);
+}
+
+static void libc_free(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
+ptr_status ptr__allocator_set(ptr_allocator *dst, const ptr_allocator *src)
+{
+    if (!src) {
+        dst->malloc = libc_malloc;
+        dst->realloc = libc_realloc;
+        dst->free = libc_free;
+        dst->ctx = NULL;
+        return PTR_OK;
+    }
+    if (!src->malloc || !src->realloc || !src->free)
+        return PTR_E_INVAL;
+    *dst = *src;
+    return PTR_OK;
+}
+
+void *ptr__grow(const ptr_allocator *a, void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return p;
+    size_t n = *cap ? *cap : 4;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return NULL;
+        n *= 2;
+    }
+    if (n > SIZE_MAX / elem)
+        return NULL;
+    void *q = p ? a->realloc(a->ctx, p, n * elem) : a->malloc(a->ctx, n * elem);
+    if (q)
+        *cap = n;
+    return q;
+}

@@ -1,0 +1,904 @@
+/*
+ * The built-in memory store.
+ *
+ * Layout, chosen for a million records and more:
+ * - records live in one array of compact fixed-size slots (mrec, 72 bytes);
+ *   names, description and tags are packed into one allocation per record
+ *   with varint lengths (the "blob"); region, project and owner are interned
+ *   once and referred to by 32-bit ids;
+ * - an open-addressing table with linear probing maps (region, address) to a
+ *   slot: 8 bytes per entry, the entry carries 32 bits of the hash so that a
+ *   probe rarely touches a slot it does not want;
+ * - an owner's record count lives in its interned string, so count_owner is
+ *   one string lookup;
+ * - the address order for scans is a sorted array of slot numbers, kept up to
+ *   date lazily: inserts go to a pending list and deletes only mark slots, and
+ *   the first scan after a change sorts the pending list and merges. Creates
+ *   thus stay hash-insert cheap, and paging costs a binary search.
+ *
+ * Transactions: one mutex is held from begin to commit or rollback. Writes
+ * apply at once, with an undo log that rollback replays backwards. Every
+ * allocation a write may need (table growth, undo entry, pending entry, the
+ * blob) is made before the first visible change, so a failure leaves
+ * nothing behind; rollback itself never allocates.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record_internal.h"
+
+typedef struct mrec {
+    uint8_t *blob; /* names, description, tags; NULL when the slot holds no record */
+    int64_t created, updated;
+    uint64_t revision;
+    uint32_t region, project, owner; /* interned string ids */
+    uint32_t ttl;                    /* when free: the next free slot + 1 */
+    uint32_t blob_len;
+    uint8_t family;
+    uint8_t indexed; /* in the sorted order array (else pending, or free) */
+    uint8_t bytes[16];
+} mrec;
+
+typedef struct istr {
+    char *s;
+    uint32_t len;
+    uint32_t owner_count; /* records with this string as their owner */
+    uint64_t hash;
+} istr;
+
+enum { UNDO_INSERTED = 1, UNDO_REMOVED, UNDO_REPLACED };
+
+typedef struct undo {
+    uint32_t kind;
+    uint32_t idx;
+    mrec old; /* REMOVED, REPLACED: the record as it was */
+} undo;
+
+typedef struct memstore {
+    ptr_allocator alloc;
+    pthread_mutex_t lock;
+    int in_write;
+
+    mrec *recs;
+    size_t nrecs, recs_cap; /* nrecs: slots ever used */
+    uint32_t free_head;     /* first free slot + 1, 0 when none */
+
+    uint64_t *table; /* (hash32 << 32) | (slot + 1); 0 empty */
+    size_t table_cap, table_count;
+
+    istr *strs;
+    size_t nstrs, strs_cap;
+    uint32_t *stab; /* string id + 1; 0 empty */
+    size_t stab_cap;
+
+    uint32_t *order; /* slots in (region, address) order */
+    size_t norder, order_cap;
+    uint32_t *pending; /* slots inserted since the last merge */
+    size_t npending, pending_cap;
+    size_t pending_promised; /* pending entries rollbacks of removes may add */
+    int order_stale;         /* order holds removed slots */
+
+    undo *undo;
+    size_t nundo, undo_cap;
+
+    ptr_record *scratch; /* what scan hands to its visitor */
+} memstore;
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then mixed */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return mix64(h);
+}
+
+static uint32_t key_hash(uint32_t region, const ptr_addr *a)
+{
+    uint64_t lo, hi;
+    memcpy(&lo, a->bytes, 8);
+    memcpy(&hi, a->bytes + 8, 8);
+    uint64_t h = mix64(lo ^ mix64(hi ^ ((uint64_t)region << 8 | a->family)));
+    return (uint32_t)(h >> 32);
+}
+
+/* ---- interned strings ---------------------------------------------------- */
+
+static long intern_find(const memstore *m, const char *s, size_t len, uint64_t h)
+{
+    if (!m->stab_cap)
+        return -1;
+    const size_t mask = m->stab_cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        const uint32_t e = m->stab[i];
+        if (!e)
+            return -1;
+        const istr *x = &m->strs[e - 1];
+        if (x->hash == h && x->len == len && (len == 0 || memcmp(x->s, s, len) == 0))
+            return (long)(e - 1);
+    }
+}
+
+static void stab_put(uint32_t *tab, size_t cap, uint64_t h, uint32_t id)
+{
+    const size_t mask = cap - 1;
+    size_t i = (size_t)h & mask;
+    while (tab[i])
+        i = (i + 1) & mask;
+    tab[i] = id + 1;
+}
+
+/* The id of a string, adding it if new. Added strings stay until the store is freed. */
+static ptr_status intern(memstore *m, const char *s, size_t len, uint32_t *id)
+{
+    if (len > UINT32_MAX - 1 || (!s && len))
+        return PTR_E_INVAL;
+    const uint64_t h = hash_bytes(s, len);
+    long found = intern_find(m, s, len, h);
+    if (found >= 0) {
+        *id = (uint32_t)found;
+        return PTR_OK;
+    }
+    if (m->nstrs >= UINT32_MAX - 1)
+        return PTR_E_NOMEM;
+    if ((m->nstrs + 1) * 2 > m->stab_cap) {
+        const size_t cap = m->stab_cap ? m->stab_cap * 2 : 64;
+        uint32_t *t = m->alloc.malloc(m->alloc.ctx, cap * sizeof *t);
+        if (!t)
+            return PTR_E_NOMEM;
+        memset(t, 0, cap * sizeof *t);
+        for (size_t i = 0; i < m->nstrs; i++)
+            stab_put(t, cap, m->strs[i].hash, (uint32_t)i);
+        if (m->stab)
+            m->alloc.free(m->alloc.ctx, m->stab);
+        m->stab = t;
+        m->stab_cap = cap;
+    }
+    istr *strs = ptr__grow(&m->alloc, m->strs, &m->strs_cap, m->nstrs + 1, sizeof *strs);
+    if (!strs)
+        return PTR_E_NOMEM;
+    m->strs = strs;
+    char *copy = m->alloc.malloc(m->alloc.ctx, len + 1);
+    if (!copy)
+        return PTR_E_NOMEM;
+    if (len)
+        memcpy(copy, s, len);
+    copy[len] = '\0';
+    const uint32_t nid = (uint32_t)m->nstrs++;
+    m->strs[nid] = (istr){copy, (uint32_t)len, 0, h};
+    stab_put(m->stab, m->stab_cap, h, nid);
+    *id = nid;
+    return PTR_OK;
+}
+
+static long intern_lookup(const memstore *m, const char *s, size_t len)
+{
+    return intern_find(m, s, len, hash_bytes(s, len));
+}
+
+/* ---- the address table ---------------------------------------------------- */
+
+static int key_eq(const mrec *r, uint32_t region, const ptr_addr *a)
+{
+    return r->region == region && r->family == a->family &&
+           memcmp(r->bytes, a->bytes, sizeof r->bytes) == 0;
+}
+
+/* Position of the entry for the key, or -1. */
+static long table_find(const memstore *m, uint32_t region, const ptr_addr *a, uint32_t h)
+{
+    if (!m->table_cap)
+        return -1;
+    const size_t mask = m->table_cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const uint64_t e = m->table[i];
+        if (!e)
+            return -1;
+        if ((uint32_t)(e >> 32) == h && key_eq(&m->recs[(uint32_t)e - 1], region, a))
+            return (long)i;
+    }
+}
+
+static void table_put(uint64_t *tab, size_t cap, uint32_t h, uint32_t slot)
+{
+    const size_t mask = cap - 1;
+    size_t i = h & mask;
+    while (tab[i])
+        i = (i + 1) & mask;
+    tab[i] = (uint64_t)h << 32 | (slot + 1u);
+}
+
+/* Linear-probing deletion by shifting later entries back, so no tombstones pile up. */
+static void table_remove_at(memstore *m, size_t i)
+{
+    const size_t mask = m->table_cap - 1;
+    size_t j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        const uint64_t e = m->table[j];
+        if (!e)
+            break;
+        const size_t home = (uint32_t)(e >> 32) & mask;
+        /* Move e into the hole unless its home lies cyclically in (i, j]. */
+        const int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+        if (!stays) {
+            m->table[i] = e;
+            i = j;
+        }
+    }
+    m->table[i] = 0;
+    m->table_count--;
+}
+
+/* Room for one more entry at a load of at most 3/4. */
+static ptr_status table_reserve(memstore *m)
+{
+    if ((m->table_count + 1) * 4 <= m->table_cap * 3)
+        return PTR_OK;
+    const size_t cap = m->table_cap ? m->table_cap * 2 : 1024;
+    uint64_t *t = m->alloc.malloc(m->alloc.ctx, cap * sizeof *t);
+    if (!t)
+        return PTR_E_NOMEM;
+    memset(t, 0, cap * sizeof *t);
+    for (size_t i = 0; i < m->table_cap; i++)
+        if (m->table[i])
+            table_put(t, cap, (uint32_t)(m->table[i] >> 32), (uint32_t)m->table[i] - 1);
+    if (m->table)
+        m->alloc.free(m->alloc.ctx, m->table);
+    m->table = t;
+    m->table_cap = cap;
+    return PTR_OK;
+}
+
+/* ---- blobs: names, description, tags ------------------------------------- */
+
+static size_t varint_size(size_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+static uint8_t *varint_put(uint8_t *p, size_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static const uint8_t *varint_get(const uint8_t *p, size_t *v)
+{
+    size_t x = 0;
+    unsigned shift = 0;
+    while (*p & 0x80) {
+        x |= (size_t)(*p++ & 0x7f) << shift;
+        shift += 7;
+    }
+    *v = x | (size_t)*p++ << shift;
+    return p;
+}
+
+static size_t text_size(size_t len)
+{
+    return varint_size(len) + len;
+}
+
+static uint8_t *text_put(uint8_t *p, const char *s, size_t len)
+{
+    p = varint_put(p, len);
+    if (len)
+        memcpy(p, s, len);
+    return p + len;
+}
+
+static ptr_status blob_make(memstore *m, const ptr_record *rec, uint8_t **out, uint32_t *out_len)
+{
+    const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
+    size_t dlen, len, total = varint_size(nn) + varint_size(nt);
+    const char *d = ptr_record_description(rec, &dlen);
+    total += text_size(dlen);
+    for (size_t i = 0; i < nn; i++) {
+        ptr_record_name(rec, i, &len);
+        total += text_size(len);
+    }
+    for (size_t i = 0; i < nt; i++) {
+        ptr_tag t;
+        ptr_record_tag(rec, i, &t);
+        total += text_size(t.key_len) + text_size(t.value_len);
+    }
+    if (total > UINT32_MAX)
+        return PTR_E_INVAL;
+    uint8_t *b = m->alloc.malloc(m->alloc.ctx, total);
+    if (!b)
+        return PTR_E_NOMEM;
+    uint8_t *p = varint_put(b, nn);
+    for (size_t i = 0; i < nn; i++) {
+        const char *s = ptr_record_name(rec, i, &len);
+        p = text_put(p, s, len);
+    }
+    p = text_put(p, d, dlen);
+    p = varint_put(p, nt);
+    for (size_t i = 0; i < nt; i++) {
+        ptr_tag t;
+        ptr_record_tag(rec, i, &t);
+        p = text_put(p, t.key, t.key_len);
+        p = text_put(p, t.value, t.value_len);
+    }
+    *out = b;
+    *out_len = (uint32_t)total;
+    return PTR_OK;
+}
+
+/*
+ * Fill a record from a slot; on failure the record is left reset. One
+ * reservation covers all of it: the blob's size bounds its text, and the tag
+ * count is read by a first walk over the (already cached) blob.
+ */
+static ptr_status decode(const memstore *m, const mrec *r, ptr_record *out)
+{
+    const istr *reg = &m->strs[r->region], *prj = &m->strs[r->project], *own = &m->strs[r->owner];
+    size_t nn, nt, len, vlen;
+    const uint8_t *names = varint_get(r->blob, &nn);
+    const uint8_t *p = names;
+    for (size_t i = 0; i <= nn; i++) { /* the names, then the description */
+        p = varint_get(p, &len);
+        p += len;
+    }
+    const uint8_t *tags = varint_get(p, &nt);
+    ptr_status st =
+        ptr__record_prepare(out, (size_t)reg->len + prj->len + own->len + r->blob_len, nn, nt);
+    if (st != PTR_OK) {
+        ptr_record_reset(out);
+        return st;
+    }
+    ptr__record_put_scope(out, reg->s, reg->len, prj->s, prj->len, own->s, own->len);
+    ptr_addr a;
+    a.family = r->family;
+    memcpy(a.bytes, r->bytes, sizeof a.bytes);
+    ptr__record_put_fields(out, &a, r->ttl, r->revision, r->created, r->updated);
+    p = names;
+    for (size_t i = 0; i < nn; i++) {
+        p = varint_get(p, &len);
+        ptr__record_put_name(out, (const char *)p, len);
+        p += len;
+    }
+    p = varint_get(p, &len);
+    ptr__record_put_description(out, (const char *)p, len);
+    p = tags;
+    for (size_t i = 0; i < nt; i++) {
+        const uint8_t *k = varint_get(p, &len);
+        const uint8_t *v = varint_get(k + len, &vlen);
+        ptr__record_put_tag(out, (const char *)k, len, (const char *)v, vlen);
+        p = v + vlen;
+    }
+    return PTR_OK;
+}
+
+/* ---- transactions ---------------------------------------------------------- */
+
+static ptr_status order_refresh(memstore *m);
+
+static memstore *txn_store(void *user, ptr_store_txn *txn)
+{
+    /* The handle is the store itself: with one mutex there is one txn at a time. */
+    return (ptr_store_txn *)user == txn ? user : NULL;
+}
+
+static ptr_status ms_begin(void *user, unsigned flags, ptr_store_txn **txn)
+{
+    memstore *m = user;
+    if (pthread_mutex_lock(&m->lock) != 0)
+        return PTR_E_STORE;
+    m->in_write = (flags & PTR_TXN_WRITE) != 0;
+    *txn = (ptr_store_txn *)m;
+    return PTR_OK;
+}
+
+static void release_slot(memstore *m, uint32_t idx)
+{
+    m->recs[idx].blob = NULL;
+    m->recs[idx].indexed = 0;
+    m->recs[idx].ttl = m->free_head;
+    m->free_head = idx + 1;
+}
+
+static ptr_status ms_commit(void *user, ptr_store_txn *txn)
+{
+    memstore *m = txn_store(user, txn);
+    if (!m)
+        return PTR_E_INVAL;
+    for (size_t i = 0; i < m->nundo; i++) {
+        undo *u = &m->undo[i];
+        if (u->kind == UNDO_REMOVED) {
+            m->alloc.free(m->alloc.ctx, u->old.blob);
+            release_slot(m, u->idx);
+        } else if (u->kind == UNDO_REPLACED) {
+            m->alloc.free(m->alloc.ctx, u->old.blob);
+        }
+    }
+    m->nundo = 0;
+    m->pending_promised = 0;
+    m->in_write = 0;
+    /*
+     * Without scans the pending list would grow with every insert, deleted
+     * ones included. Merging once it outgrows the live records keeps it
+     * bounded at an amortized O(log n) per insert; if the merge cannot get
+     * memory now, the next scan does it.
+     */
+    if (m->npending > 1024 && m->npending > m->table_count)
+        (void)order_refresh(m);
+    pthread_mutex_unlock(&m->lock);
+    return PTR_OK;
+}
+
+static void ms_rollback(void *user, ptr_store_txn *txn)
+{
+    memstore *m = txn_store(user, txn);
+    if (!m)
+        return;
+    for (size_t i = m->nundo; i-- > 0;) {
+        undo *u = &m->undo[i];
+        mrec *r = &m->recs[u->idx];
+        if (u->kind == UNDO_INSERTED) {
+            ptr_addr a = {.family = r->family};
+            memcpy(a.bytes, r->bytes, sizeof a.bytes);
+            long pos = table_find(m, r->region, &a, key_hash(r->region, &a));
+            table_remove_at(m, (size_t)pos);
+            m->strs[r->owner].owner_count--;
+            m->alloc.free(m->alloc.ctx, r->blob);
+            /* Its pending or order entry now names a free slot; the next merge drops it. */
+            release_slot(m, u->idx);
+            m->order_stale = 1;
+        } else if (u->kind == UNDO_REMOVED) {
+            *r = u->old;
+            ptr_addr a = {.family = r->family};
+            memcpy(a.bytes, r->bytes, sizeof a.bytes);
+            /* Capacity was there before the remove and never shrinks. */
+            table_put(m->table, m->table_cap, key_hash(r->region, &a), u->idx);
+            m->table_count++;
+            m->strs[r->owner].owner_count++;
+            /* A scan may have merged the slot out of the order: re-add it (room was kept). */
+            r->indexed = 0;
+            m->pending[m->npending++] = u->idx;
+        } else {
+            m->strs[r->owner].owner_count--;
+            m->strs[u->old.owner].owner_count++;
+            m->alloc.free(m->alloc.ctx, r->blob);
+            const uint8_t indexed = r->indexed;
+            *r = u->old;
+            r->indexed = indexed;
+        }
+    }
+    m->nundo = 0;
+    m->pending_promised = 0;
+    m->in_write = 0;
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* Room for one undo entry and for the pending entries this write and its rollback may add. */
+static ptr_status reserve_write(memstore *m)
+{
+    undo *u = ptr__grow(&m->alloc, m->undo, &m->undo_cap, m->nundo + 1, sizeof *u);
+    if (!u)
+        return PTR_E_NOMEM;
+    m->undo = u;
+    uint32_t *p = ptr__grow(&m->alloc, m->pending, &m->pending_cap,
+                            m->npending + m->pending_promised + 1, sizeof *p);
+    if (!p)
+        return PTR_E_NOMEM;
+    m->pending = p;
+    return PTR_OK;
+}
+
+/* ---- reads ------------------------------------------------------------------ */
+
+static ptr_status ms_get(void *user, ptr_store_txn *txn, const char *region, size_t region_len,
+                         const ptr_addr *addr, ptr_record *out)
+{
+    memstore *m = txn_store(user, txn);
+    if (!m)
+        return PTR_E_INVAL;
+    long rid = intern_lookup(m, region, region_len);
+    if (rid < 0)
+        return PTR_E_NOT_FOUND;
+    long pos = table_find(m, (uint32_t)rid, addr, key_hash((uint32_t)rid, addr));
+    if (pos < 0)
+        return PTR_E_NOT_FOUND;
+    return decode(m, &m->recs[(uint32_t)m->table[pos] - 1], out);
+}
+
+static ptr_status ms_count_owner(void *user, ptr_store_txn *txn, const char *owner,
+                                 size_t owner_len, uint64_t *count)
+{
+    memstore *m = txn_store(user, txn);
+    if (!m)
+        return PTR_E_INVAL;
+    long id = intern_lookup(m, owner, owner_len);
+    *count = id < 0 ? 0 : m->strs[id].owner_count;
+    return PTR_OK;
+}
+
+/* ---- writes ----------------------------------------------------------------- */
+
+static ptr_status check_rec(const memstore *m, const ptr_record *rec, size_t *rlen)
+{
+    if (!m->in_write)
+        return PTR_E_INVAL;
+    const ptr_addr *a = ptr_record_address(rec);
+    ptr_record_region(rec, rlen);
+    if ((a->family != 4 && a->family != 6) || *rlen == 0)
+        return PTR_E_INVAL;
+    return PTR_OK;
+}
+
+static ptr_status intern_scope(memstore *m, const ptr_record *rec, uint32_t ids[3])
+{
+    size_t len;
+    const char *s = ptr_record_region(rec, &len);
+    ptr_status st = intern(m, s, len, &ids[0]);
+    if (st == PTR_OK) {
+        s = ptr_record_project(rec, &len);
+        st = intern(m, s, len, &ids[1]);
+    }
+    if (st == PTR_OK) {
+        s = ptr_record_owner(rec, &len);
+        st = intern(m, s, len, &ids[2]);
+    }
+    return st;
+}
+
+static void fill_slot(mrec *r, const ptr_record *rec, const uint32_t ids[3], uint8_t *blob,
+                      uint32_t blob_len)
+{
+    const ptr_addr *a = ptr_record_address(rec);
+    r->blob = blob;
+    r->blob_len = blob_len;
+    r->created = ptr_record_created(rec);
+    r->updated = ptr_record_updated(rec);
+    r->revision = ptr_record_revision(rec);
+    r->region = ids[0];
+    r->project = ids[1];
+    r->owner = ids[2];
+    r->ttl = ptr_record_ttl(rec);
+    r->family = a->family;
+    memcpy(r->bytes, a->bytes, sizeof r->bytes);
+}
+
+static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *rec)
+{
+    memstore *m = txn_store(user, txn);
+    size_t rlen;
+    if (!m)
+        return PTR_E_INVAL;
+    ptr_status st = check_rec(m, rec, &rlen);
+    if (st != PTR_OK)
+        return st;
+    uint32_t ids[3];
+    if ((st = intern_scope(m, rec, ids)) != PTR_OK)
+        return st;
+    const ptr_addr *a = ptr_record_address(rec);
+    const uint32_t h = key_hash(ids[0], a);
+    if (table_find(m, ids[0], a, h) >= 0)
+        return PTR_E_EXISTS;
+    if (!m->free_head) {
+        if (m->nrecs >= UINT32_MAX - 1)
+            return PTR_E_NOMEM;
+        mrec *recs = ptr__grow(&m->alloc, m->recs, &m->recs_cap, m->nrecs + 1, sizeof *recs);
+        if (!recs)
+            return PTR_E_NOMEM;
+        m->recs = recs;
+    }
+    if ((st = table_reserve(m)) != PTR_OK || (st = reserve_write(m)) != PTR_OK)
+        return st;
+    uint8_t *blob;
+    uint32_t blob_len;
+    if ((st = blob_make(m, rec, &blob, &blob_len)) != PTR_OK)
+        return st;
+
+    uint32_t idx;
+    if (m->free_head) {
+        idx = m->free_head - 1;
+        m->free_head = m->recs[idx].ttl;
+    } else {
+        idx = (uint32_t)m->nrecs++;
+    }
+    mrec *r = &m->recs[idx];
+    fill_slot(r, rec, ids, blob, blob_len);
+    r->indexed = 0;
+    table_put(m->table, m->table_cap, h, idx);
+    m->table_count++;
+    m->strs[ids[2]].owner_count++;
+    m->pending[m->npending++] = idx;
+    m->undo[m->nundo++] = (undo){UNDO_INSERTED, idx, {0}};
+    return PTR_OK;
+}
+
+static ptr_status ms_replace(void *user, ptr_store_txn *txn, const ptr_record *rec)
+{
+    memstore *m = txn_store(user, txn);
+    size_t rlen;
+    if (!m)
+        return PTR_E_INVAL;
+    ptr_status st = check_rec(m, rec, &rlen);
+    if (st != PTR_OK)
+        return st;
+    const char *region = ptr_record_region(rec, &rlen);
+    long rid = intern_lookup(m, region, rlen);
+    if (rid < 0)
+        return PTR_E_NOT_FOUND;
+    const ptr_addr *a = ptr_record_address(rec);
+    long pos = table_find(m, (uint32_t)rid, a, key_hash((uint32_t)rid, a));
+    if (pos < 0)
+        return PTR_E_NOT_FOUND;
+    uint32_t ids[3];
+    if ((st = intern_scope(m, rec, ids)) != PTR_OK || (st = reserve_write(m)) != PTR_OK)
+        return st;
+    uint8_t *blob;
+    uint32_t blob_len;
+    if ((st = blob_make(m, rec, &blob, &blob_len)) != PTR_OK)
+        return st;
+    const uint32_t idx = (uint32_t)m->table[pos] - 1;
+    mrec *r = &m->recs[idx];
+    m->undo[m->nundo++] = (undo){UNDO_REPLACED, idx, *r};
+    m->strs[r->owner].owner_count--;
+    m->strs[ids[2]].owner_count++;
+    fill_slot(r, rec, ids, blob, blob_len);
+    return PTR_OK;
+}
+
+static ptr_status ms_remove(void *user, ptr_store_txn *txn, const char *region, size_t region_len,
+                            const ptr_addr *addr)
+{
+    memstore *m = txn_store(user, txn);
+    if (!m)
+        return PTR_E_INVAL;
+    if (!m->in_write)
+        return PTR_E_INVAL;
+    long rid = intern_lookup(m, region, region_len);
+    if (rid < 0)
+        return PTR_E_NOT_FOUND;
+    long pos = table_find(m, (uint32_t)rid, addr, key_hash((uint32_t)rid, addr));
+    if (pos < 0)
+        return PTR_E_NOT_FOUND;
+    ptr_status st = reserve_write(m);
+    if (st != PTR_OK)
+        return st;
+    const uint32_t idx = (uint32_t)m->table[pos] - 1;
+    mrec *r = &m->recs[idx];
+    m->undo[m->nundo++] = (undo){UNDO_REMOVED, idx, *r};
+    m->pending_promised++;
+    table_remove_at(m, (size_t)pos);
+    m->strs[r->owner].owner_count--;
+    /* The slot stays taken until commit, so a rollback can put the record back. */
+    r->blob = NULL;
+    m->order_stale = 1;
+    return PTR_OK;
+}
+
+/* ---- the ordered index and scans ------------------------------------------ */
+
+typedef struct okey {
+    uint32_t region;
+    uint32_t idx;
+    uint8_t family;
+    uint8_t bytes[16];
+} okey;
+
+static int okey_cmp(const void *pa, const void *pb)
+{
+    const okey *a = pa, *b = pb;
+    if (a->region != b->region)
+        return a->region < b->region ? -1 : 1;
+    if (a->family != b->family)
+        return a->family < b->family ? -1 : 1;
+    int c = memcmp(a->bytes, b->bytes, sizeof a->bytes);
+    if (c)
+        return c;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static int slot_cmp(const mrec *r, uint32_t region, uint8_t family, const uint8_t bytes[16])
+{
+    if (r->region != region)
+        return r->region < region ? -1 : 1;
+    if (r->family != family)
+        return r->family < family ? -1 : 1;
+    return memcmp(r->bytes, bytes, 16);
+}
+
+/* Bring the order array up to date: drop removed slots, merge in the pending ones. */
+static ptr_status order_refresh(memstore *m)
+{
+    if (!m->npending && !m->order_stale)
+        return PTR_OK;
+    okey *keys = NULL;
+    size_t nk = 0;
+    if (m->npending) {
+        keys = m->alloc.malloc(m->alloc.ctx, m->npending * sizeof *keys);
+        if (!keys)
+            return PTR_E_NOMEM;
+    }
+    size_t need = m->norder + m->npending;
+    if (need) {
+        uint32_t *o = ptr__grow(&m->alloc, m->order, &m->order_cap, need, sizeof *o);
+        if (!o) {
+            if (keys)
+                m->alloc.free(m->alloc.ctx, keys);
+            return PTR_E_NOMEM;
+        }
+        m->order = o;
+    }
+    /* Nothing can fail from here on. */
+    for (size_t i = 0; i < m->npending; i++) {
+        const uint32_t idx = m->pending[i];
+        const mrec *r = &m->recs[idx];
+        if (!r->blob || r->indexed)
+            continue;
+        okey *k = &keys[nk++];
+        k->region = r->region;
+        k->idx = idx;
+        k->family = r->family;
+        memcpy(k->bytes, r->bytes, 16);
+    }
+    if (nk > 1)
+        qsort(keys, nk, sizeof *keys, okey_cmp);
+    /* A slot may be pending twice (removed and reused); equal slots sort together. */
+    size_t nu = 0;
+    for (size_t i = 0; i < nk; i++)
+        if (!nu || keys[nu - 1].idx != keys[i].idx)
+            keys[nu++] = keys[i];
+    size_t live = 0;
+    for (size_t i = 0; i < m->norder; i++) {
+        const mrec *r = &m->recs[m->order[i]];
+        if (r->blob && r->indexed)
+            m->order[live++] = m->order[i];
+    }
+    /* Merge from the back, in place. */
+    size_t i = live, j = nu, out = live + nu;
+    while (j > 0) {
+        const okey *k = &keys[j - 1];
+        if (i > 0 && slot_cmp(&m->recs[m->order[i - 1]], k->region, k->family, k->bytes) > 0)
+            m->order[--out] = m->order[--i];
+        else {
+            m->order[--out] = k->idx;
+            m->recs[k->idx].indexed = 1;
+            j--;
+        }
+    }
+    m->norder = live + nu;
+    m->npending = 0;
+    m->order_stale = 0;
+    if (keys)
+        m->alloc.free(m->alloc.ctx, keys);
+    return PTR_OK;
+}
+
+static ptr_status ms_scan(void *user, ptr_store_txn *txn, const ptr_store_filter *f,
+                          const ptr_addr *after, ptr_store_visit_fn visit, void *visit_ctx)
+{
+    memstore *m = txn_store(user, txn);
+    if (!m)
+        return PTR_E_INVAL;
+    ptr_status st = order_refresh(m);
+    if (st != PTR_OK)
+        return st;
+    long rid = intern_lookup(m, f->region.s, f->region.len);
+    if (rid < 0)
+        return PTR_OK;
+    long pid = -1, oid = -1;
+    if (f->project.len && (pid = intern_lookup(m, f->project.s, f->project.len)) < 0)
+        return PTR_OK;
+    if (f->owner.len && (oid = intern_lookup(m, f->owner.s, f->owner.len)) < 0)
+        return PTR_OK;
+    /* First position whose key is above (region, after), or at (region, anything). */
+    uint8_t fam = 0, bytes[16] = {0};
+    if (after) {
+        fam = after->family;
+        memcpy(bytes, after->bytes, 16);
+    }
+    size_t lo = 0, hi = m->norder;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        const int c = slot_cmp(&m->recs[m->order[mid]], (uint32_t)rid, fam, bytes);
+        if (c < 0 || (c == 0 && after))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < m->norder; i++) {
+        const mrec *r = &m->recs[m->order[i]];
+        if (r->region != (uint32_t)rid)
+            break;
+        if ((pid >= 0 && r->project != (uint32_t)pid) || (oid >= 0 && r->owner != (uint32_t)oid))
+            continue;
+        if ((st = decode(m, r, m->scratch)) != PTR_OK)
+            return st;
+        if (!ptr_store_filter_match(f, m->scratch))
+            continue;
+        if (visit(visit_ctx, m->scratch))
+            break;
+    }
+    return PTR_OK;
+}
+
+/* ---- life cycle ---------------------------------------------------------------- */
+
+static void ms_destroy(void *user)
+{
+    memstore *m = user;
+    const ptr_allocator a = m->alloc;
+    for (size_t i = 0; i < m->nrecs; i++)
+        if (m->recs[i].blob)
+            a.free(a.ctx, m->recs[i].blob);
+    for (size_t i = 0; i < m->nstrs; i++)
+        a.free(a.ctx, m->strs[i].s);
+    void *arrays[] = {m->recs, m->table, m->strs, m->stab, m->order, m->pending, m->undo};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        if (arrays[i])
+            a.free(a.ctx, arrays[i]);
+    ptr_record_free(m->scratch);
+    pthread_mutex_destroy(&m->lock);
+    a.free(a.ctx, m);
+}
+
+static const ptr_store_methods memstore_methods = {
+    .version = PTR_STORE_METHODS_VERSION,
+    .begin = ms_begin,
+    .commit = ms_commit,
+    .rollback = ms_rollback,
+    .get = ms_get,
+    .insert = ms_insert,
+    .replace = ms_replace,
+    .remove = ms_remove,
+    .count_owner = ms_count_owner,
+    .scan = ms_scan,
+    .destroy = ms_destroy,
+};
+
+ptr_status ptr_memstore_new(const ptr_allocator *alloc, ptr_store **out)
+{
+    if (!out)
+        return PTR_E_INVAL;
+    ptr_allocator a;
+    if (ptr__allocator_set(&a, alloc) != PTR_OK)
+        return PTR_E_INVAL;
+    memstore *m = a.malloc(a.ctx, sizeof *m);
+    if (!m)
+        return PTR_E_NOMEM;
+    memset(m, 0, sizeof *m);
+    m->alloc = a;
+    ptr_status st = ptr_record_new(&a, &m->scratch);
+    if (st != PTR_OK) {
+        a.free(a.ctx, m);
+        return st;
+    }
+    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+        ptr_record_free(m->scratch);
+        a.free(a.ctx, m);
+        return PTR_E_NOMEM;
+    }
+    st = ptr_store_new(&memstore_methods, m, out);
+    if (st != PTR_OK)
+        ms_destroy(m);
+    return st;
+}

@@ -1,0 +1,195 @@
+/*
+ * The store handle: registration of a methods table (version and REQUIRED
+ * slots checked, then copied field by field, so the caller's table may be a
+ * stack variable and a table of an older version never has its missing tail
+ * read), the calls into its slots, and the scan filter every store shares.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "record_internal.h"
+
+struct ptr_store {
+    ptr_store_methods m;
+    void *user;
+};
+
+ptr_status ptr_store_new(const ptr_store_methods *methods, void *user, ptr_store **out)
+{
+    if (!methods || !out)
+        return PTR_E_INVAL;
+    if (methods->version != 1)
+        return PTR_E_UNSUPPORTED;
+    if (!methods->begin || !methods->commit || !methods->rollback || !methods->get ||
+        !methods->insert || !methods->replace || !methods->remove || !methods->count_owner ||
+        !methods->scan)
+        return PTR_E_INVAL;
+    /* The handle is tiny and made once per store: the C library is enough. */
+    ptr_store *s = malloc(sizeof *s);
+    if (!s)
+        return PTR_E_NOMEM;
+    memset(s, 0, sizeof *s);
+    s->m.version = methods->version;
+    s->m.begin = methods->begin;
+    s->m.commit = methods->commit;
+    s->m.rollback = methods->rollback;
+    s->m.get = methods->get;
+    s->m.insert = methods->insert;
+    s->m.replace = methods->replace;
+    s->m.remove = methods->remove;
+    s->m.count_owner = methods->count_owner;
+    s->m.scan = methods->scan;
+    s->m.destroy = methods->destroy;
+    s->user = user;
+    *out = s;
+    return PTR_OK;
+}
+
+void ptr_store_free(ptr_store *s)
+{
+    if (!s)
+        return;
+    if (s->m.destroy)
+        s->m.destroy(s->user);
+    free(s);
+}
+
+ptr_status ptr_store_begin(ptr_store *s, unsigned flags, ptr_store_txn **txn)
+{
+    if (!s || !txn || (flags & ~PTR_TXN_WRITE))
+        return PTR_E_INVAL;
+    return s->m.begin(s->user, flags, txn);
+}
+
+ptr_status ptr_store_commit(ptr_store *s, ptr_store_txn *txn)
+{
+    if (!s)
+        return PTR_E_INVAL;
+    return s->m.commit(s->user, txn);
+}
+
+void ptr_store_rollback(ptr_store *s, ptr_store_txn *txn)
+{
+    if (s)
+        s->m.rollback(s->user, txn);
+}
+
+ptr_status ptr_store_get(ptr_store *s, ptr_store_txn *txn, const char *region, size_t region_len,
+                         const ptr_addr *addr, ptr_record *out)
+{
+    if (!s || !region || !addr || !out)
+        return PTR_E_INVAL;
+    return s->m.get(s->user, txn, region, region_len, addr, out);
+}
+
+ptr_status ptr_store_insert(ptr_store *s, ptr_store_txn *txn, const ptr_record *rec)
+{
+    if (!s || !rec)
+        return PTR_E_INVAL;
+    return s->m.insert(s->user, txn, rec);
+}
+
+ptr_status ptr_store_replace(ptr_store *s, ptr_store_txn *txn, const ptr_record *rec)
+{
+    if (!s || !rec)
+        return PTR_E_INVAL;
+    return s->m.replace(s->user, txn, rec);
+}
+
+ptr_status ptr_store_remove(ptr_store *s, ptr_store_txn *txn, const char *region, size_t region_len,
+                            const ptr_addr *addr)
+{
+    if (!s || !region || !addr)
+        return PTR_E_INVAL;
+    return s->m.remove(s->user, txn, region, region_len, addr);
+}
+
+ptr_status ptr_store_count_owner(ptr_store *s, ptr_store_txn *txn, const char *owner,
+                                 size_t owner_len, uint64_t *count)
+{
+    if (!s || !owner || !count)
+        return PTR_E_INVAL;
+    return s->m.count_owner(s->user, txn, owner, owner_len, count);
+}
+
+ptr_status ptr_store_scan(ptr_store *s, ptr_store_txn *txn, const ptr_store_filter *filter,
+                          const ptr_addr *after, ptr_store_visit_fn visit, void *visit_ctx)
+{
+    if (!s || !filter || !visit)
+        return PTR_E_INVAL;
+    return s->m.scan(s->user, txn, filter, after, visit, visit_ctx);
+}
+
+void ptr_store_filter_init(ptr_store_filter *f)
+{
+    if (!f)
+        return;
+    memset(f, 0, sizeof *f);
+    f->struct_size = (uint32_t)sizeof *f;
+}
+
+static int text_eq(const char *a, size_t alen, ptr_text b)
+{
+    return alen == b.len && (alen == 0 || memcmp(a, b.s, alen) == 0);
+}
+
+int ptr_store_filter_match(const ptr_store_filter *f, const ptr_record *rec)
+{
+    if (!f || !rec)
+        return 0;
+    size_t n;
+    const char *s = ptr_record_region(rec, &n);
+    if (!text_eq(s, n, f->region))
+        return 0;
+    if (f->project.len) {
+        s = ptr_record_project(rec, &n);
+        if (!text_eq(s, n, f->project))
+            return 0;
+    }
+    if (f->owner.len) {
+        s = ptr_record_owner(rec, &n);
+        if (!text_eq(s, n, f->owner))
+            return 0;
+    }
+    if (f->name.len) {
+        const size_t count = ptr_record_name_count(rec);
+        size_t i = 0;
+        for (; i < count; i++) {
+            s = ptr_record_name(rec, i, &n);
+            if (text_eq(s, n, f->name))
+                break;
+        }
+        if (i == count)
+            return 0;
+    }
+    const size_t tags = ptr_record_tag_count(rec);
+    for (size_t k = 0; k < f->tag_count; k++) {
+        const ptr_tag *want = &f->tags[k];
+        size_t i = 0;
+        for (; i < tags; i++) {
+            ptr_tag t;
+            ptr_record_tag(rec, i, &t);
+            if (text_eq(t.key, t.key_len, (ptr_text){want->key, want->key_len}) &&
+                (!want->value ||
+                 text_eq(t.value, t.value_len, (ptr_text){want->value, want->value_len})))
+                break;
+        }
+        if (i == tags)
+            return 0;
+    }
+    return 1;
+}
+
+int ptr__addr_cmp(const ptr_addr *a, const ptr_addr *b)
+{
+    if (a->family != b->family)
+        return a->family < b->family ? -1 : 1;
+    return memcmp(a->bytes, b->bytes, a->family == 4 ? 4 : 16);
+}
+
+int ptr_addr_compare(const ptr_addr *a, const ptr_addr *b)
+{
+    if (!a || !b)
+        return 0;
+    return ptr__addr_cmp(a, b);
+}

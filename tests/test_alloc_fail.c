@@ -1,0 +1,251 @@
+/*
+ * Allocation failure: every operation run with its 1st, 2nd, 3rd, ...
+ * allocation failing (memory store, context and records share one counting
+ * allocator) must return PTR_E_NOMEM, change nothing visible, and leak
+ * nothing: when everything is freed, no allocation is live.
+ */
+#include <stdlib.h>
+
+#include "ptr_test.h"
+#include "store_conformance.h"
+
+static long live, calls, fail_at;
+
+static int fail_now(void)
+{
+    return fail_at && ++calls == fail_at;
+}
+static void *t_malloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    if (fail_now())
+        return NULL;
+    void *p = malloc(n);
+    live += p != NULL;
+    return p;
+}
+static void *t_realloc(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    if (fail_now())
+        return NULL;
+    void *q = realloc(p, n);
+    live += !p && q;
+    return q;
+}
+static void t_free(void *ctx, void *p)
+{
+    (void)ctx;
+    live--;
+    free(p);
+}
+static const ptr_allocator A = {t_malloc, t_realloc, t_free, NULL};
+
+typedef struct fx {
+    ptr_store *store;
+    ptr_ctx *ctx;
+    ptr_record *rec;
+} fx;
+
+static const ptr_scope P1 = {{PTR_LIT("r1")}, {PTR_LIT("p1")}, {PTR_LIT("o1")}};
+
+static ptr_status create(fx *f, const char *addr, ptr_record *out)
+{
+    ptr_request r;
+    ptr_request_init(&r);
+    const ptr_text n[] = {{PTR_LIT("a.example.com")}, {PTR_LIT("b.example.com")}};
+    const ptr_tag t[] = {{PTR_LIT("env"), PTR_LIT("prod")}};
+    r.address = (ptr_text){addr, strlen(addr)};
+    r.names = n;
+    r.name_count = 2;
+    r.tags = t;
+    r.tag_count = 1;
+    r.description = (ptr_text){PTR_LIT("some description")};
+    return ptr_ctx_create(f->ctx, &P1, &r, out, NULL);
+}
+
+typedef ptr_status (*op_fn)(fx *f);
+
+static ptr_status op_create(fx *f)
+{
+    return create(f, "203.0.113.50", f->rec);
+}
+static ptr_status op_create_new_region(fx *f)
+{
+    static const ptr_scope R9 = {{PTR_LIT("r9")}, {PTR_LIT("p9")}, {PTR_LIT("o9")}};
+    ptr_request r;
+    ptr_request_init(&r);
+    const ptr_text n = {PTR_LIT("a.example.com")};
+    r.address = (ptr_text){PTR_LIT("203.0.113.51")};
+    r.names = &n;
+    r.name_count = 1;
+    return ptr_ctx_create(f->ctx, &R9, &r, NULL, NULL);
+}
+static ptr_status op_update(fx *f)
+{
+    ptr_request r;
+    ptr_request_init(&r);
+    const ptr_text n[] = {{PTR_LIT("c.example.com")}, {PTR_LIT("d.example.com")}};
+    const ptr_tag t[] = {{PTR_LIT("k1"), PTR_LIT("v1")}, {PTR_LIT("k2"), PTR_LIT("v2")}};
+    r.flags = PTR_REQUEST_NAMES | PTR_REQUEST_TAGS | PTR_REQUEST_DESCRIPTION;
+    r.names = n;
+    r.name_count = 2;
+    r.tags = t;
+    r.tag_count = 2;
+    r.description = (ptr_text){PTR_LIT("a longer description than before")};
+    return ptr_ctx_update(f->ctx, &P1, PTR_LIT("203.0.113.2"), &r, NULL, NULL);
+}
+static ptr_status op_delete(fx *f)
+{
+    return ptr_ctx_delete(f->ctx, &P1, PTR_LIT("203.0.113.1"), NULL);
+}
+static ptr_status op_batch(fx *f)
+{
+    const ptr_text t[] = {{PTR_LIT("203.0.113.3")}, {PTR_LIT("203.0.113.4")}};
+    return ptr_ctx_delete_batch(f->ctx, &P1, t, 2, NULL);
+}
+static ptr_status op_list(fx *f)
+{
+    ptr_list_query q;
+    ptr_list_query_init(&q);
+    q.flags = PTR_LIST_TOTAL;
+    ptr_record_list *l = NULL;
+    ptr_status st = ptr_ctx_list(f->ctx, &P1, &q, &l, NULL);
+    ptr_record_list_free(l);
+    return st;
+}
+static ptr_status op_get(fx *f)
+{
+    ptr_record *r;
+    ptr_status st = ptr_record_new(&A, &r);
+    if (st != PTR_OK)
+        return st;
+    st = ptr_ctx_get(f->ctx, &P1, PTR_LIT("203.0.113.2"), r, NULL);
+    ptr_record_free(r);
+    return st;
+}
+static ptr_status op_resolve(fx *f)
+{
+    ptr_record *r;
+    ptr_status st = ptr_record_new(&A, &r);
+    if (st != PTR_OK)
+        return st;
+    st = ptr_ctx_resolve(f->ctx, PTR_LIT("r1"), PTR_LIT("203.0.113.77"), r, NULL, NULL);
+    ptr_record_free(r);
+    return st;
+}
+static ptr_status op_set_quota(fx *f)
+{
+    return ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1"), 70);
+}
+
+static void each_allocation_fails(fx *f, op_fn op)
+{
+    for (long n = 1;; n++) {
+        assert_true(n < 500);
+        char *before = store_dump(f->store);
+        calls = 0;
+        fail_at = n;
+        ptr_status st = op(f);
+        const int fired = calls >= n;
+        fail_at = 0;
+        char *after = store_dump(f->store);
+        if (!fired) {
+            assert_status(st, PTR_OK);
+            free(before);
+            free(after);
+            return;
+        }
+        assert_status(st, PTR_E_NOMEM);
+        assert_string_equal(before, after);
+        free(before);
+        free(after);
+    }
+}
+
+static void operations(void **state)
+{
+    (void)state;
+    fx f;
+    assert_status(ptr_memstore_new(&A, &f.store), PTR_OK);
+    ptr_ctx_config cfg;
+    ptr_ctx_config_init(&cfg);
+    cfg.store = f.store;
+    cfg.allocator = &A;
+    assert_status(ptr_ctx_new(&cfg, &f.ctx, NULL), PTR_OK);
+    assert_status(ptr_record_new(&A, &f.rec), PTR_OK);
+    const char *a[] = {"203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"};
+    for (int i = 0; i < 4; i++)
+        assert_status(create(&f, a[i], NULL), PTR_OK);
+
+    each_allocation_fails(&f, op_create_new_region);
+    each_allocation_fails(&f, op_create);
+    each_allocation_fails(&f, op_get);
+    each_allocation_fails(&f, op_resolve);
+    each_allocation_fails(&f, op_list);
+    each_allocation_fails(&f, op_update);
+    each_allocation_fails(&f, op_batch);
+    each_allocation_fails(&f, op_delete);
+    each_allocation_fails(&f, op_set_quota);
+    /* A failed create leaves the caller's record empty, not half filled. */
+    calls = 0;
+    fail_at = 3;
+    ptr_status st = create(&f, "203.0.113.60", f.rec);
+    fail_at = 0;
+    if (st != PTR_OK) {
+        assert_status(st, PTR_E_NOMEM);
+        assert_int_equal(ptr_record_name_count(f.rec), 0);
+    }
+
+    ptr_record_free(f.rec);
+    ptr_ctx_free(f.ctx);
+    ptr_store_free(f.store);
+    assert_int_equal(live, 0);
+}
+
+static void constructors(void **state)
+{
+    (void)state;
+    for (long n = 1;; n++) {
+        assert_true(n < 100);
+        ptr_store *s = NULL;
+        ptr_ctx *c = NULL;
+        ptr_record *r = NULL;
+        calls = 0;
+        fail_at = n;
+        ptr_status st = ptr_memstore_new(&A, &s);
+        if (st == PTR_OK) {
+            ptr_policy p;
+            ptr_policy_init(&p);
+            p.default_name_template = "x-{dashed}.example.com";
+            ptr_ctx_config cfg;
+            ptr_ctx_config_init(&cfg);
+            cfg.store = s;
+            cfg.allocator = &A;
+            cfg.policy = &p;
+            st = ptr_ctx_new(&cfg, &c, NULL);
+        }
+        if (st == PTR_OK)
+            st = ptr_record_new(&A, &r);
+        const int fired = calls >= n;
+        fail_at = 0;
+        ptr_record_free(r);
+        ptr_ctx_free(c);
+        ptr_store_free(s);
+        assert_int_equal(live, 0);
+        if (!fired) {
+            assert_status(st, PTR_OK);
+            return;
+        }
+        assert_status(st, PTR_E_NOMEM);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(operations),
+        cmocka_unit_test(constructors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

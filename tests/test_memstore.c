@@ -1,0 +1,241 @@
+/*
+ * The built-in memory store: the conformance suite, plus what only this store
+ * promises (writes refused in a read transaction, table growth and deletion
+ * at volume), and the registration rules of ptr_store_new().
+ */
+#include <stdlib.h>
+
+#include "ptr_test.h"
+#include "store_conformance.h"
+
+static ptr_store *make_memstore(void *arg)
+{
+    (void)arg;
+    ptr_store *s = NULL;
+    return ptr_memstore_new(NULL, &s) == PTR_OK ? s : NULL;
+}
+
+static ptr_status nop_begin(void *u, unsigned f, ptr_store_txn **t)
+{
+    (void)u;
+    (void)f;
+    *t = NULL;
+    return PTR_OK;
+}
+static ptr_status nop_commit(void *u, ptr_store_txn *t)
+{
+    (void)u;
+    (void)t;
+    return PTR_OK;
+}
+static void nop_rollback(void *u, ptr_store_txn *t)
+{
+    (void)u;
+    (void)t;
+}
+static ptr_status nop_get(void *u, ptr_store_txn *t, const char *r, size_t n, const ptr_addr *a,
+                          ptr_record *o)
+{
+    (void)u, (void)t, (void)r, (void)n, (void)a, (void)o;
+    return PTR_E_NOT_FOUND;
+}
+static ptr_status nop_rec(void *u, ptr_store_txn *t, const ptr_record *r)
+{
+    (void)u, (void)t, (void)r;
+    return PTR_OK;
+}
+static ptr_status nop_remove(void *u, ptr_store_txn *t, const char *r, size_t n, const ptr_addr *a)
+{
+    (void)u, (void)t, (void)r, (void)n, (void)a;
+    return PTR_OK;
+}
+static ptr_status nop_count(void *u, ptr_store_txn *t, const char *o, size_t n, uint64_t *c)
+{
+    (void)u, (void)t, (void)o, (void)n;
+    *c = 0;
+    return PTR_OK;
+}
+static ptr_status nop_scan(void *u, ptr_store_txn *t, const ptr_store_filter *f, const ptr_addr *a,
+                           ptr_store_visit_fn v, void *vc)
+{
+    (void)u, (void)t, (void)f, (void)a, (void)v, (void)vc;
+    return PTR_OK;
+}
+static int destroyed;
+static void count_destroy(void *u)
+{
+    (void)u;
+    destroyed++;
+}
+
+static void registration_rules(void **state)
+{
+    (void)state;
+    ptr_store_methods m = {
+        .version = 1,
+        .begin = nop_begin,
+        .commit = nop_commit,
+        .rollback = nop_rollback,
+        .get = nop_get,
+        .insert = nop_rec,
+        .replace = nop_rec,
+        .remove = nop_remove,
+        .count_owner = nop_count,
+        .scan = nop_scan,
+        .destroy = count_destroy,
+    };
+    ptr_store *s = NULL;
+    assert_status(ptr_store_new(NULL, NULL, &s), PTR_E_INVAL);
+    assert_status(ptr_store_new(&m, NULL, NULL), PTR_E_INVAL);
+    m.version = 2;
+    assert_status(ptr_store_new(&m, NULL, &s), PTR_E_UNSUPPORTED);
+    m.version = 0;
+    assert_status(ptr_store_new(&m, NULL, &s), PTR_E_UNSUPPORTED);
+    m.version = 1;
+    /* Each REQUIRED slot, missing in turn. */
+    ptr_store_methods copy = m;
+    copy.begin = NULL;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_E_INVAL);
+    copy = m, copy.commit = NULL;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_E_INVAL);
+    copy = m, copy.rollback = NULL;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_E_INVAL);
+    copy = m, copy.get = NULL;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_E_INVAL);
+    copy = m, copy.insert = NULL;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_E_INVAL);
+    copy = m, copy.replace = NULL;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_E_INVAL);
+    copy = m, copy.remove = NULL;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_E_INVAL);
+    copy = m, copy.count_owner = NULL;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_E_INVAL);
+    copy = m, copy.scan = NULL;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_E_INVAL);
+    /* destroy is optional, and called once when it is set; the table is copied. */
+    copy = m, copy.destroy = NULL;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_OK);
+    ptr_store_free(s);
+    copy = m;
+    assert_status(ptr_store_new(&copy, NULL, &s), PTR_OK);
+    memset(&copy, 0, sizeof copy);
+    ptr_store_txn *t;
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    ptr_store_free(s);
+    assert_int_equal(destroyed, 1);
+    ptr_store_free(NULL);
+    assert_status(ptr_memstore_new(NULL, NULL), PTR_E_INVAL);
+    const ptr_allocator half = {NULL, NULL, NULL, NULL};
+    assert_status(ptr_memstore_new(&half, &s), PTR_E_INVAL);
+}
+
+static void writes_need_a_write_txn(void **state)
+{
+    (void)state;
+    ptr_store *s = make_memstore(NULL);
+    static const char *const names[] = {"a.example.com.", NULL};
+    ptr_record *r = test_record("r1", "p", "o1", "203.0.113.1", names, NULL);
+    ptr_store_txn *t;
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &t), PTR_OK);
+    assert_status(ptr_store_insert(s, t, r), PTR_E_INVAL);
+    assert_status(ptr_store_replace(s, t, r), PTR_E_INVAL);
+    assert_status(ptr_store_remove(s, t, "r1", 2, ptr_record_address(r)), PTR_E_INVAL);
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    /* A handle that is not the open transaction's is refused. */
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+    assert_status(ptr_store_insert(s, (ptr_store_txn *)r, r), PTR_E_INVAL);
+    /* A record without an address or region cannot be stored. */
+    ptr_record *bad;
+    assert_status(ptr_record_new(NULL, &bad), PTR_OK);
+    ptr_record_set_region(bad, "r1", 2);
+    assert_status(ptr_store_insert(s, t, bad), PTR_E_INVAL);
+    ptr_record_reset(bad);
+    ptr_record_set_address(bad, ptr_record_address(r));
+    assert_status(ptr_store_insert(s, t, bad), PTR_E_INVAL);
+    ptr_store_rollback(s, t);
+    ptr_record_free(bad);
+    ptr_record_free(r);
+    ptr_store_free(s);
+}
+
+typedef struct ordered {
+    ptr_addr last;
+    size_t n;
+    int sorted;
+} ordered;
+
+static int check_order(void *p, const ptr_record *r)
+{
+    ordered *o = p;
+    const ptr_addr *a = ptr_record_address(r);
+    if (o->n && ptr_addr_compare(&o->last, a) >= 0)
+        o->sorted = 0;
+    o->last = *a;
+    o->n++;
+    return 0;
+}
+
+/*
+ * Enough records to grow the table and the record array several times, then
+ * delete every other one (backward-shift deletion) and check every key.
+ */
+static void volume(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    ptr_store *s = make_memstore(NULL);
+    ptr_record *r, *got;
+    assert_status(ptr_record_new(NULL, &r), PTR_OK);
+    assert_status(ptr_record_new(NULL, &got), PTR_OK);
+    ptr_record_set_region(r, "r1", 2);
+    ptr_record_set_project(r, "p", 1);
+    ptr_record_set_owner(r, "o1", 2);
+    ptr_record_add_name(r, "a.example.com.", 14);
+    ptr_store_txn *t;
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+    for (uint32_t i = 0; i < N; i++) {
+        ptr_addr a = {4, {100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i}};
+        ptr_record_set_address(r, &a);
+        assert_status(ptr_store_insert(s, t, r), PTR_OK);
+    }
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+    for (uint32_t i = 0; i < N; i += 2) {
+        ptr_addr a = {4, {100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i}};
+        assert_status(ptr_store_remove(s, t, "r1", 2, &a), PTR_OK);
+    }
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &t), PTR_OK);
+    for (uint32_t i = 0; i < N; i++) {
+        ptr_addr a = {4, {100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i}};
+        assert_status(ptr_store_get(s, t, "r1", 2, &a, got), i % 2 ? PTR_OK : PTR_E_NOT_FOUND);
+    }
+    uint64_t n;
+    assert_status(ptr_store_count_owner(s, t, "o1", 2, &n), PTR_OK);
+    assert_int_equal(n, N / 2);
+    /* The ordered index (merged at commit once deletes outnumber live records) is exact. */
+    ptr_store_filter f;
+    ptr_store_filter_init(&f);
+    f.region = (ptr_text){"r1", 2};
+    ordered o = {{0}, 0, 1};
+    assert_status(ptr_store_scan(s, t, &f, NULL, check_order, &o), PTR_OK);
+    assert_int_equal(o.n, N / 2);
+    assert_true(o.sorted);
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    ptr_record_free(r);
+    ptr_record_free(got);
+    ptr_store_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(registration_rules),
+        cmocka_unit_test(writes_need_a_write_txn),
+        cmocka_unit_test(volume),
+    };
+    int failed = cmocka_run_group_tests_name("memstore", tests, NULL, NULL);
+    failed += store_conformance_run("memstore conformance", make_memstore, NULL);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,199 @@
+/* The record object (setters, accessors, reset, copy, id) and default-name templates. */
+#include <stdlib.h>
+
+#include "ptr_test.h"
+
+/* An allocator that counts what is live, to see that records use it and free everything. */
+static long live;
+static void *c_malloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    live++;
+    return malloc(n);
+}
+static void *c_realloc(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    if (!p)
+        live++;
+    return realloc(p, n);
+}
+static void c_free(void *ctx, void *p)
+{
+    (void)ctx;
+    live--;
+    free(p);
+}
+static const ptr_allocator counting = {c_malloc, c_realloc, c_free, NULL};
+
+static void fields_roundtrip(void **state)
+{
+    (void)state;
+    ptr_record *r;
+    assert_status(ptr_record_new(&counting, &r), PTR_OK);
+    assert_true(live > 0);
+    /* Unset text is "", never NULL. */
+    size_t n = 99;
+    assert_string_equal(ptr_record_region(r, &n), "");
+    assert_int_equal(n, 0);
+    assert_int_equal(ptr_record_address(r)->family, 0);
+    assert_null(ptr_record_name(r, 0, NULL));
+
+    ptr_addr a;
+    assert_status(ptr_addr_parse(PTR_LIT("203.0.113.10"), &a), PTR_OK);
+    assert_status(ptr_record_set_region(r, PTR_LIT("eu-de")), PTR_OK);
+    assert_status(ptr_record_set_project(r, PTR_LIT("p1")), PTR_OK);
+    assert_status(ptr_record_set_owner(r, PTR_LIT("acct")), PTR_OK);
+    assert_status(ptr_record_set_address(r, &a), PTR_OK);
+    /* Text with an embedded NUL keeps its length. */
+    assert_status(ptr_record_set_description(r, "a\0b", 3), PTR_OK);
+    assert_status(ptr_record_add_name(r, PTR_LIT("mail.example.com.")), PTR_OK);
+    assert_status(ptr_record_add_name(r, PTR_LIT("mx.example.com.")), PTR_OK);
+    assert_status(ptr_record_add_tag(r, PTR_LIT("env"), PTR_LIT("prod")), PTR_OK);
+    assert_status(ptr_record_add_tag(r, PTR_LIT("empty"), NULL, 0), PTR_OK);
+    assert_status(ptr_record_set_ttl(r, 3600), PTR_OK);
+    assert_status(ptr_record_set_created(r, -5), PTR_OK);
+    assert_status(ptr_record_set_updated(r, 1700000000), PTR_OK);
+    assert_status(ptr_record_set_revision(r, 3), PTR_OK);
+    /* Replacing a text field keeps the other fields intact. */
+    assert_status(ptr_record_set_region(r, PTR_LIT("eu-nl")), PTR_OK);
+
+    assert_string_equal(ptr_record_region(r, &n), "eu-nl");
+    assert_int_equal(n, 5);
+    assert_string_equal(ptr_record_project(r, NULL), "p1");
+    assert_string_equal(ptr_record_owner(r, NULL), "acct");
+    assert_true(ptr_addr_equal(ptr_record_address(r), &a));
+    const char *d = ptr_record_description(r, &n);
+    assert_int_equal(n, 3);
+    assert_memory_equal(d, "a\0b", 4);
+    assert_int_equal(ptr_record_name_count(r), 2);
+    assert_string_equal(ptr_record_name(r, 1, &n), "mx.example.com.");
+    assert_int_equal(n, 15);
+    assert_null(ptr_record_name(r, 2, NULL));
+    assert_int_equal(ptr_record_tag_count(r), 2);
+    ptr_tag t;
+    assert_status(ptr_record_tag(r, 0, &t), PTR_OK);
+    assert_int_equal(t.key_len, 3);
+    assert_memory_equal(t.key, "env", 3);
+    assert_memory_equal(t.value, "prod", 4);
+    assert_status(ptr_record_tag(r, 1, &t), PTR_OK);
+    assert_int_equal(t.value_len, 0);
+    assert_status(ptr_record_tag(r, 2, &t), PTR_E_INVAL);
+    assert_int_equal(ptr_record_ttl(r), 3600);
+    assert_int_equal(ptr_record_created(r), -5);
+    assert_int_equal(ptr_record_updated(r), 1700000000);
+    assert_int_equal(ptr_record_revision(r), 3);
+
+    char id[64];
+    assert_status(ptr_record_id(r, id, sizeof id, &n), PTR_OK);
+    assert_string_equal(id, "eu-nl:203.0.113.10");
+    assert_int_equal(n, 18);
+    assert_status(ptr_record_id(r, id, 18, &n), PTR_E_BUFFER);
+    assert_int_equal(n, 18);
+
+    /* A copy is exact and independent. */
+    ptr_record *c;
+    assert_status(ptr_record_new(&counting, &c), PTR_OK);
+    assert_status(ptr_record_copy(c, r), PTR_OK);
+    ptr_record_clear_names(r);
+    ptr_record_clear_tags(r);
+    assert_int_equal(ptr_record_name_count(r), 0);
+    assert_int_equal(ptr_record_tag_count(r), 0);
+    assert_string_equal(ptr_record_name(c, 0, NULL), "mail.example.com.");
+    assert_int_equal(ptr_record_tag_count(c), 2);
+    assert_string_equal(ptr_record_region(c, NULL), "eu-nl");
+    assert_int_equal(ptr_record_revision(c), 3);
+
+    /* Reset empties everything and the record can be filled again. */
+    ptr_record_reset(c);
+    assert_string_equal(ptr_record_region(c, &n), "");
+    assert_string_equal(ptr_record_description(c, &n), "");
+    assert_int_equal(ptr_record_name_count(c), 0);
+    assert_int_equal(ptr_record_revision(c), 0);
+    assert_int_equal(ptr_record_address(c)->family, 0);
+    assert_status(ptr_record_id(c, id, sizeof id, &n), PTR_E_INVAL);
+    assert_status(ptr_record_add_name(c, PTR_LIT("x.example.")), PTR_OK);
+    assert_string_equal(ptr_record_name(c, 0, NULL), "x.example.");
+
+    ptr_record_free(c);
+    ptr_record_free(r);
+    ptr_record_free(NULL);
+    assert_int_equal(live, 0);
+}
+
+static void bad_arguments(void **state)
+{
+    (void)state;
+    ptr_record *r;
+    assert_status(ptr_record_new(NULL, NULL), PTR_E_INVAL);
+    const ptr_allocator half = {c_malloc, NULL, c_free, NULL};
+    assert_status(ptr_record_new(&half, &r), PTR_E_INVAL);
+    assert_status(ptr_record_new(NULL, &r), PTR_OK);
+    assert_status(ptr_record_set_region(NULL, PTR_LIT("x")), PTR_E_INVAL);
+    assert_status(ptr_record_set_region(r, NULL, 3), PTR_E_INVAL);
+    assert_status(ptr_record_add_name(r, NULL, 1), PTR_E_INVAL);
+    assert_status(ptr_record_add_tag(r, NULL, 1, NULL, 0), PTR_E_INVAL);
+    assert_status(ptr_record_add_tag(r, "k", 1, NULL, 2), PTR_E_INVAL);
+    ptr_addr bad = {5, {0}};
+    assert_status(ptr_record_set_address(r, &bad), PTR_E_INVAL);
+    assert_status(ptr_record_set_address(r, NULL), PTR_E_INVAL);
+    assert_status(ptr_record_copy(NULL, r), PTR_E_INVAL);
+    assert_status(ptr_record_copy(r, r), PTR_OK);
+    assert_null(ptr_record_region(NULL, NULL));
+    assert_int_equal(ptr_record_name_count(NULL), 0);
+    /* Failed setters changed nothing. */
+    assert_string_equal(ptr_record_region(r, NULL), "");
+    assert_int_equal(ptr_record_name_count(r), 0);
+    ptr_record_free(r);
+}
+
+static void default_names(void **state)
+{
+    (void)state;
+    char buf[256];
+    size_t n;
+    ptr_addr v4, v6;
+    assert_status(ptr_addr_parse(PTR_LIT("203.0.113.10"), &v4), PTR_OK);
+    assert_status(ptr_addr_parse(PTR_LIT("2001:db8::1"), &v6), PTR_OK);
+    assert_status(
+        ptr_default_name(PTR_LIT("ecs-{dashed}.compute.example.com"), &v4, buf, sizeof buf, &n),
+        PTR_OK);
+    assert_string_equal(buf, "ecs-203-0-113-10.compute.example.com");
+    assert_int_equal(n, strlen(buf));
+    /* NULL is PTR_DEFAULT_NAME_TEMPLATE. */
+    assert_status(ptr_default_name(NULL, 0, &v4, buf, sizeof buf, &n), PTR_OK);
+    assert_string_equal(buf, "ecs-203-0-113-10.compute.example.com");
+    assert_status(
+        ptr_default_name(PTR_LIT("{d}.{c}.{b}.{a}.rev.example.net"), &v4, buf, sizeof buf, &n),
+        PTR_OK);
+    assert_string_equal(buf, "10.113.0.203.rev.example.net");
+    assert_status(ptr_default_name(PTR_LIT("v6-{dashed}.example.com"), &v6, buf, sizeof buf, &n),
+                  PTR_OK);
+    assert_string_equal(buf, "v6-2001-0db8-0000-0000-0000-0000-0000-0001.example.com");
+    assert_status(ptr_default_name(PTR_LIT("h{hex}.example.com"), &v6, buf, sizeof buf, &n),
+                  PTR_OK);
+    assert_string_equal(buf, "h20010db8000000000000000000000001.example.com");
+    /* Unknown braces are text; placeholders of the other family are refused. */
+    assert_status(ptr_default_name(PTR_LIT("{x}{dashed"), &v4, buf, sizeof buf, &n), PTR_OK);
+    assert_string_equal(buf, "{x}{dashed");
+    assert_status(ptr_default_name(PTR_LIT("{a}.example.com"), &v6, buf, sizeof buf, &n),
+                  PTR_E_INVAL);
+    assert_status(ptr_default_name(PTR_LIT("{hex}.example.com"), &v4, buf, sizeof buf, &n),
+                  PTR_E_INVAL);
+    /* Too small a buffer reports the size needed (without the NUL). */
+    assert_status(ptr_default_name(NULL, 0, &v4, buf, 36, &n), PTR_E_BUFFER);
+    assert_int_equal(n, 36);
+    assert_status(ptr_default_name(NULL, 0, &v4, buf, 37, &n), PTR_OK);
+    assert_status(ptr_default_name(NULL, 0, NULL, buf, sizeof buf, &n), PTR_E_INVAL);
+    assert_status(ptr_default_name(NULL, 3, &v4, buf, sizeof buf, &n), PTR_E_INVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fields_roundtrip),
+        cmocka_unit_test(bad_arguments),
+        cmocka_unit_test(default_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
