@@ -14,10 +14,16 @@ need cmake command -v cmake
 need make command -v make
 need gcc command -v cc
 need pkg-config command -v pkg-config
+# The SQLite store (and so ptrctl) is built when SQLite's development files are found.
+need libsqlite3-dev pkg-config --exists sqlite3
 if [ "$want" = test ]; then
     need libcmocka-dev pkg-config --exists cmocka
     need valgrind command -v valgrind
     need g++ command -v c++   # the public headers are also compiled as C++
+    # Exported zones are checked by BIND's named-checkzone and served by a real knotd.
+    need bind9-utils command -v named-checkzone
+    need knot command -v knotd
+    need knot-dnsutils command -v kdig
 fi
 
 if [ "$want" = bench ]; then   # the baselines the benchmarks compare against
