@@ -4,6 +4,8 @@
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. valgrind memcheck over the unit tests
 #   4. ThreadSanitizer over the unit tests
+#   5. the fuzz targets: corpus replay, then a short libFuzzer run of each when clang has it
+#      (PTR_FUZZ_SECONDS per target, default 20)
 # Installs missing Debian packages first (scripts/deps.sh). Build trees go to build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +32,11 @@ stage asan -- -DCMAKE_BUILD_TYPE=Debug -DPTR_SANITIZE=address,undefined
 stage valgrind -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DPTR_TEST_WRAPPER=valgrind;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite,indirect,possible;--show-leak-kinds=definite,indirect,possible;-q"
 stage tsan -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTR_SANITIZE=thread
+
+echo
+echo "=== fuzz"
+fuzz/run.sh build/fuzz "${PTR_FUZZ_SECONDS:-20}"
+summary+=("fuzz: passed")
 
 echo
 printf '%s\n' "${summary[@]}"
