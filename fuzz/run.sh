@@ -26,7 +26,7 @@ build=${1:-build/fuzz}
 secs=${2:-${FUZZ_SECONDS:-30}}
 clang=${CLANG:-clang}
 max_len=${FUZZ_MAX_LEN:-512}
-targets=${FUZZ_TARGETS:-"addr host prefix revname name ttl description tag"}
+targets=${FUZZ_TARGETS:-"addr host prefix revname name ttl description tag request"}
 # shellcheck disable=SC2206 # word splitting is the point
 extra=(${FUZZ_CMAKE_ARGS:-})
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -51,7 +51,7 @@ have_libfuzzer() {
 
 dict_for() {
     case $1 in
-    addr | host | prefix | revname | name) echo fuzz/dns.dict ;;
+    addr | host | prefix | revname | name | request) echo fuzz/dns.dict ;;
     ttl | tag) echo fuzz/fields.dict ;;
     description) echo fuzz/utf8.dict ;;
     esac
