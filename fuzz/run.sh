@@ -9,7 +9,7 @@
 #
 # Environment:
 #   CLANG            clang to build the libFuzzer targets with (default clang)
-#   FUZZ_TARGETS     targets to run (default: all eight)
+#   FUZZ_TARGETS     targets to run (default: all ten; sqlite_row needs libsqlite3-dev)
 #   FUZZ_MAX_LEN     libFuzzer -max_len (default 512)
 #   FUZZ_CMAKE_ARGS  extra cmake configure arguments (word-split)
 #
@@ -26,7 +26,7 @@ build=${1:-build/fuzz}
 secs=${2:-${FUZZ_SECONDS:-30}}
 clang=${CLANG:-clang}
 max_len=${FUZZ_MAX_LEN:-512}
-targets=${FUZZ_TARGETS:-"addr host prefix revname name ttl description tag request"}
+targets=${FUZZ_TARGETS:-"addr host prefix revname name ttl description tag request sqlite_row"}
 # shellcheck disable=SC2206 # word splitting is the point
 extra=(${FUZZ_CMAKE_ARGS:-})
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -92,7 +92,9 @@ for t in $targets; do
     mkdir -p "$work/corpus" "$work/artifacts"
     cp fuzz/corpus/"$t"/* "$work/corpus/"
     args=("$work/corpus" -max_len="$max_len" -max_total_time="$secs" -timeout=10
-        -print_final_stats=1 -artifact_prefix="$work/artifacts/" -dict="$(dict_for "$t")")
+        -print_final_stats=1 -artifact_prefix="$work/artifacts/")
+    dict=$(dict_for "$t")
+    [ -n "$dict" ] && args+=(-dict="$dict")
     rc=0
     "$build/fuzz/fuzz_$t" "${args[@]}" >"$work/log" 2>&1 || rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$work/log" | tail -n 1)

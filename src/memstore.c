@@ -2,13 +2,22 @@
  * The built-in memory store.
  *
  * Layout, chosen for a million records and more:
- * - records live in one array of compact fixed-size slots (mrec, 72 bytes);
- *   names, description and tags are packed into one allocation per record
- *   with varint lengths (the "blob"); region, project and owner are interned
- *   once and referred to by 32-bit ids;
- * - an open-addressing table with linear probing maps (region, address) to a
- *   slot: 8 bytes per entry, the entry carries 32 bits of the hash so that a
- *   probe rarely touches a slot it does not want;
+ * - each record is one allocation (mhead): its fixed fields, then project,
+ *   owner, names, description and tags packed with varint lengths (the
+ *   "blob"); region, project and owner are also interned and referred to by
+ *   32-bit ids, which keys, scans and quota counts use. The project and owner
+ *   text is kept in the record too because there are as many owners as
+ *   tenants: reading it through the interned string would cost a get two
+ *   more cache misses (the string's entry, then its text);
+ * - records are numbered by slots (mrec, 16 bytes: the record's pointer and
+ *   list links), which the ordered index, the pending list and the undo log
+ *   refer to;
+ * - an open-addressing table with linear probing maps (region, address) to
+ *   the record: 16 bytes per entry, holding the record's pointer (so a lookup
+ *   goes straight from the entry to the record: two cache misses at a million
+ *   records, as in a bare hash map, not three through the slot array), its
+ *   slot, and 32 bits of the hash so that a probe rarely touches a record it
+ *   does not want;
  * - an owner's record count lives in its interned string, so count_owner is
  *   one string lookup;
  * - the address order for scans is a sorted array of slot numbers, kept up to
@@ -19,7 +28,7 @@
  * Transactions: one mutex is held from begin to commit or rollback. Writes
  * apply at once, with an undo log that rollback replays backwards. Every
  * allocation a write may need (table growth, undo entry, pending entry, the
- * blob) is made before the first visible change, so a failure leaves
+ * record) is made before the first visible change, so a failure leaves
  * nothing behind; rollback itself never allocates.
  */
 #include <pthread.h>
@@ -28,17 +37,33 @@
 
 #include "record_internal.h"
 
-typedef struct mrec {
-    uint8_t *blob; /* names, description, tags; NULL when the slot holds no record */
+/*
+ * A record: fixed fields, then the blob. The key comes first, so that a
+ * probe compares within the record's first bytes.
+ */
+typedef struct mhead {
+    uint32_t region; /* interned string ids */
+    ptr_addr addr;   /* handed to the record as it is: see decode */
+    uint32_t project, owner;
+    uint32_t ttl;
+    uint32_t blob_len;
     int64_t created, updated;
     uint64_t revision;
-    uint32_t region, project, owner; /* interned string ids */
-    uint32_t ttl;                    /* when free: the next free slot + 1 */
-    uint32_t blob_len;
-    uint8_t family;
-    uint8_t indexed; /* in the sorted order array (else pending, or free) */
-    uint8_t bytes[16];
+    uint8_t blob[];
+} mhead;
+
+typedef struct mrec {
+    mhead *h;           /* NULL when the slot holds no record */
+    uint32_t next_free; /* when free: the next free slot + 1 */
+    uint8_t indexed;    /* in the sorted order array (else pending, or free) */
 } mrec;
+
+/* A table entry; rec NULL when empty. */
+typedef struct tentry {
+    mhead *rec;
+    uint32_t hash;
+    uint32_t slot;
+} tentry;
 
 typedef struct istr {
     char *s;
@@ -52,7 +77,7 @@ enum { UNDO_INSERTED = 1, UNDO_REMOVED, UNDO_REPLACED };
 typedef struct undo {
     uint32_t kind;
     uint32_t idx;
-    mrec old; /* REMOVED, REPLACED: the record as it was */
+    mhead *old; /* REMOVED, REPLACED: the record as it was */
 } undo;
 
 typedef struct memstore {
@@ -64,7 +89,7 @@ typedef struct memstore {
     size_t nrecs, recs_cap; /* nrecs: slots ever used */
     uint32_t free_head;     /* first free slot + 1, 0 when none */
 
-    uint64_t *table; /* (hash32 << 32) | (slot + 1); 0 empty */
+    tentry *table;
     size_t table_cap, table_count;
 
     istr *strs;
@@ -192,11 +217,36 @@ static long intern_lookup(const memstore *m, const char *s, size_t len)
 
 /* ---- the address table ---------------------------------------------------- */
 
-static int key_eq(const mrec *r, uint32_t region, const ptr_addr *a)
+static int key_eq(const mhead *r, uint32_t region, const ptr_addr *a)
 {
-    return r->region == region && r->family == a->family &&
-           memcmp(r->bytes, a->bytes, sizeof r->bytes) == 0;
+    return r->region == region && r->addr.family == a->family &&
+           memcmp(r->addr.bytes, a->bytes, sizeof a->bytes) == 0;
 }
+
+/*
+ * Ask for the cache lines of bytes [from, to) of a record at once. Comparing
+ * the key and then decoding the blob through its varint lengths would
+ * otherwise wait for the record's lines one after another (each address
+ * depends on the line before), where a bare memcpy of the record waits for
+ * all of them together. PREFETCH_FIRST covers a typical record whole, so
+ * that on a hash match its lines are fetched with the first one; decode
+ * asks for the rest of a longer one.
+ */
+#define PREFETCH_FIRST 320u
+
+static void prefetch_range(const mhead *r, size_t from, size_t to)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    const char *p = (const char *)r;
+    for (size_t off = from; off < to; off += 64)
+        __builtin_prefetch(p + off);
+    if (from < to)
+        __builtin_prefetch(p + to - 1);
+#else
+    (void)r, (void)from, (void)to;
+#endif
+}
+
 
 /* Position of the entry for the key, or -1. */
 static long table_find(const memstore *m, uint32_t region, const ptr_addr *a, uint32_t h)
@@ -205,21 +255,24 @@ static long table_find(const memstore *m, uint32_t region, const ptr_addr *a, ui
         return -1;
     const size_t mask = m->table_cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-        const uint64_t e = m->table[i];
-        if (!e)
+        const tentry *e = &m->table[i];
+        if (!e->rec)
             return -1;
-        if ((uint32_t)(e >> 32) == h && key_eq(&m->recs[(uint32_t)e - 1], region, a))
-            return (long)i;
+        if (e->hash == h) {
+            prefetch_range(e->rec, 0, PREFETCH_FIRST);
+            if (key_eq(e->rec, region, a))
+                return (long)i;
+        }
     }
 }
 
-static void table_put(uint64_t *tab, size_t cap, uint32_t h, uint32_t slot)
+static void table_put(tentry *tab, size_t cap, uint32_t h, uint32_t slot, mhead *rec)
 {
     const size_t mask = cap - 1;
     size_t i = h & mask;
-    while (tab[i])
+    while (tab[i].rec)
         i = (i + 1) & mask;
-    tab[i] = (uint64_t)h << 32 | (slot + 1u);
+    tab[i] = (tentry){rec, h, slot};
 }
 
 /* Linear-probing deletion by shifting later entries back, so no tombstones pile up. */
@@ -229,10 +282,10 @@ static void table_remove_at(memstore *m, size_t i)
     size_t j = i;
     for (;;) {
         j = (j + 1) & mask;
-        const uint64_t e = m->table[j];
-        if (!e)
+        const tentry e = m->table[j];
+        if (!e.rec)
             break;
-        const size_t home = (uint32_t)(e >> 32) & mask;
+        const size_t home = e.hash & mask;
         /* Move e into the hole unless its home lies cyclically in (i, j]. */
         const int stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
         if (!stays) {
@@ -240,7 +293,7 @@ static void table_remove_at(memstore *m, size_t i)
             i = j;
         }
     }
-    m->table[i] = 0;
+    m->table[i] = (tentry){NULL, 0, 0};
     m->table_count--;
 }
 
@@ -250,13 +303,15 @@ static ptr_status table_reserve(memstore *m)
     if ((m->table_count + 1) * 4 <= m->table_cap * 3)
         return PTR_OK;
     const size_t cap = m->table_cap ? m->table_cap * 2 : 1024;
-    uint64_t *t = m->alloc.malloc(m->alloc.ctx, cap * sizeof *t);
+    if (cap > SIZE_MAX / sizeof(tentry))
+        return PTR_E_NOMEM;
+    tentry *t = m->alloc.malloc(m->alloc.ctx, cap * sizeof *t);
     if (!t)
         return PTR_E_NOMEM;
     memset(t, 0, cap * sizeof *t);
     for (size_t i = 0; i < m->table_cap; i++)
-        if (m->table[i])
-            table_put(t, cap, (uint32_t)(m->table[i] >> 32), (uint32_t)m->table[i] - 1);
+        if (m->table[i].rec)
+            table_put(t, cap, m->table[i].hash, m->table[i].slot, m->table[i].rec);
     if (m->table)
         m->alloc.free(m->alloc.ctx, m->table);
     m->table = t;
@@ -311,12 +366,15 @@ static uint8_t *text_put(uint8_t *p, const char *s, size_t len)
     return p + len;
 }
 
-static ptr_status blob_make(memstore *m, const ptr_record *rec, uint8_t **out, uint32_t *out_len)
+/* A record's allocation: its fixed fields from rec and ids, then its blob. */
+static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t ids[3],
+                           mhead **out)
 {
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
-    size_t dlen, len, total = varint_size(nn) + varint_size(nt);
+    size_t dlen, plen, olen, len, total = varint_size(nn) + varint_size(nt);
     const char *d = ptr_record_description(rec, &dlen);
-    total += text_size(dlen);
+    const char *prj = ptr_record_project(rec, &plen), *own = ptr_record_owner(rec, &olen);
+    total += text_size(dlen) + text_size(plen) + text_size(olen);
     for (size_t i = 0; i < nn; i++) {
         ptr_record_name(rec, i, &len);
         total += text_size(len);
@@ -326,12 +384,24 @@ static ptr_status blob_make(memstore *m, const ptr_record *rec, uint8_t **out, u
         ptr_record_tag(rec, i, &t);
         total += text_size(t.key_len) + text_size(t.value_len);
     }
-    if (total > UINT32_MAX)
+    if (total > UINT32_MAX - sizeof(mhead))
         return PTR_E_INVAL;
-    uint8_t *b = m->alloc.malloc(m->alloc.ctx, total);
-    if (!b)
+    mhead *h = m->alloc.malloc(m->alloc.ctx, sizeof *h + total);
+    if (!h)
         return PTR_E_NOMEM;
-    uint8_t *p = varint_put(b, nn);
+    const ptr_addr *a = ptr_record_address(rec);
+    h->created = ptr_record_created(rec);
+    h->updated = ptr_record_updated(rec);
+    h->revision = ptr_record_revision(rec);
+    h->region = ids[0];
+    h->project = ids[1];
+    h->owner = ids[2];
+    h->ttl = ptr_record_ttl(rec);
+    h->blob_len = (uint32_t)total;
+    h->addr = *a;
+    uint8_t *p = text_put(h->blob, prj, plen);
+    p = text_put(p, own, olen);
+    p = varint_put(p, nn);
     for (size_t i = 0; i < nn; i++) {
         const char *s = ptr_record_name(rec, i, &len);
         p = text_put(p, s, len);
@@ -344,8 +414,7 @@ static ptr_status blob_make(memstore *m, const ptr_record *rec, uint8_t **out, u
         p = text_put(p, t.key, t.key_len);
         p = text_put(p, t.value, t.value_len);
     }
-    *out = b;
-    *out_len = (uint32_t)total;
+    *out = h;
     return PTR_OK;
 }
 
@@ -354,11 +423,13 @@ static ptr_status blob_make(memstore *m, const ptr_record *rec, uint8_t **out, u
  * reservation covers all of it: the blob's size bounds its text, and the tag
  * count is read by a first walk over the (already cached) blob.
  */
-static ptr_status decode(const memstore *m, const mrec *r, ptr_record *out)
+static ptr_status decode(const memstore *m, const mhead *r, ptr_record *out)
 {
-    const istr *reg = &m->strs[r->region], *prj = &m->strs[r->project], *own = &m->strs[r->owner];
-    size_t nn, nt, len, vlen;
-    const uint8_t *names = varint_get(r->blob, &nn);
+    const istr *reg = &m->strs[r->region];
+    size_t nn, nt, len, vlen, plen, olen;
+    const uint8_t *prj = varint_get(r->blob, &plen);
+    const uint8_t *own = varint_get(prj + plen, &olen);
+    const uint8_t *names = varint_get(own + olen, &nn);
     const uint8_t *p = names;
     for (size_t i = 0; i <= nn; i++) { /* the names, then the description */
         p = varint_get(p, &len);
@@ -366,16 +437,18 @@ static ptr_status decode(const memstore *m, const mrec *r, ptr_record *out)
     }
     const uint8_t *tags = varint_get(p, &nt);
     ptr_status st =
-        ptr__record_prepare(out, (size_t)reg->len + prj->len + own->len + r->blob_len, nn, nt);
+        ptr__record_prepare(out, (size_t)reg->len + r->blob_len, nn, nt);
     if (st != PTR_OK) {
         ptr_record_reset(out);
         return st;
     }
-    ptr__record_put_scope(out, reg->s, reg->len, prj->s, prj->len, own->s, own->len);
-    ptr_addr a;
-    a.family = r->family;
-    memcpy(a.bytes, r->bytes, sizeof a.bytes);
-    ptr__record_put_fields(out, &a, r->ttl, r->revision, r->created, r->updated);
+    ptr__record_put_scope(out, reg->s, reg->len, (const char *)prj, plen, (const char *)own, olen);
+    /*
+     * The address straight from the record, not rebuilt in a local: a local
+     * written byte by byte and read back whole defeats store forwarding,
+     * which made every get wait here until its cache misses had retired.
+     */
+    ptr__record_put_fields(out, &r->addr, r->ttl, r->revision, r->created, r->updated);
     p = names;
     for (size_t i = 0; i < nn; i++) {
         p = varint_get(p, &len);
@@ -416,9 +489,9 @@ static ptr_status ms_begin(void *user, unsigned flags, ptr_store_txn **txn)
 
 static void release_slot(memstore *m, uint32_t idx)
 {
-    m->recs[idx].blob = NULL;
+    m->recs[idx].h = NULL;
     m->recs[idx].indexed = 0;
-    m->recs[idx].ttl = m->free_head;
+    m->recs[idx].next_free = m->free_head;
     m->free_head = idx + 1;
 }
 
@@ -430,10 +503,10 @@ static ptr_status ms_commit(void *user, ptr_store_txn *txn)
     for (size_t i = 0; i < m->nundo; i++) {
         undo *u = &m->undo[i];
         if (u->kind == UNDO_REMOVED) {
-            m->alloc.free(m->alloc.ctx, u->old.blob);
+            m->alloc.free(m->alloc.ctx, u->old);
             release_slot(m, u->idx);
         } else if (u->kind == UNDO_REPLACED) {
-            m->alloc.free(m->alloc.ctx, u->old.blob);
+            m->alloc.free(m->alloc.ctx, u->old);
         }
     }
     m->nundo = 0;
@@ -460,33 +533,36 @@ static void ms_rollback(void *user, ptr_store_txn *txn)
         undo *u = &m->undo[i];
         mrec *r = &m->recs[u->idx];
         if (u->kind == UNDO_INSERTED) {
-            ptr_addr a = {.family = r->family};
-            memcpy(a.bytes, r->bytes, sizeof a.bytes);
-            long pos = table_find(m, r->region, &a, key_hash(r->region, &a));
+            const mhead *h = r->h;
+            const ptr_addr a = h->addr;
+            long pos = table_find(m, h->region, &a, key_hash(h->region, &a));
             table_remove_at(m, (size_t)pos);
-            m->strs[r->owner].owner_count--;
-            m->alloc.free(m->alloc.ctx, r->blob);
+            m->strs[h->owner].owner_count--;
+            m->alloc.free(m->alloc.ctx, r->h);
             /* Its pending or order entry now names a free slot; the next merge drops it. */
             release_slot(m, u->idx);
             m->order_stale = 1;
         } else if (u->kind == UNDO_REMOVED) {
-            *r = u->old;
-            ptr_addr a = {.family = r->family};
-            memcpy(a.bytes, r->bytes, sizeof a.bytes);
+            mhead *h = u->old;
+            r->h = h;
+            const ptr_addr a = h->addr;
             /* Capacity was there before the remove and never shrinks. */
-            table_put(m->table, m->table_cap, key_hash(r->region, &a), u->idx);
+            table_put(m->table, m->table_cap, key_hash(h->region, &a), u->idx, h);
             m->table_count++;
-            m->strs[r->owner].owner_count++;
+            m->strs[h->owner].owner_count++;
             /* A scan may have merged the slot out of the order: re-add it (room was kept). */
             r->indexed = 0;
             m->pending[m->npending++] = u->idx;
         } else {
-            m->strs[r->owner].owner_count--;
-            m->strs[u->old.owner].owner_count++;
-            m->alloc.free(m->alloc.ctx, r->blob);
-            const uint8_t indexed = r->indexed;
-            *r = u->old;
-            r->indexed = indexed;
+            mhead *h = u->old;
+            const ptr_addr a = h->addr;
+            /* The key never changes on replace, so the entry is where it was. */
+            long pos = table_find(m, h->region, &a, key_hash(h->region, &a));
+            m->table[pos].rec = h;
+            m->strs[r->h->owner].owner_count--;
+            m->strs[h->owner].owner_count++;
+            m->alloc.free(m->alloc.ctx, r->h);
+            r->h = h;
         }
     }
     m->nundo = 0;
@@ -524,7 +600,9 @@ static ptr_status ms_get(void *user, ptr_store_txn *txn, const char *region, siz
     long pos = table_find(m, (uint32_t)rid, addr, key_hash((uint32_t)rid, addr));
     if (pos < 0)
         return PTR_E_NOT_FOUND;
-    return decode(m, &m->recs[(uint32_t)m->table[pos] - 1], out);
+    const mhead *r = m->table[pos].rec;
+    prefetch_range(r, PREFETCH_FIRST, sizeof *r + r->blob_len);
+    return decode(m, r, out);
 }
 
 static ptr_status ms_count_owner(void *user, ptr_store_txn *txn, const char *owner,
@@ -567,23 +645,6 @@ static ptr_status intern_scope(memstore *m, const ptr_record *rec, uint32_t ids[
     return st;
 }
 
-static void fill_slot(mrec *r, const ptr_record *rec, const uint32_t ids[3], uint8_t *blob,
-                      uint32_t blob_len)
-{
-    const ptr_addr *a = ptr_record_address(rec);
-    r->blob = blob;
-    r->blob_len = blob_len;
-    r->created = ptr_record_created(rec);
-    r->updated = ptr_record_updated(rec);
-    r->revision = ptr_record_revision(rec);
-    r->region = ids[0];
-    r->project = ids[1];
-    r->owner = ids[2];
-    r->ttl = ptr_record_ttl(rec);
-    r->family = a->family;
-    memcpy(r->bytes, a->bytes, sizeof r->bytes);
-}
-
 static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *rec)
 {
     memstore *m = txn_store(user, txn);
@@ -610,26 +671,25 @@ static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *re
     }
     if ((st = table_reserve(m)) != PTR_OK || (st = reserve_write(m)) != PTR_OK)
         return st;
-    uint8_t *blob;
-    uint32_t blob_len;
-    if ((st = blob_make(m, rec, &blob, &blob_len)) != PTR_OK)
+    mhead *head;
+    if ((st = head_make(m, rec, ids, &head)) != PTR_OK)
         return st;
 
     uint32_t idx;
     if (m->free_head) {
         idx = m->free_head - 1;
-        m->free_head = m->recs[idx].ttl;
+        m->free_head = m->recs[idx].next_free;
     } else {
         idx = (uint32_t)m->nrecs++;
     }
     mrec *r = &m->recs[idx];
-    fill_slot(r, rec, ids, blob, blob_len);
+    r->h = head;
     r->indexed = 0;
-    table_put(m->table, m->table_cap, h, idx);
+    table_put(m->table, m->table_cap, h, idx, head);
     m->table_count++;
     m->strs[ids[2]].owner_count++;
     m->pending[m->npending++] = idx;
-    m->undo[m->nundo++] = (undo){UNDO_INSERTED, idx, {0}};
+    m->undo[m->nundo++] = (undo){UNDO_INSERTED, idx, NULL};
     return PTR_OK;
 }
 
@@ -653,16 +713,16 @@ static ptr_status ms_replace(void *user, ptr_store_txn *txn, const ptr_record *r
     uint32_t ids[3];
     if ((st = intern_scope(m, rec, ids)) != PTR_OK || (st = reserve_write(m)) != PTR_OK)
         return st;
-    uint8_t *blob;
-    uint32_t blob_len;
-    if ((st = blob_make(m, rec, &blob, &blob_len)) != PTR_OK)
+    mhead *head;
+    if ((st = head_make(m, rec, ids, &head)) != PTR_OK)
         return st;
-    const uint32_t idx = (uint32_t)m->table[pos] - 1;
+    const uint32_t idx = m->table[pos].slot;
     mrec *r = &m->recs[idx];
-    m->undo[m->nundo++] = (undo){UNDO_REPLACED, idx, *r};
-    m->strs[r->owner].owner_count--;
+    m->undo[m->nundo++] = (undo){UNDO_REPLACED, idx, r->h};
+    m->strs[r->h->owner].owner_count--;
     m->strs[ids[2]].owner_count++;
-    fill_slot(r, rec, ids, blob, blob_len);
+    r->h = head;
+    m->table[pos].rec = head;
     return PTR_OK;
 }
 
@@ -683,14 +743,14 @@ static ptr_status ms_remove(void *user, ptr_store_txn *txn, const char *region, 
     ptr_status st = reserve_write(m);
     if (st != PTR_OK)
         return st;
-    const uint32_t idx = (uint32_t)m->table[pos] - 1;
+    const uint32_t idx = m->table[pos].slot;
     mrec *r = &m->recs[idx];
-    m->undo[m->nundo++] = (undo){UNDO_REMOVED, idx, *r};
+    m->undo[m->nundo++] = (undo){UNDO_REMOVED, idx, r->h};
     m->pending_promised++;
     table_remove_at(m, (size_t)pos);
-    m->strs[r->owner].owner_count--;
+    m->strs[r->h->owner].owner_count--;
     /* The slot stays taken until commit, so a rollback can put the record back. */
-    r->blob = NULL;
+    r->h = NULL;
     m->order_stale = 1;
     return PTR_OK;
 }
@@ -717,7 +777,7 @@ static int okey_cmp(const void *pa, const void *pb)
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-static int slot_cmp(const mrec *r, uint32_t region, uint8_t family, const uint8_t bytes[16])
+static int slot_cmp(const mhead *r, uint32_t region, uint8_t family, const uint8_t bytes[16])
 {
     if (r->region != region)
         return r->region < region ? -1 : 1;
@@ -752,13 +812,13 @@ static ptr_status order_refresh(memstore *m)
     for (size_t i = 0; i < m->npending; i++) {
         const uint32_t idx = m->pending[i];
         const mrec *r = &m->recs[idx];
-        if (!r->blob || r->indexed)
+        if (!r->h || r->indexed)
             continue;
         okey *k = &keys[nk++];
-        k->region = r->region;
+        k->region = r->h->region;
         k->idx = idx;
-        k->family = r->family;
-        memcpy(k->bytes, r->bytes, 16);
+        k->family = r->h->family;
+        memcpy(k->bytes, r->h->bytes, 16);
     }
     if (nk > 1)
         qsort(keys, nk, sizeof *keys, okey_cmp);
@@ -770,14 +830,14 @@ static ptr_status order_refresh(memstore *m)
     size_t live = 0;
     for (size_t i = 0; i < m->norder; i++) {
         const mrec *r = &m->recs[m->order[i]];
-        if (r->blob && r->indexed)
+        if (r->h && r->indexed)
             m->order[live++] = m->order[i];
     }
     /* Merge from the back, in place. */
     size_t i = live, j = nu, out = live + nu;
     while (j > 0) {
         const okey *k = &keys[j - 1];
-        if (i > 0 && slot_cmp(&m->recs[m->order[i - 1]], k->region, k->family, k->bytes) > 0)
+        if (i > 0 && slot_cmp(m->recs[m->order[i - 1]].h, k->region, k->family, k->bytes) > 0)
             m->order[--out] = m->order[--i];
         else {
             m->order[--out] = k->idx;
@@ -819,14 +879,14 @@ static ptr_status ms_scan(void *user, ptr_store_txn *txn, const ptr_store_filter
     size_t lo = 0, hi = m->norder;
     while (lo < hi) {
         const size_t mid = lo + (hi - lo) / 2;
-        const int c = slot_cmp(&m->recs[m->order[mid]], (uint32_t)rid, fam, bytes);
+        const int c = slot_cmp(m->recs[m->order[mid]].h, (uint32_t)rid, fam, bytes);
         if (c < 0 || (c == 0 && after))
             lo = mid + 1;
         else
             hi = mid;
     }
     for (size_t i = lo; i < m->norder; i++) {
-        const mrec *r = &m->recs[m->order[i]];
+        const mhead *r = m->recs[m->order[i]].h;
         if (r->region != (uint32_t)rid)
             break;
         if ((pid >= 0 && r->project != (uint32_t)pid) || (oid >= 0 && r->owner != (uint32_t)oid))
@@ -848,8 +908,8 @@ static void ms_destroy(void *user)
     memstore *m = user;
     const ptr_allocator a = m->alloc;
     for (size_t i = 0; i < m->nrecs; i++)
-        if (m->recs[i].blob)
-            a.free(a.ctx, m->recs[i].blob);
+        if (m->recs[i].h)
+            a.free(a.ctx, m->recs[i].h);
     for (size_t i = 0; i < m->nstrs; i++)
         a.free(a.ctx, m->strs[i].s);
     void *arrays[] = {m->recs, m->table, m->strs, m->stab, m->order, m->pending, m->undo};

@@ -15,6 +15,7 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,6 +26,8 @@
 #define DEFAULT_RETRIES 8
 /* Addresses asked of the forward-lookup hook per name; more are counted, not compared. */
 #define FORWARD_MAX 32
+/* Scratch records a context keeps for reuse: two per thread for two threads at once. */
+#define SPARE_RECORDS 4
 
 typedef struct quota_override {
     char *owner;
@@ -42,9 +45,17 @@ struct ptr_ctx {
     ptr_forward_lookup_fn forward_lookup;
     void *user;
     unsigned retries;
-    pthread_mutex_t quota_lock; /* guards the overrides: the only mutable state */
+    pthread_mutex_t quota_lock; /* guards the overrides */
     quota_override *ovr;
     size_t novr, ovr_cap;
+    /*
+     * Records create, update and delete work in, kept between calls: making
+     * and freeing them cost several allocations per call (the record, its
+     * text arena growing piece by piece, its name and tag arrays), more than
+     * the store's insert itself. A slot is taken and given back with one
+     * atomic exchange, so threads never wait on each other for it.
+     */
+    _Atomic(ptr_record *) spare[SPARE_RECORDS];
 };
 
 /* ---- context ------------------------------------------------------------ */
@@ -95,6 +106,8 @@ ptr_status ptr_ctx_new(const ptr_ctx_config *cfg, ptr_ctx **out, ptr_error *err)
     if (!c)
         return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
     memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < SPARE_RECORDS; i++)
+        atomic_init(&c->spare[i], NULL);
     c->alloc = a;
     c->store = cfg->store;
     c->policy = *p;
@@ -137,6 +150,8 @@ void ptr_ctx_free(ptr_ctx *c)
         a.free(a.ctx, c->ovr);
     if (c->tmpl)
         a.free(a.ctx, c->tmpl);
+    for (size_t i = 0; i < SPARE_RECORDS; i++)
+        ptr_record_free(atomic_load(&c->spare[i]));
     pthread_mutex_destroy(&c->quota_lock);
     a.free(a.ctx, c);
 }
@@ -332,14 +347,109 @@ static ptr_status not_found(ptr_error *err, uint32_t index)
                      "no PTR record for this address in the project");
 }
 
-static ptr_status new_record(const ptr_ctx *c, ptr_record **out, ptr_error *err)
+/* A scratch record: a spare one, reset, when there is one. Give it back with put_record. */
+static ptr_status new_record(ptr_ctx *c, ptr_record **out, ptr_error *err)
 {
+    for (size_t i = 0; i < SPARE_RECORDS; i++) {
+        /* A plain load first: an exchange is a full barrier, wasted on an empty slot. */
+        if (!atomic_load_explicit(&c->spare[i], memory_order_relaxed))
+            continue;
+        ptr_record *r = atomic_exchange(&c->spare[i], NULL);
+        if (r) {
+            ptr_record_reset(r);
+            *out = r;
+            return PTR_OK;
+        }
+    }
     if (ptr_record_new(&c->alloc, out) != PTR_OK)
         return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
     return PTR_OK;
 }
 
+/* Keep r for the next new_record, or free it when every slot is taken. NULL is ignored. */
+static void put_record(ptr_ctx *c, ptr_record *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < SPARE_RECORDS; i++) {
+        ptr_record *empty = NULL;
+        if (!atomic_load_explicit(&c->spare[i], memory_order_relaxed) &&
+            atomic_compare_exchange_strong(&c->spare[i], &empty, r))
+            return;
+    }
+    ptr_record_free(r);
+}
+
 /* ---- create ----------------------------------------------------------------- */
+
+/*
+ * The steps of a create, shared with ptr_ctx_create_many (service_batch.c) so
+ * that one record and a batch of them obey exactly the same rules.
+ */
+
+ptr_status ptr__create_check(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
+                             ptr_addr *addr, ptr_error *err)
+{
+    ptr_status st = ptr_request_check(req, &c->policy, addr, err);
+    if (st == PTR_OK)
+        st = authorize(c, scope, addr, err, 0);
+    return st;
+}
+
+ptr_status ptr__create_fill(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
+                            const ptr_addr *addr, int64_t t, ptr_record *rec, ptr_error *err)
+{
+    ptr_record_reset(rec);
+    if (ptr_record_set_region(rec, scope->region.s, scope->region.len) != PTR_OK ||
+        ptr_record_set_project(rec, scope->project.s, scope->project.len) != PTR_OK ||
+        ptr_record_set_owner(rec, scope->owner.s, scope->owner.len) != PTR_OK ||
+        ptr_record_set_description(rec, req->description.s, req->description.len) != PTR_OK)
+        return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
+    ptr_record_set_address(rec, addr);
+    ptr_record_set_ttl(rec, ttl_of(c, req));
+    ptr_record_set_created(rec, t);
+    ptr_record_set_updated(rec, t);
+    ptr_record_set_revision(rec, 1);
+    ptr_status st = put_names(c, rec, req, err);
+    if (st == PTR_OK)
+        st = put_tags(rec, req, err);
+    if (st == PTR_OK)
+        st = forward_confirm(c, rec, err);
+    return st;
+}
+
+int64_t ptr__ctx_now(const ptr_ctx *c)
+{
+    return now(c);
+}
+
+uint64_t ptr__quota_limit(ptr_ctx *c, const ptr_text *owner)
+{
+    return quota_limit(c, owner->s, owner->len);
+}
+
+ptr_status ptr__create_step(ptr_ctx *c, ptr_store_txn *txn, const ptr_scope *scope,
+                            const ptr_record *rec, ptr_record *scratch, uint64_t *used,
+                            uint64_t limit, ptr_error *err)
+{
+    const ptr_addr *addr = ptr_record_address(rec);
+    ptr_status st = ptr_store_get(c->store, txn, scope->region.s, scope->region.len, addr, scratch);
+    if (st == PTR_OK)
+        return ptr__fail(err, PTR_E_EXISTS, PTR_FIELD_ADDRESS, 0, 0,
+                         "the address already has a PTR record in this region");
+    if (st != PTR_E_NOT_FOUND)
+        return st;
+    if (*used >= limit)
+        return ptr__failn(err, PTR_E_QUOTA, PTR_FIELD_OWNER, 0, 0,
+                          "the owner has used its quota of %u PTR records", limit);
+    st = ptr_store_insert(c->store, txn, rec);
+    if (st == PTR_E_EXISTS) /* the store's own uniqueness check, behind ours */
+        return ptr__fail(err, st, PTR_FIELD_ADDRESS, 0, 0,
+                         "the address already has a PTR record in this region");
+    if (st == PTR_OK)
+        (*used)++;
+    return st;
+}
 
 typedef struct create_arg {
     const ptr_scope *scope;
@@ -351,26 +461,12 @@ typedef struct create_arg {
 static ptr_status create_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error *err)
 {
     create_arg *a = p;
-    const ptr_addr *addr = ptr_record_address(a->rec);
-    ptr_status st =
-        ptr_store_get(c->store, txn, a->scope->region.s, a->scope->region.len, addr, a->scratch);
-    if (st == PTR_OK)
-        return ptr__fail(err, PTR_E_EXISTS, PTR_FIELD_ADDRESS, 0, 0,
-                         "the address already has a PTR record in this region");
-    if (st != PTR_E_NOT_FOUND)
-        return st;
     uint64_t used = 0;
-    st = ptr_store_count_owner(c->store, txn, a->scope->owner.s, a->scope->owner.len, &used);
+    ptr_status st =
+        ptr_store_count_owner(c->store, txn, a->scope->owner.s, a->scope->owner.len, &used);
     if (st != PTR_OK)
         return st;
-    if (used >= a->limit)
-        return ptr__failn(err, PTR_E_QUOTA, PTR_FIELD_OWNER, 0, 0,
-                          "the owner has used its quota of %u PTR records", a->limit);
-    st = ptr_store_insert(c->store, txn, a->rec);
-    if (st == PTR_E_EXISTS) /* the store's own uniqueness check, behind ours */
-        return ptr__fail(err, st, PTR_FIELD_ADDRESS, 0, 0,
-                         "the address already has a PTR record in this region");
-    return st;
+    return ptr__create_step(c, txn, a->scope, a->rec, a->scratch, &used, a->limit, err);
 }
 
 ptr_status ptr_ctx_create(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
@@ -381,9 +477,7 @@ ptr_status ptr_ctx_create(ptr_ctx *c, const ptr_scope *scope, const ptr_request 
     ptr_status st = ptr__scope_check(scope, 1, err);
     ptr_addr addr;
     if (st == PTR_OK)
-        st = ptr_request_check(req, &c->policy, &addr, err);
-    if (st == PTR_OK)
-        st = authorize(c, scope, &addr, err, 0);
+        st = ptr__create_check(c, scope, req, &addr, err);
     if (st != PTR_OK)
         return st;
 
@@ -392,30 +486,15 @@ ptr_status ptr_ctx_create(ptr_ctx *c, const ptr_scope *scope, const ptr_request 
         return st;
     if (own)
         rec = own;
-    ptr_record_reset(rec);
-    const int64_t t = now(c);
-    if (ptr_record_set_region(rec, scope->region.s, scope->region.len) != PTR_OK ||
-        ptr_record_set_project(rec, scope->project.s, scope->project.len) != PTR_OK ||
-        ptr_record_set_owner(rec, scope->owner.s, scope->owner.len) != PTR_OK ||
-        ptr_record_set_description(rec, req->description.s, req->description.len) != PTR_OK) {
-        st = ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
-        goto done;
-    }
-    ptr_record_set_address(rec, &addr);
-    ptr_record_set_ttl(rec, ttl_of(c, req));
-    ptr_record_set_created(rec, t);
-    ptr_record_set_updated(rec, t);
-    ptr_record_set_revision(rec, 1);
-    if ((st = put_names(c, rec, req, err)) != PTR_OK || (st = put_tags(rec, req, err)) != PTR_OK ||
-        (st = forward_confirm(c, rec, err)) != PTR_OK ||
+    if ((st = ptr__create_fill(c, scope, req, &addr, now(c), rec, err)) != PTR_OK ||
         (st = new_record(c, &scratch, err)) != PTR_OK)
         goto done;
 
     create_arg a = {scope, rec, scratch, quota_limit(c, scope->owner.s, scope->owner.len)};
     st = ptr__run_txn(c, PTR_TXN_WRITE, create_body, &a, err);
 done:
-    ptr_record_free(scratch);
-    ptr_record_free(own);
+    put_record(c, scratch);
+    put_record(c, own);
     if (st != PTR_OK && out)
         ptr_record_reset(out);
     return st;
@@ -556,9 +635,9 @@ ptr_status ptr_ctx_update(ptr_ctx *c, const ptr_scope *scope, const char *addr, 
     update_arg u = {scope, &a, req, names, cur, next, now(c)};
     st = ptr__run_txn(c, PTR_TXN_WRITE, update_body, &u, err);
 done:
-    ptr_record_free(names);
-    ptr_record_free(cur);
-    ptr_record_free(own);
+    put_record(c, names);
+    put_record(c, cur);
+    put_record(c, own);
     if (st != PTR_OK && out)
         ptr_record_reset(out);
     return st;
@@ -600,7 +679,7 @@ static ptr_status delete_addrs(ptr_ctx *c, const ptr_scope *scope, const ptr_add
         return st;
     delete_arg d = {scope, addrs, n, scratch};
     st = ptr__run_txn(c, PTR_TXN_WRITE, delete_body, &d, err);
-    ptr_record_free(scratch);
+    put_record(c, scratch);
     return st;
 }
 

@@ -20,5 +20,6 @@
 #include <libptr/record.h>
 #include <libptr/store.h>
 #include <libptr/service.h>
+#include <libptr/zone.h>
 
 #endif /* LIBPTR_LIBPTR_H */

@@ -136,6 +136,50 @@ PTR_API void ptr_ctx_free(ptr_ctx *ctx);
 PTR_API ptr_status ptr_ctx_create(ptr_ctx *ctx, const ptr_scope *scope, const ptr_request *req,
                                   ptr_record *out, ptr_error *err);
 
+/** \brief ptr_ctx_create_many() flag: create every record or none. */
+#define PTR_CREATE_ALL_OR_NOTHING 0x1u
+
+/**
+ * \brief Create many records in one write transaction, each with exactly the
+ * rules of ptr_ctx_create(), for bulk imports.
+ *
+ * Every request is first validated and authorized (and forward-confirmed
+ * when the policy asks), outside any transaction; an invalid request gets
+ * its own status and creates nothing. Then one write transaction takes the
+ * valid ones in order: an address with a record in the region, or one that
+ * an earlier request of the batch took, gives ::PTR_E_EXISTS; once the
+ * owner's records (counted once, at the start of the transaction, plus those
+ * the batch inserted) reach its limit, each further request gives
+ * ::PTR_E_QUOTA; the others are inserted. Because the whole batch is one
+ * transaction, concurrent writers cannot push the owner over its quota nor
+ * create an address twice. ::PTR_E_BUSY retries the whole batch; a store
+ * failure rolls it back and fails every valid request.
+ *
+ * With ::PTR_CREATE_ALL_OR_NOTHING a failure of any request (validation
+ * included) rolls everything back: nothing is created, and each request still
+ * reports its own status (::PTR_OK for those that passed every check).
+ *
+ * \param[in]  ctx     the context
+ * \param[in]  scope   region, project and owner of the caller (one for all)
+ * \param[in]  reqs    the requests, as for ptr_ctx_create()
+ * \param[in]  n       how many (0 is allowed and does nothing)
+ * \param[in]  flags   0 or ::PTR_CREATE_ALL_OR_NOTHING
+ * \param[out] results n statuses, one per request (required when n > 0)
+ * \param[out] errs    optional; n errors, one per request, filled for each
+ *                     failed request
+ * \param[out] created optional; how many records were stored
+ * \retval PTR_OK      every request was created
+ * \retval other       the status of the first request that failed (with
+ *                     ::PTR_CREATE_ALL_OR_NOTHING: nothing was created), or
+ *                     for the batch as a whole ::PTR_E_BUSY, ::PTR_E_STORE,
+ *                     ::PTR_E_NOMEM, or ::PTR_E_INVAL (NULL \p ctx, \p reqs or
+ *                     \p results, unknown flags, bad scope; then every result
+ *                     is that status)
+ */
+PTR_API ptr_status ptr_ctx_create_many(ptr_ctx *ctx, const ptr_scope *scope,
+                                       const ptr_request *reqs, size_t n, unsigned flags,
+                                       ptr_status *results, ptr_error *errs, size_t *created);
+
 /**
  * \brief Fetch the record of an address in the caller's region and project.
  * \param[in]  ctx      the context

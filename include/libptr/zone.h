@@ -1,14 +1,36 @@
 /**
  * \file libptr/zone.h
- * \brief Zone export: the records of a region as RFC 1035 master files, one
- * per reverse zone, that BIND, Knot and NSD load unchanged.
+ * \brief Zone export: the records of a region as RFC 1035 master files
+ * (RFC 1035 §5), one per reverse zone, that BIND, Knot and NSD load
+ * unchanged. docs/zones.md shows a file and how CI checks them.
  *
- * Zones are cut at /24 for IPv4 ("113.0.203.in-addr.arpa.") and at
- * ptr_zone_options.ipv6_prefix (default /64, a nibble boundary) for IPv6.
- * Each zone has $ORIGIN, $TTL, an SOA (primary, contact, serial and timers
- * from the options), NS records, and one PTR line per name of each record,
- * with the record's TTL. Records are read in one read transaction of the
- * store, in address order, so each zone's records come together.
+ * \par Zones
+ * IPv4 zones are cut at /24 ("113.0.203.in-addr.arpa."); IPv6 zones at
+ * ptr_zone_options.ipv6_prefix (default /64, a nibble boundary:
+ * "0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."). A zone exists when at least
+ * one record falls in it; an empty region gives no zone at all.
+ *
+ * \par A zone's text
+ * `$ORIGIN` (the zone), `$TTL` (default_ttl), the SOA (primary, contact,
+ * serial, refresh, retry, expire, minimum), one NS line per NS name, then one
+ * PTR line per name of each record, in address order, with the record's own
+ * TTL. Owner names are relative to `$ORIGIN` ("10" for 203.0.113.10);
+ * every name in RDATA is absolute. Only ASCII; lines end in "\n".
+ *
+ * \par Consistency, memory, and the sink
+ * The records are read in one read transaction of the store, so the zones
+ * are one consistent snapshot. Their text is built in memory while that
+ * transaction is open (about 40 bytes per name) and only handed to the sink
+ * after it ends: a sink may be slow (disk, network) without holding the
+ * store's lock (the memory store blocks every writer during any
+ * transaction), and no callback ever runs inside a store transaction (the
+ * rule of store.h). So a failure of the options, the store or memory
+ * happens before the sink's first call, and the sink sees either whole
+ * zones or its own failure.
+ *
+ * \par Thread safety
+ * As the store: any number of exports may run at once on a thread-safe
+ * store. The options and the sink are only read.
  */
 #ifndef LIBPTR_ZONE_H
 #define LIBPTR_ZONE_H
@@ -23,30 +45,60 @@
 
 PTR_BEGIN_DECLS
 
-/** \brief Zone contents and SOA values. Start from ptr_zone_options_init(). */
+/**
+ * \brief Zone contents and SOA values. Start from ptr_zone_options_init().
+ *
+ * Names (ns, primary, contact) are checked with ptr_name_normalize() (host
+ * name rules, at least two labels) and written in its normal form (lower
+ * case, trailing dot). The contact is the SOA RNAME (RFC 1035 §3.3.13), a
+ * domain name whose first label is the mailbox: "hostmaster.example.com."
+ * for hostmaster@example.com. An e-mail address ("user@host") is refused,
+ * not converted: the caller converts, and a mailbox with a dot in it
+ * ("john.doe@") cannot be written here at all, as it would need an escape.
+ */
 typedef struct ptr_zone_options {
-    uint32_t struct_size;   /**< sizeof(ptr_zone_options), set by ptr_zone_options_init() */
-    uint32_t serial;        /**< SOA serial (RFC 1982 arithmetic is the caller's) */
-    const ptr_text *ns;     /**< NS names (normalized on output); none: "ns1.example.com." */
-    size_t ns_count;        /**< number of \c ns */
-    ptr_text primary;       /**< SOA MNAME; empty: the first NS */
-    ptr_text contact;       /**< SOA RNAME as a name ("hostmaster.example.com"); empty: that */
-    uint32_t refresh;       /**< SOA refresh (init: 3600) */
-    uint32_t retry;         /**< SOA retry (init: 600) */
-    uint32_t expire;        /**< SOA expire (init: 1209600) */
-    uint32_t minimum;       /**< SOA minimum, the negative-caching TTL (init: 300) */
-    uint32_t default_ttl;   /**< $TTL, for the SOA and NS records (init: 3600) */
-    uint32_t ipv6_prefix;   /**< IPv6 zone cut, a multiple of 4 in 4..124 (init: 64) */
-    uint32_t reserved[8];   /**< zero */
+    uint32_t struct_size; /**< sizeof(ptr_zone_options), set by ptr_zone_options_init() */
+    /**
+     * SOA serial, written as it is. Secondaries compare serials with RFC 1982
+     * arithmetic, so a new export must carry a larger one; choosing it (a
+     * counter, or YYYYMMDDnn) is the caller's job.
+     */
+    uint32_t serial;
+    const ptr_text *ns; /**< NS names; none: "ns1.example.com." */
+    size_t ns_count;    /**< number of \c ns; no two may be equal once normalized */
+    ptr_text primary;   /**< SOA MNAME; empty: the first NS */
+    ptr_text contact;   /**< SOA RNAME as a name; empty: "hostmaster.example.com." */
+    uint32_t refresh;   /**< SOA refresh, seconds (init: 3600) */
+    uint32_t retry;     /**< SOA retry, seconds (init: 600) */
+    uint32_t expire;    /**< SOA expire, seconds (init: 1209600, two weeks) */
+    /**
+     * SOA minimum: the TTL of negative answers (RFC 2308 §4), at most
+     * 2147483647 (RFC 2181 §8) (init: 300)
+     */
+    uint32_t minimum;
+    /** $TTL: the TTL of the SOA and NS records, at most 2147483647 (init: 3600) */
+    uint32_t default_ttl;
+    uint32_t ipv6_prefix; /**< IPv6 zone cut, a multiple of 4 in 4..124 (init: 64) */
+    uint32_t reserved[8]; /**< zero (a non-zero value is refused, for later options) */
 } ptr_zone_options;
 
-/** \brief Set the defaults listed above, serial 1. */
+/**
+ * \brief ptr_error.index for a bad SOA primary (field ::PTR_FIELD_NAME); an
+ * NS name's index is its position in ptr_zone_options.ns.
+ */
+#define PTR_ZONE_INDEX_PRIMARY 0xFFFFFFFEu
+/** \brief ptr_error.index for a bad SOA contact (field ::PTR_FIELD_NAME). */
+#define PTR_ZONE_INDEX_CONTACT 0xFFFFFFFFu
+
+/** \brief Set the defaults listed above, serial 1, and zero the rest. NULL is ignored. */
 PTR_API void ptr_zone_options_init(ptr_zone_options *o);
 
 /**
  * \brief Where the zones go: called in order begin, write..., end for each
- * zone. Each returns ::PTR_OK to go on; any other status stops the export,
- * which returns it.
+ * zone, zones in address order (IPv4 first). Each returns ::PTR_OK to go on;
+ * any other status stops the export at once, which returns it, and no
+ * further call is made (not even end: the sink knows it failed, and cleans
+ * up then). Nothing but the sink can fail once the first begin is called.
  */
 typedef struct ptr_zone_sink {
     /** A zone starts; \p zone is its name with the trailing dot, NUL-terminated. */
@@ -61,17 +113,33 @@ typedef struct ptr_zone_sink {
 /**
  * \brief Write every record of \p region in \p store as zones.
  *
- * \param[in]  store      the store (read in one read transaction)
- * \param[in]  region     the region
+ * Options are checked first, then the store is read (one ::PTR_TXN_READ
+ * transaction, ptr_store_scan() with a region-only filter), then the sink is
+ * called. ::PTR_E_BUSY is not retried here: call again.
+ *
+ * \param[in]  store      the store
+ * \param[in]  region     the region (1 byte or more)
  * \param[in]  region_len its length
  * \param[in]  opts       NULL: ptr_zone_options_init()'s
- * \param[in]  sink       where the text goes
- * \param[out] zones      optional; number of zones written
- * \param[out] err        optional; a bad option is named (NS or contact name)
+ * \param[in]  sink       where the text goes; all three functions required
+ * \param[out] zones      optional; the number of zones the sink ended (also on failure)
+ * \param[out] err        optional; on failure, what went wrong. A bad name
+ *                        option: ::PTR_FIELD_NAME, index i for ns[i] or
+ *                        ::PTR_ZONE_INDEX_PRIMARY / ::PTR_ZONE_INDEX_CONTACT,
+ *                        the byte offset in that name. A bad number option or
+ *                        argument: ::PTR_FIELD_NONE (::PTR_FIELD_REGION for
+ *                        the region), index and offset 0. The message says
+ *                        which option.
  * \retval PTR_OK
- * \retval PTR_E_NAME  an NS, primary or contact that is not a valid name
- * \retval PTR_E_INVAL NULL argument, or a bad ipv6_prefix
- * \retval PTR_E_BUSY, PTR_E_STORE, PTR_E_NOMEM, or a sink's status
+ * \retval PTR_E_NAME      an NS, primary or contact that is not a valid name
+ * \retval PTR_E_NAME_DUP  the same NS name twice
+ * \retval PTR_E_INVAL     a NULL argument or sink function, an empty region,
+ *                         a struct_size smaller than this version's, non-zero
+ *                         reserved, a bad ipv6_prefix, minimum or default_ttl
+ * \retval PTR_E_STORE     the store failed, or gave records out of address
+ *                         order, without names, or with a name holding a
+ *                         byte a host name cannot have (nothing is written)
+ * \retval PTR_E_BUSY, PTR_E_NOMEM, or the status a sink function returned
  */
 PTR_API ptr_status ptr_zone_export(ptr_store *store, const char *region, size_t region_len,
                                    const ptr_zone_options *opts, const ptr_zone_sink *sink,

@@ -1,0 +1,119 @@
+/**
+ * \file libptr/sqlite.h
+ * \brief The SQLite store: records in an SQLite database file, for ptrctl and
+ * for embedders without a database of their own.
+ *
+ * A companion library (libptr-sqlite, CMake target libptr::ptr_sqlite,
+ * pkg-config libptr-sqlite), so that linking the core never pulls SQLite in.
+ * Not included by libptr/libptr.h.
+ *
+ * The database: a unique key on (region, address), an index on owner, WAL
+ * journal, a schema version in PRAGMA user_version with migrations applied on
+ * open. A write transaction is `BEGIN IMMEDIATE` (the database-wide write
+ * lock, which gives ptr_store_methods.begin's isolation across threads and
+ * processes); a lock still held by another connection after the busy timeout
+ * gives ::PTR_E_BUSY, which the service retries. Every statement is prepared
+ * with bound parameters.
+ *
+ * \par Threads and processes
+ * A store from ptr_sqlite_store_open() owns one SQLite connection and one
+ * mutex, held from begin to commit or rollback (read transactions too, since
+ * a connection has one transaction at a time): any number of threads may
+ * share the store, their transactions run one after another. Several stores
+ * (in one process or many) may open the same file; their write transactions
+ * exclude each other through SQLite's file locks. A store must not cross a
+ * fork(): a child process opens its own. The SQLite library must be built
+ * thread-safe (SQLITE_THREADSAFE 1 or 2); open refuses it otherwise.
+ *
+ * \par Memory
+ * ptr_sqlite_options.allocator serves libptr's own buffers and records; SQLite
+ * allocates through its own allocator, which this library never reconfigures
+ * (sqlite3_config() is the application's).
+ */
+#ifndef LIBPTR_SQLITE_H
+#define LIBPTR_SQLITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libptr/error.h>
+#include <libptr/export.h>
+#include <libptr/store.h>
+
+/*
+ * The companion library's own export macro: PTR_API would mark the core's
+ * declarations as exported from this library on Windows.
+ */
+#if defined(_WIN32) || defined(__CYGWIN__)
+#  if defined(PTR_STATICLIB)
+#    define PTR_SQLITE_API
+#  elif defined(PTR_SQLITE_BUILDING_LIBRARY)
+#    define PTR_SQLITE_API __declspec(dllexport)
+#  else
+#    define PTR_SQLITE_API __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define PTR_SQLITE_API __attribute__((visibility("default")))
+#else
+#  define PTR_SQLITE_API
+#endif
+
+PTR_BEGIN_DECLS
+
+/** \brief ptr_sqlite_options.flags: create the database file when it does not exist. */
+#define PTR_SQLITE_CREATE 0x1u
+/**
+ * \brief ptr_sqlite_options.flags: open read-only. A write transaction then
+ * fails with ::PTR_E_STORE, and a database that would need a migration is
+ * refused (open it read-write once). ::PTR_SQLITE_CREATE is ignored.
+ */
+#define PTR_SQLITE_READONLY 0x2u
+
+/** \brief How to open the database. Start from ptr_sqlite_options_init(). */
+typedef struct ptr_sqlite_options {
+    uint32_t struct_size;     /**< sizeof(ptr_sqlite_options), set by ptr_sqlite_options_init() */
+    uint32_t flags;           /**< PTR_SQLITE_* (init sets ::PTR_SQLITE_CREATE) */
+    uint32_t busy_timeout_ms; /**< how long to wait for another writer (init: 5000) */
+    const ptr_allocator *allocator; /**< for libptr's own memory (records); NULL: the C library */
+} ptr_sqlite_options;
+
+/** \brief Zero options, set struct_size, ::PTR_SQLITE_CREATE and a 5000 ms busy timeout. */
+PTR_SQLITE_API void ptr_sqlite_options_init(ptr_sqlite_options *o);
+
+/**
+ * \brief Open (or create) a database and make a store over it.
+ *
+ * A new (empty) database gets the current schema; an older libptr schema is
+ * migrated, all steps in one transaction; a file database is switched to WAL.
+ * Whatever fails, the file is left as it was found (a new empty file may
+ * remain when ::PTR_SQLITE_CREATE made it).
+ *
+ * \param[in]  path     the file name (need not be NUL-terminated, must not
+ *                      contain a NUL byte); ":memory:" gives a private
+ *                      in-memory database. Taken literally: no URI parsing.
+ * \param[in]  path_len its length
+ * \param[in]  opts     NULL: ptr_sqlite_options_init()'s
+ * \param[out] out      the store; ptr_store_free() closes the database
+ * \param[out] err      optional; on failure the status, ::PTR_FIELD_NONE and
+ *                      a message with SQLite's reason
+ * \retval PTR_OK
+ * \retval PTR_E_STORE       the file cannot be opened, is not an SQLite or not
+ *                           a libptr database, has a newer schema than this
+ *                           library knows, or needs a migration while opened
+ *                           read-only; SQLite is not thread-safe
+ * \retval PTR_E_BUSY        the schema migration could not take the write lock
+ *                           within the busy timeout
+ * \retval PTR_E_NOMEM
+ * \retval PTR_E_INVAL       NULL \p out or \p path, a NUL in \p path, unknown
+ *                           flags, or a struct_size smaller than version 1's
+ */
+PTR_SQLITE_API ptr_status ptr_sqlite_store_open(const char *path, size_t path_len,
+                                                const ptr_sqlite_options *opts, ptr_store **out,
+                                                ptr_error *err);
+
+/** \brief The schema version this library writes (PRAGMA user_version). */
+PTR_SQLITE_API uint32_t ptr_sqlite_schema_version(void);
+
+PTR_END_DECLS
+
+#endif /* LIBPTR_SQLITE_H */

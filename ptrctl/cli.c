@@ -1,0 +1,99 @@
+/*
+ * Command-line helpers shared by the commands. Options may come before or
+ * after the positional arguments ("create IP NAME --ttl 60" and
+ * "create --ttl 60 IP NAME"), each as "--opt VALUE" or "--opt=VALUE", and
+ * "--" ends the options, so a value that starts with "-" can be passed.
+ */
+#include <string.h>
+
+#include "ptrctl.h"
+
+int cli_flag(const char *arg, const char *name)
+{
+    return strcmp(arg, name) == 0;
+}
+
+int cli_is_help(const char *s)
+{
+    return strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0;
+}
+
+int cli_opt(const ptrctl *c, int argc, char **argv, int *i, const char *name, const char **val)
+{
+    const char *a = argv[*i];
+    const size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        ptrctl_usage(c, "%s needs a value", name);
+        return -1;
+    }
+    *i += 1;
+    *val = argv[*i];
+    return 1;
+}
+
+int cli_ttl(const ptrctl *c, const char *s, int64_t *out)
+{
+    uint32_t v = 0;
+    ptr_status st = ptr_ttl_parse(s, strlen(s), &v);
+    if (st != PTR_OK) {
+        ptr_error err;
+        ptr_error_clear(&err);
+        err.status = st;
+        err.field = PTR_FIELD_TTL;
+        snprintf(err.message, sizeof err.message,
+                 "not a TTL: give seconds (300) or units s, m, h, d, w (5m, 1h30m)");
+        return ptrctl_fail(c, st, &err);
+    }
+    *out = v;
+    return PTRCTL_EXIT_OK;
+}
+
+int cli_count(const ptrctl *c, const char *opt, const char *s, uint32_t max, uint32_t *out)
+{
+    uint64_t v = 0;
+    if (!*s)
+        return ptrctl_usage(c, "%s needs a number", opt);
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return ptrctl_usage(c, "%s takes a number, not '%s'", opt, s);
+        v = v * 10 + (uint64_t)(*p - '0');
+        if (v > max)
+            return ptrctl_usage(c, "%s is at most %u", opt, (unsigned)max);
+    }
+    *out = (uint32_t)v;
+    return PTRCTL_EXIT_OK;
+}
+
+void cli_tag(const char *s, ptr_tag *out)
+{
+    const char *eq = strchr(s, '=');
+    out->key = s;
+    if (eq) {
+        out->key_len = (size_t)(eq - s);
+        out->value = eq + 1;
+        out->value_len = strlen(eq + 1);
+    } else {
+        out->key_len = strlen(s);
+        out->value = NULL;
+        out->value_len = 0;
+    }
+}
+
+int cli_unknown(const ptrctl *c, const char *arg)
+{
+    static const char *const global[] = {"--db", "--region", "--project", "--owner", "--json"};
+    for (size_t i = 0; i < sizeof global / sizeof global[0]; i++) {
+        const size_t n = strlen(global[i]);
+        if (strncmp(arg, global[i], n) == 0 && (arg[n] == '\0' || arg[n] == '='))
+            return ptrctl_usage(c, "%s is a global option: put it before the command", global[i]);
+    }
+    return ptrctl_usage(c, "unknown option '%s'", arg);
+}

@@ -1,0 +1,354 @@
+/* create, show, update, delete and resolve: one record at a time, as the console does. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ptrctl.h"
+
+/* Most names and tags one command line may give; the policy's limits are checked by libptr. */
+#define MAX_ARGS 64
+
+/* The record as the command's output: JSON object or text lines. */
+static void print_record(const ptrctl *c, const ptr_record *r)
+{
+    if (c->json) {
+        record_json(stdout, r);
+        fputc('\n', stdout);
+    } else {
+        record_text(stdout, r);
+    }
+}
+
+/* Exactly one positional argument (the address), no options. */
+static int one_address(ptrctl *c, int argc, char **argv, const char **addr)
+{
+    *addr = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            if (i + 1 < argc && !*addr)
+                *addr = argv[++i];
+            if (i + 1 < argc)
+                return ptrctl_usage(c, "unexpected argument '%s'", argv[i + 1]);
+            break;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return cli_unknown(c, argv[i]);
+        if (*addr)
+            return ptrctl_usage(c, "unexpected argument '%s'", argv[i]);
+        *addr = argv[i];
+    }
+    if (!*addr)
+        return ptrctl_usage(c, "the IP address is missing");
+    return PTRCTL_EXIT_OK;
+}
+
+int cmd_create(ptrctl *c, int argc, char **argv)
+{
+    ptr_text names[MAX_ARGS];
+    ptr_tag tags[MAX_ARGS];
+    size_t nn = 0, nt = 0;
+    const char *addr = NULL, *v = NULL;
+    ptr_request req;
+    ptr_request_init(&req);
+    int only_positional = 0;
+    for (int i = 1; i < argc; i++) {
+        int r = 0;
+        if (!only_positional && argv[i][0] == '-' && argv[i][1] != '\0') {
+            if (strcmp(argv[i], "--") == 0) {
+                only_positional = 1;
+                continue;
+            }
+            if ((r = cli_opt(c, argc, argv, &i, "--ttl", &v)) > 0) {
+                int rc = cli_ttl(c, v, &req.ttl);
+                if (rc)
+                    return rc;
+            } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--description", &v)) > 0) {
+                req.description = (ptr_text){v, strlen(v)};
+            } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--tag", &v)) > 0) {
+                if (nt == MAX_ARGS)
+                    return ptrctl_usage(c, "more than %d --tag options", MAX_ARGS);
+                cli_tag(v, &tags[nt]);
+                if (!tags[nt].value)
+                    return ptrctl_usage(c, "--tag takes KEY=VALUE (VALUE may be empty), not '%s'",
+                                        v);
+                nt++;
+            } else if (r == 0) {
+                return cli_unknown(c, argv[i]);
+            }
+            if (r < 0)
+                return PTRCTL_EXIT_USAGE;
+            continue;
+        }
+        if (!addr) {
+            addr = argv[i];
+        } else {
+            if (nn == MAX_ARGS)
+                return ptrctl_usage(c, "more than %d names", MAX_ARGS);
+            names[nn++] = (ptr_text){argv[i], strlen(argv[i])};
+        }
+    }
+    if (!addr)
+        return ptrctl_usage(c, "the IP address and at least one name are missing");
+    if (nn == 0)
+        return ptrctl_usage(c, "at least one name is needed after the address");
+    req.address = (ptr_text){addr, strlen(addr)};
+    req.names = names;
+    req.name_count = nn;
+    req.tags = tags;
+    req.tag_count = nt;
+
+    int rc = ptrctl_open(c);
+    if (rc)
+        return rc;
+    ptr_record *rec = NULL;
+    ptr_error err = {0};
+    ptr_status st = ptr_record_new(NULL, &rec);
+    if (st == PTR_OK)
+        st = ptr_ctx_create(c->ctx, &c->scope, &req, rec, &err);
+    if (st == PTR_OK)
+        print_record(c, rec);
+    else
+        rc = ptrctl_fail(c, st, &err);
+    ptr_record_free(rec);
+    return rc;
+}
+
+int cmd_show(ptrctl *c, int argc, char **argv)
+{
+    const char *addr;
+    int rc = one_address(c, argc, argv, &addr);
+    if (rc || (rc = ptrctl_open(c)) != 0)
+        return rc;
+    ptr_record *rec = NULL;
+    ptr_error err = {0};
+    ptr_status st = ptr_record_new(NULL, &rec);
+    if (st == PTR_OK)
+        st = ptr_ctx_get(c->ctx, &c->scope, addr, strlen(addr), rec, &err);
+    if (st == PTR_OK)
+        print_record(c, rec);
+    else
+        rc = ptrctl_fail(c, st, &err);
+    ptr_record_free(rec);
+    return rc;
+}
+
+/* Set or replace one tag in a list of views. */
+static int tag_put(ptr_tag *tags, size_t *n, size_t cap, const ptr_tag *t)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (tags[i].key_len == t->key_len && memcmp(tags[i].key, t->key, t->key_len) == 0) {
+            tags[i] = *t;
+            return 0;
+        }
+    if (*n == cap)
+        return -1;
+    tags[(*n)++] = *t;
+    return 0;
+}
+
+/* Names given as "a.example.com,b.example.com": views into s. */
+static size_t split_names(const char *s, ptr_text *out, size_t cap)
+{
+    size_t n = 0;
+    while (*s) {
+        const char *e = strchr(s, ',');
+        const size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (n == cap)
+            return cap + 1;
+        out[n++] = (ptr_text){s, len};
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    return n;
+}
+
+/*
+ * Tags merge with the record's (a --tag with an existing key replaces its
+ * value) unless --clear-tags starts from none. A merge reads the record
+ * first, so the update is made conditional on the revision it read and
+ * retried when someone else changed the record in between: no lost update.
+ */
+int cmd_update(ptrctl *c, int argc, char **argv)
+{
+    ptr_text names[MAX_ARGS];
+    ptr_tag given[MAX_ARGS];
+    size_t nn = 0, ng = 0;
+    int clear_tags = 0, only_positional = 0;
+    const char *addr = NULL, *v = NULL;
+    ptr_request req;
+    ptr_request_init(&req);
+    for (int i = 1; i < argc; i++) {
+        int r = 0;
+        if (!only_positional && argv[i][0] == '-' && argv[i][1] != '\0') {
+            if (strcmp(argv[i], "--") == 0) {
+                only_positional = 1;
+                continue;
+            }
+            if (cli_flag(argv[i], "--clear-tags")) {
+                clear_tags = 1;
+                req.flags |= PTR_REQUEST_TAGS;
+            } else if ((r = cli_opt(c, argc, argv, &i, "--names", &v)) > 0) {
+                nn = split_names(v, names, MAX_ARGS);
+                if (nn > MAX_ARGS)
+                    return ptrctl_usage(c, "more than %d names", MAX_ARGS);
+                req.flags |= PTR_REQUEST_NAMES;
+            } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--ttl", &v)) > 0) {
+                int rc = cli_ttl(c, v, &req.ttl);
+                if (rc)
+                    return rc;
+                req.flags |= PTR_REQUEST_TTL;
+            } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--description", &v)) > 0) {
+                req.description = (ptr_text){v, strlen(v)};
+                req.flags |= PTR_REQUEST_DESCRIPTION;
+            } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--tag", &v)) > 0) {
+                ptr_tag t;
+                cli_tag(v, &t);
+                if (!t.value)
+                    return ptrctl_usage(c, "--tag takes KEY=VALUE (VALUE may be empty), not '%s'",
+                                        v);
+                if (tag_put(given, &ng, MAX_ARGS, &t) != 0)
+                    return ptrctl_usage(c, "more than %d --tag options", MAX_ARGS);
+                req.flags |= PTR_REQUEST_TAGS;
+            } else if (r == 0) {
+                return cli_unknown(c, argv[i]);
+            }
+            if (r < 0)
+                return PTRCTL_EXIT_USAGE;
+            continue;
+        }
+        if (addr)
+            return ptrctl_usage(c, "unexpected argument '%s' (names go in --names a,b)", argv[i]);
+        addr = argv[i];
+    }
+    if (!addr)
+        return ptrctl_usage(c, "the IP address is missing");
+    if (!req.flags)
+        return ptrctl_usage(c, "nothing to change: give --names, --ttl, --description, --tag "
+                               "or --clear-tags");
+    req.names = names;
+    req.name_count = nn;
+
+    int rc = ptrctl_open(c);
+    if (rc)
+        return rc;
+    ptr_record *cur = NULL, *out = NULL;
+    ptr_error err = {0};
+    ptr_status st = ptr_record_new(NULL, &cur);
+    if (st == PTR_OK)
+        st = ptr_record_new(NULL, &out);
+    const int merge = (req.flags & PTR_REQUEST_TAGS) && !clear_tags;
+    for (int attempt = 0; st == PTR_OK && attempt < 16; attempt++) {
+        /* The record's tags (never more than a policy allows, far below MAX_ARGS) and the given. */
+        ptr_tag tags[2 * MAX_ARGS];
+        size_t nt = 0;
+        if (merge) {
+            st = ptr_ctx_get(c->ctx, &c->scope, addr, strlen(addr), cur, &err);
+            if (st != PTR_OK)
+                break;
+            for (size_t k = 0; k < ptr_record_tag_count(cur) && nt < MAX_ARGS; k++)
+                if (ptr_record_tag(cur, k, &tags[nt]) == PTR_OK)
+                    nt++;
+            req.flags |= PTR_REQUEST_REVISION;
+            req.expected_revision = ptr_record_revision(cur);
+        }
+        for (size_t k = 0; k < ng; k++)
+            (void)tag_put(tags, &nt, 2 * MAX_ARGS, &given[k]); /* room for all: cannot fail */
+        req.tags = tags;
+        req.tag_count = nt;
+        st = ptr_ctx_update(c->ctx, &c->scope, addr, strlen(addr), &req, out, &err);
+        if (!(merge && st == PTR_E_CONFLICT))
+            break;
+        st = PTR_OK; /* someone changed the record between our read and write: merge again */
+    }
+    if (st == PTR_OK)
+        print_record(c, out);
+    else
+        rc = ptrctl_fail(c, st, &err);
+    ptr_record_free(cur);
+    ptr_record_free(out);
+    return rc;
+}
+
+/* After a delete, the address answers with its default name: show it. */
+int cmd_delete(ptrctl *c, int argc, char **argv)
+{
+    const char *addr;
+    int rc = one_address(c, argc, argv, &addr);
+    if (rc || (rc = ptrctl_open(c)) != 0)
+        return rc;
+    ptr_error err = {0};
+    ptr_status st = ptr_ctx_delete(c->ctx, &c->scope, addr, strlen(addr), &err);
+    if (st != PTR_OK)
+        return ptrctl_fail(c, st, &err);
+    ptr_record *rec = NULL;
+    int is_default = 0;
+    st = ptr_record_new(NULL, &rec);
+    if (st == PTR_OK)
+        st = ptr_ctx_resolve(c->ctx, c->region, strlen(c->region), addr, strlen(addr), rec,
+                             &is_default, &err);
+    if (st != PTR_OK) {
+        rc = ptrctl_fail(c, st, &err);
+    } else {
+        char a[PTR_ADDR_STRLEN + 1];
+        size_t len = 0;
+        if (ptr_addr_format(ptr_record_address(rec), a, sizeof a, &len) != PTR_OK)
+            a[0] = '\0';
+        const char *name = ptr_record_name(rec, 0, NULL);
+        if (c->json) {
+            fputs("{\"deleted\": true, \"address\": ", stdout);
+            json_cstr(stdout, a);
+            fputs(", \"ptrdnames\": [", stdout);
+            json_cstr(stdout, name ? name : "");
+            fprintf(stdout, "], \"default\": %s}\n", is_default ? "true" : "false");
+        } else {
+            printf("deleted the PTR record of %s; it now answers with %s%s\n", a, name ? name : "",
+                   is_default ? " (the default name)" : "");
+        }
+    }
+    ptr_record_free(rec);
+    return rc;
+}
+
+int cmd_resolve(ptrctl *c, int argc, char **argv)
+{
+    const char *addr;
+    int rc = one_address(c, argc, argv, &addr);
+    if (rc || (rc = ptrctl_open(c)) != 0)
+        return rc;
+    ptr_record *rec = NULL;
+    ptr_error err = {0};
+    int is_default = 0;
+    ptr_status st = ptr_record_new(NULL, &rec);
+    if (st == PTR_OK)
+        st = ptr_ctx_resolve(c->ctx, c->region, strlen(c->region), addr, strlen(addr), rec,
+                             &is_default, &err);
+    if (st != PTR_OK) {
+        rc = ptrctl_fail(c, st, &err);
+        ptr_record_free(rec);
+        return rc;
+    }
+    char a[PTR_ADDR_STRLEN + 1];
+    size_t len = 0;
+    if (ptr_addr_format(ptr_record_address(rec), a, sizeof a, &len) != PTR_OK)
+        a[0] = '\0';
+    if (c->json) {
+        fputs("{\"address\": ", stdout);
+        json_cstr(stdout, a);
+        fputs(", \"ptrdnames\": [", stdout);
+        for (size_t i = 0; i < ptr_record_name_count(rec); i++) {
+            const char *s = ptr_record_name(rec, i, &len);
+            fputs(i ? ", " : "", stdout);
+            json_string(stdout, s, len);
+        }
+        fprintf(stdout, "], \"ttl\": %u, \"default\": %s}\n", (unsigned)ptr_record_ttl(rec),
+                is_default ? "true" : "false");
+    } else {
+        for (size_t i = 0; i < ptr_record_name_count(rec); i++)
+            printf("%s\n", ptr_record_name(rec, i, NULL));
+        fflush(stdout); /* the note follows the names, also when both go to one pipe */
+        if (is_default)
+            fprintf(stderr, "ptrctl resolve: %s has no PTR record: this is its default name\n", a);
+    }
+    ptr_record_free(rec);
+    return rc;
+}

@@ -1,0 +1,138 @@
+/* --help texts: the overview and one page per command, each with examples. */
+#include <string.h>
+
+#include "ptrctl.h"
+
+static const char OVERVIEW[] =
+    "usage: ptrctl [--db PATH] [--region R] [--project P] [--owner O] [--json] COMMAND ...\n"
+    "\n"
+    "Reverse-DNS (PTR) records for public IP addresses, with the cloud console's rules:\n"
+    "one record per address, 1-10 names, TTL 1-2147483647, description up to 255\n"
+    "characters, up to 10 tags, 50 records per owner.\n"
+    "\n"
+    "commands:\n"
+    "  create IP NAME [NAME...]   set the PTR record of an address\n"
+    "  show IP                    print a record\n"
+    "  list                       list the project's records (filters, paging)\n"
+    "  update IP                  change names, TTL, description or tags\n"
+    "  delete IP                  delete a record: the address answers with its default name\n"
+    "  resolve IP                 the names the address answers with\n"
+    "  quota                      records used and allowed for the owner\n"
+    "  import FILE|-              bulk create from CSV or JSON lines\n"
+    "  export-zone                write the region's reverse zones as master files\n"
+    "\n"
+    "global options (else the environment variable, else the default):\n"
+    "  --db PATH       PTRCTL_DB       SQLite database file      (" PTRCTL_DEFAULT_DB ")\n"
+    "  --region R      PTRCTL_REGION   region                    (" PTRCTL_DEFAULT_REGION ")\n"
+    "  --project P     PTRCTL_PROJECT  project                   (" PTRCTL_DEFAULT_PROJECT ")\n"
+    "  --owner O       PTRCTL_OWNER    account charged (quota)   (" PTRCTL_DEFAULT_OWNER ")\n"
+    "  --json          PTRCTL_JSON=1   JSON output\n"
+    "\n"
+    "exit status: 0 success, 1 a rule refused the request, 2 usage error,\n"
+    "3 storage or system failure. 'ptrctl COMMAND --help' for each command.\n";
+
+typedef struct page {
+    const char *name;
+    const char *text;
+} page;
+
+static const page PAGES[] = {
+    {"create",
+     "usage: ptrctl create IP NAME [NAME...] [--ttl TTL] [--description TEXT]\n"
+     "                     [--tag KEY=VALUE]...\n"
+     "\n"
+     "Set the PTR record of a single address (IPv4, optionally written /32). Names are\n"
+     "stored lower-case with a trailing dot. TTL in seconds or with units (300, 5m, 1h).\n"
+     "\n"
+     "examples:\n"
+     "  ptrctl create 203.0.113.10 mail.example.com\n"
+     "  ptrctl create 203.0.113.11 mx1.example.com mx2.example.com --ttl 1h \\\n"
+     "         --description 'outbound mail' --tag env=prod --tag team=mail\n"},
+    {"show", "usage: ptrctl show IP\n"
+             "\n"
+             "Print the record of an address in the project (--json: the API's object).\n"
+             "\n"
+             "examples:\n"
+             "  ptrctl show 203.0.113.10\n"
+             "  ptrctl --json show 203.0.113.10\n"},
+    {"list", "usage: ptrctl list [--limit N] [--marker IP] [--tag KEY[=VALUE]]... [--name NAME]\n"
+             "\n"
+             "One page (default and at most 500) of the project's records in address order.\n"
+             "--marker continues after that address (the last one of the previous page);\n"
+             "--tag KEY matches any value; --name matches one of the record's names.\n"
+             "\n"
+             "examples:\n"
+             "  ptrctl list\n"
+             "  ptrctl list --limit 20 --marker 203.0.113.40\n"
+             "  ptrctl --json list --tag env=prod --name mail.example.com\n"},
+    {"update", "usage: ptrctl update IP [--names NAME[,NAME...]] [--ttl TTL] [--description TEXT]\n"
+               "                        [--tag KEY=VALUE]... [--clear-tags]\n"
+               "\n"
+               "Change what the options give; the address never changes. --tag adds a tag or\n"
+               "replaces the value of an existing key; --clear-tags removes every tag first.\n"
+               "\n"
+               "examples:\n"
+               "  ptrctl update 203.0.113.10 --names mail.example.com,smtp.example.com\n"
+               "  ptrctl update 203.0.113.10 --ttl 600 --description ''\n"
+               "  ptrctl update 203.0.113.10 --clear-tags --tag env=staging\n"},
+    {"delete", "usage: ptrctl delete IP\n"
+               "\n"
+               "Delete the record: the address answers with its default name again, and the\n"
+               "owner gets the quota back.\n"
+               "\n"
+               "example:\n"
+               "  ptrctl delete 203.0.113.10\n"},
+    {"resolve", "usage: ptrctl resolve IP\n"
+                "\n"
+                "The names the address answers with in the region: its record's, or the default\n"
+                "name (ecs-203-0-113-10.compute.example.com) when it has none.\n"
+                "\n"
+                "example:\n"
+                "  ptrctl resolve 203.0.113.10\n"},
+    {"quota", "usage: ptrctl [--owner O] quota\n"
+              "\n"
+              "Records the owner has (in the whole database) and the most it may have.\n"
+              "\n"
+              "example:\n"
+              "  ptrctl --owner acct-42 quota\n"},
+    {"import",
+     "usage: ptrctl import FILE|- [--all-or-nothing] [--batch N] [--no-progress]\n"
+     "\n"
+     "Create records from CSV (a header naming ip,names,ttl,description,tags; names\n"
+     "separated by ';' or '|'; tags as k=v;k=v) or JSON lines (one object a line:\n"
+     "ip, ptrdnames, ttl, description, tags as [{\"key\",\"value\"}]). Each refused line\n"
+     "is reported with its number, field and reason and creates nothing; the others\n"
+     "are created in batches of N (500) lines, one transaction each. A summary ends\n"
+     "the output. --all-or-nothing creates nothing unless every line is accepted.\n"
+     "\n"
+     "examples:\n"
+     "  ptrctl import records.csv\n"
+     "  ptrctl import --all-or-nothing records.jsonl\n"
+     "  generate-records | ptrctl --json import -\n"},
+    {"export-zone",
+     "usage: ptrctl export-zone [--out DIR] [--ns NAME]... [--contact EMAIL-NAME]\n"
+     "\n"
+     "Write the region's records as RFC 1035 master files, one <zone>.zone per reverse\n"
+     "zone (/24 for IPv4), into DIR (default .). --ns names the zone's name servers;\n"
+     "--contact is the SOA mailbox, as hostmaster@example.com or hostmaster.example.com.\n"
+     "The SOA serial is max(largest serial of DIR's *.arpa.zone files + 1, YYYYMMDD00).\n"
+     "\n"
+     "example:\n"
+     "  ptrctl export-zone --out /etc/knot/zones --ns ns1.example.com \\\n"
+     "         --ns ns2.example.com --contact hostmaster@example.com\n"},
+};
+
+int ptrctl_help(FILE *f, const char *command)
+{
+    if (!command) {
+        fputs(OVERVIEW, f);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof PAGES / sizeof PAGES[0]; i++)
+        if (strcmp(PAGES[i].name, command) == 0) {
+            fputs(PAGES[i].text, f);
+            fputs("\nglobal options and exit status: ptrctl --help\n", f);
+            return 0;
+        }
+    return -1;
+}

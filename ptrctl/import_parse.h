@@ -1,0 +1,57 @@
+/*
+ * The import line parser: one line of CSV or JSON lines into a create
+ * request. Pure: no I/O, no allocation, no global state, so a fuzz target can
+ * call it on any bytes. Formats: docs/ptrctl.md, "Import formats".
+ */
+#ifndef PTRCTL_IMPORT_PARSE_H
+#define PTRCTL_IMPORT_PARSE_H
+
+#include <stddef.h>
+
+#include <libptr/libptr.h>
+
+/* Most names and tags one line may hold; the policy's own (lower) limits are libptr's to check. */
+#define PTRCTL_ROW_MAX_NAMES 64
+#define PTRCTL_ROW_MAX_TAGS  64
+
+typedef enum ptrctl_format { PTRCTL_FMT_NONE = 0, PTRCTL_FMT_CSV, PTRCTL_FMT_JSONL } ptrctl_format;
+
+/* The CSV columns (0-based, -1 when absent): ip and names are required. */
+typedef struct ptrctl_import_format {
+    ptrctl_format kind;
+    int ncols;
+    int col_ip, col_names, col_ttl, col_description, col_tags;
+} ptrctl_import_format;
+
+/* One parsed line: a request whose views point into the caller's buffer and these arrays. */
+typedef struct ptrctl_import_row {
+    ptr_request req;
+    ptr_text names[PTRCTL_ROW_MAX_NAMES];
+    ptr_tag tags[PTRCTL_ROW_MAX_TAGS];
+} ptrctl_import_row;
+
+typedef enum ptrctl_line_kind {
+    PTRCTL_LINE_ROW,  /* a request in the row */
+    PTRCTL_LINE_SKIP, /* a blank line, or the CSV header: nothing to create */
+    PTRCTL_LINE_ERROR /* err says why (field, byte offset in the line, reason) */
+} ptrctl_line_kind;
+
+/*
+ * The first non-blank line decides the format: "{" starts JSON lines (and the
+ * line is data: the result is PTRCTL_LINE_ROW, parse it next), anything else
+ * is a CSV header naming the columns (PTRCTL_LINE_SKIP), or an error.
+ */
+ptrctl_line_kind ptrctl_import_parse_header(const char *line, size_t len, ptrctl_import_format *fmt,
+                                            ptr_error *err);
+
+/*
+ * Parse one line (without its "\n"; a final "\r" is ignored) of the format.
+ * \p buf receives the decoded text the row points into; \p cap must be at
+ * least \p len. The row's request is ptr_request_init()ed and filled; it is
+ * only meaningful when the result is PTRCTL_LINE_ROW.
+ */
+ptrctl_line_kind ptrctl_import_parse_line(const char *line, size_t len,
+                                          const ptrctl_import_format *fmt, char *buf, size_t cap,
+                                          ptrctl_import_row *row, ptr_error *err);
+
+#endif /* PTRCTL_IMPORT_PARSE_H */

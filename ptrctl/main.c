@@ -1,0 +1,143 @@
+/*
+ * ptrctl: global options (from the command line, else the environment, else
+ * the defaults), opening the database and the service, and dispatch to the
+ * commands. The syntax is a contract with scripts outside this repository:
+ * see docs/ptrctl.md before changing anything here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libptr/sqlite.h>
+
+#include "ptrctl.h"
+
+static const char *env_or(const char *name, const char *dflt)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : dflt;
+}
+
+static int env_flag(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+int ptrctl_open(ptrctl *c)
+{
+    ptr_error err;
+    ptr_error_clear(&err);
+    ptr_sqlite_options o;
+    ptr_sqlite_options_init(&o);
+    ptr_status st = ptr_sqlite_store_open(c->db, strlen(c->db), &o, &c->store, &err);
+    if (st != PTR_OK) {
+        /* The reason comes from SQLite; say which file it was about. */
+        char msg[sizeof err.message];
+        snprintf(msg, sizeof msg, "%s", err.message[0] ? err.message : ptr_strerror(st));
+        /* A long path may cut the reason short: the message is one line of fixed size. */
+        if (snprintf(err.message, sizeof err.message, "cannot open database '%s': %s", c->db, msg) <
+            0)
+            err.message[0] = '\0';
+        err.status = st;
+        c->store = NULL;
+        return ptrctl_fail(c, st, &err);
+    }
+    ptr_ctx_config cfg;
+    ptr_ctx_config_init(&cfg);
+    cfg.store = c->store;
+    st = ptr_ctx_new(&cfg, &c->ctx, &err);
+    if (st != PTR_OK) {
+        ptr_store_free(c->store);
+        c->store = NULL;
+        return ptrctl_fail(c, st, &err);
+    }
+    c->scope.region = (ptr_text){c->region, strlen(c->region)};
+    c->scope.project = (ptr_text){c->project, strlen(c->project)};
+    c->scope.owner = (ptr_text){c->owner, strlen(c->owner)};
+    return PTRCTL_EXIT_OK;
+}
+
+typedef struct command {
+    const char *name;
+    int (*run)(ptrctl *c, int argc, char **argv);
+} command;
+
+static const command COMMANDS[] = {
+    {"create", cmd_create}, {"show", cmd_show},     {"list", cmd_list},
+    {"update", cmd_update}, {"delete", cmd_delete}, {"resolve", cmd_resolve},
+    {"quota", cmd_quota},   {"import", cmd_import}, {"export-zone", cmd_export_zone},
+};
+
+int main(int argc, char **argv)
+{
+    ptrctl c;
+    memset(&c, 0, sizeof c);
+    c.db = env_or("PTRCTL_DB", PTRCTL_DEFAULT_DB);
+    c.region = env_or("PTRCTL_REGION", PTRCTL_DEFAULT_REGION);
+    c.project = env_or("PTRCTL_PROJECT", PTRCTL_DEFAULT_PROJECT);
+    c.owner = env_or("PTRCTL_OWNER", PTRCTL_DEFAULT_OWNER);
+    c.json = env_flag("PTRCTL_JSON");
+
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *v = NULL;
+        int r;
+        if (cli_is_help(argv[i])) {
+            ptrctl_help(stdout, NULL);
+            return PTRCTL_EXIT_OK;
+        }
+        if (cli_flag(argv[i], "--version")) {
+            printf("ptrctl (libptr %s)\n", ptr_version());
+            return PTRCTL_EXIT_OK;
+        }
+        if (cli_flag(argv[i], "--json")) {
+            c.json = 1;
+            continue;
+        }
+        if ((r = cli_opt(&c, argc, argv, &i, "--db", &v)) != 0)
+            c.db = v;
+        else if ((r = cli_opt(&c, argc, argv, &i, "--region", &v)) != 0)
+            c.region = v;
+        else if ((r = cli_opt(&c, argc, argv, &i, "--project", &v)) != 0)
+            c.project = v;
+        else if ((r = cli_opt(&c, argc, argv, &i, "--owner", &v)) != 0)
+            c.owner = v;
+        else
+            return ptrctl_usage(&c, "unknown option '%s' (global options come before the command)",
+                                argv[i]);
+        if (r < 0)
+            return PTRCTL_EXIT_USAGE;
+        if (!*c.db)
+            return ptrctl_usage(&c, "--db needs a file name");
+    }
+    if (i >= argc) {
+        ptrctl_help(stderr, NULL);
+        return PTRCTL_EXIT_USAGE;
+    }
+    const char *name = argv[i];
+    if (strcmp(name, "help") == 0) {
+        if (i + 1 < argc && ptrctl_help(stdout, argv[i + 1]) != 0)
+            return ptrctl_usage(&c, "no command '%s'", argv[i + 1]);
+        if (i + 1 >= argc)
+            ptrctl_help(stdout, NULL);
+        return PTRCTL_EXIT_OK;
+    }
+    for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0]; k++) {
+        if (strcmp(name, COMMANDS[k].name) != 0)
+            continue;
+        c.command = name;
+        /* --help anywhere before "--" shows the command's help and touches no database. */
+        for (int j = i + 1; j < argc && strcmp(argv[j], "--") != 0; j++)
+            if (cli_is_help(argv[j])) {
+                ptrctl_help(stdout, name);
+                return PTRCTL_EXIT_OK;
+            }
+        const int rc = COMMANDS[k].run(&c, argc - i, argv + i);
+        ptr_ctx_free(c.ctx);
+        ptr_store_free(c.store);
+        if (fflush(stdout) != 0 && rc == PTRCTL_EXIT_OK)
+            return ptrctl_system(&c, "cannot write", "standard output");
+        return rc;
+    }
+    return ptrctl_usage(&c, "no command '%s'", name);
+}

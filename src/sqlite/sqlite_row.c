@@ -1,0 +1,363 @@
+/*
+ * Row encoding for the SQLite store (see sqlite_row.h).
+ *
+ * names: varint count, then per name a varint length and its bytes.
+ * tags:  varint count, then per tag a varint key length, the key, a varint
+ *        value length and the value.
+ * A varint is unsigned LEB128 (7 bits a byte, low first). Lengths, not
+ * separators, so that any byte (a NUL, a comma) round-trips; one column per
+ * list, so that a get is one row of one table.
+ */
+#include <string.h>
+
+#include "sqlite_internal.h"
+#include "sqlite_row.h"
+
+/* Longest varint we write or accept: 32-bit values (record text is below 4 GiB). */
+#define VARINT_MAX 5
+
+void ptr__sqlite_buf_free(ptr__sqlite_buf *b)
+{
+    if (b->p)
+        b->alloc->free(b->alloc->ctx, b->p);
+    b->p = NULL;
+    b->cap = 0;
+}
+
+static ptr_status buf_reserve(ptr__sqlite_buf *b, size_t need)
+{
+    if (need <= b->cap)
+        return PTR_OK;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2)
+            return PTR_E_NOMEM;
+        cap *= 2;
+    }
+    unsigned char *p =
+        b->p ? b->alloc->realloc(b->alloc->ctx, b->p, cap) : b->alloc->malloc(b->alloc->ctx, cap);
+    if (!p)
+        return PTR_E_NOMEM;
+    b->p = p;
+    b->cap = cap;
+    return PTR_OK;
+}
+
+int64_t ptr__sqlite_u64_to_i64(uint64_t v)
+{
+    /* Two's complement by arithmetic: converting an out-of-range value is implementation-defined.
+     */
+    if (v <= (uint64_t)INT64_MAX)
+        return (int64_t)v;
+    return -(int64_t)(UINT64_MAX - v) - 1;
+}
+
+uint64_t ptr__sqlite_i64_to_u64(int64_t v)
+{
+    if (v >= 0)
+        return (uint64_t)v;
+    return UINT64_MAX - (uint64_t)(-(v + 1));
+}
+
+/* ---- the address key ---------------------------------------------------------- */
+
+void ptr__sqlite_addr_encode(const ptr_addr *a, unsigned char out[PTR__SQLITE_ADDR_LEN])
+{
+    memset(out, 0, PTR__SQLITE_ADDR_LEN);
+    out[0] = a->family;
+    /* IPv4 keeps its 4 bytes only, so that equal addresses give equal keys whatever the tail. */
+    memcpy(out + 1, a->bytes, a->family == 4 ? 4 : 16);
+}
+
+ptr_status ptr__sqlite_addr_decode(const unsigned char *p, size_t len, ptr_addr *out)
+{
+    if (len != PTR__SQLITE_ADDR_LEN || (p[0] != 4 && p[0] != 6))
+        return PTR_E_STORE;
+    if (p[0] == 4)
+        for (size_t i = 5; i < PTR__SQLITE_ADDR_LEN; i++)
+            if (p[i])
+                return PTR_E_STORE;
+    memset(out, 0, sizeof *out);
+    out->family = p[0];
+    memcpy(out->bytes, p + 1, 16);
+    return PTR_OK;
+}
+
+/* ---- lists -------------------------------------------------------------------- */
+
+static size_t varint_size(size_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+static unsigned char *varint_put(unsigned char *p, size_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+/* A cursor over a column being decoded; every read is bounds-checked. */
+typedef struct reader {
+    const unsigned char *p, *end;
+} reader;
+
+static int varint_get(reader *r, size_t *out)
+{
+    uint32_t v = 0;
+    for (unsigned i = 0; i < VARINT_MAX; i++) {
+        if (r->p == r->end)
+            return 0;
+        const unsigned char b = *r->p++;
+        if (i == VARINT_MAX - 1 && b > 0x0f)
+            return 0; /* above 32 bits */
+        v |= (uint32_t)(b & 0x7f) << (7 * i);
+        if (!(b & 0x80)) {
+            *out = v;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The next length-prefixed text: 0 when it runs past the end. */
+static int text_get(reader *r, const char **s, size_t *len)
+{
+    if (!varint_get(r, len) || *len > (size_t)(r->end - r->p))
+        return 0;
+    *s = (const char *)r->p;
+    r->p += *len;
+    return 1;
+}
+
+static size_t text_size(size_t len)
+{
+    return varint_size(len) + len;
+}
+
+static unsigned char *text_put(unsigned char *p, const char *s, size_t len)
+{
+    p = varint_put(p, len);
+    if (len)
+        memcpy(p, s, len);
+    return p + len;
+}
+
+/* Bytes the names and the tags of rec take, or 0 when a length cannot be encoded. */
+static size_t lists_size(const ptr_record *rec, size_t *names_size)
+{
+    const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
+    size_t total = varint_size(nn), len;
+    for (size_t i = 0; i < nn; i++) {
+        ptr_record_name(rec, i, &len);
+        if (len > UINT32_MAX)
+            return 0;
+        total += text_size(len);
+    }
+    *names_size = total;
+    total += varint_size(nt);
+    for (size_t i = 0; i < nt; i++) {
+        ptr_tag t;
+        ptr_record_tag(rec, i, &t);
+        if (t.key_len > UINT32_MAX || t.value_len > UINT32_MAX)
+            return 0;
+        total += text_size(t.key_len) + text_size(t.value_len);
+    }
+    return total;
+}
+
+static void lists_put(const ptr_record *rec, unsigned char *p)
+{
+    const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
+    size_t len;
+    p = varint_put(p, nn);
+    for (size_t i = 0; i < nn; i++) {
+        const char *s = ptr_record_name(rec, i, &len);
+        p = text_put(p, s, len);
+    }
+    p = varint_put(p, nt);
+    for (size_t i = 0; i < nt; i++) {
+        ptr_tag t;
+        ptr_record_tag(rec, i, &t);
+        p = text_put(p, t.key, t.key_len);
+        p = text_put(p, t.value, t.value_len);
+    }
+}
+
+/* ---- decoding ------------------------------------------------------------------- */
+
+static const char *text_of(ptr__sqlite_bytes b)
+{
+    return b.len ? (const char *)b.p : "";
+}
+
+static ptr_status decode_lists(const ptr__sqlite_row *row, ptr_record *out)
+{
+    reader r = {row->names.p, row->names.p + row->names.len};
+    size_t n, len, vlen;
+    const char *s, *v;
+    ptr_status st;
+    if (!row->names.p || !varint_get(&r, &n))
+        return PTR_E_STORE;
+    for (size_t i = 0; i < n; i++) {
+        if (!text_get(&r, &s, &len))
+            return PTR_E_STORE;
+        if ((st = ptr_record_add_name(out, s, len)) != PTR_OK)
+            return st;
+    }
+    if (r.p != r.end)
+        return PTR_E_STORE;
+    r = (reader){row->tags.p, row->tags.p + row->tags.len};
+    if (!row->tags.p || !varint_get(&r, &n))
+        return PTR_E_STORE;
+    for (size_t i = 0; i < n; i++) {
+        if (!text_get(&r, &s, &len) || !text_get(&r, &v, &vlen))
+            return PTR_E_STORE;
+        if ((st = ptr_record_add_tag(out, s, len, v, vlen)) != PTR_OK)
+            return st;
+    }
+    return r.p == r.end ? PTR_OK : PTR_E_STORE;
+}
+
+static ptr_status decode(const ptr__sqlite_row *row, ptr_record *out)
+{
+    ptr_addr a;
+    ptr_status st;
+    if (!row->address.p || (st = ptr__sqlite_addr_decode(row->address.p, row->address.len, &a)))
+        return PTR_E_STORE;
+    if (row->ttl < 0 || row->ttl > (int64_t)UINT32_MAX)
+        return PTR_E_STORE;
+    if ((st = ptr_record_set_region(out, text_of(row->region), row->region.len)) ||
+        (st = ptr_record_set_project(out, text_of(row->project), row->project.len)) ||
+        (st = ptr_record_set_owner(out, text_of(row->owner), row->owner.len)) ||
+        (st = ptr_record_set_address(out, &a)) ||
+        (st = ptr_record_set_ttl(out, (uint32_t)row->ttl)) ||
+        (st = ptr_record_set_description(out, text_of(row->description), row->description.len)) ||
+        (st = ptr_record_set_created(out, row->created)) ||
+        (st = ptr_record_set_updated(out, row->updated)) ||
+        (st = ptr_record_set_revision(out, ptr__sqlite_i64_to_u64(row->revision))))
+        return st == PTR_E_INVAL ? PTR_E_STORE : st; /* INVAL: text of 4 GiB or more */
+    return decode_lists(row, out);
+}
+
+ptr_status ptr__sqlite_row_decode(const ptr__sqlite_row *row, ptr_record *out)
+{
+    if (!row || !out)
+        return PTR_E_INVAL;
+    ptr_record_reset(out);
+    ptr_status st = decode(row, out);
+    if (st != PTR_OK)
+        ptr_record_reset(out);
+    return st;
+}
+
+/* ---- statements ------------------------------------------------------------------ */
+
+static ptr_status column_bytes(sqlite3_stmt *st, int col, int type, ptr__sqlite_bytes *out)
+{
+    if (sqlite3_column_type(st, col) != type)
+        return PTR_E_STORE;
+    /* The pointer first, then the length: that is the order SQLite documents as safe. */
+    const void *p = type == SQLITE_TEXT ? (const void *)sqlite3_column_text(st, col)
+                                        : sqlite3_column_blob(st, col);
+    const int n = sqlite3_column_bytes(st, col);
+    if (n < 0 || (!p && n > 0))
+        return PTR_E_STORE;
+    if (!p && type == SQLITE_TEXT)
+        return PTR_E_NOMEM; /* sqlite3_column_text gives NULL for text only when out of memory */
+    out->p = p;
+    out->len = (size_t)n;
+    return PTR_OK;
+}
+
+static ptr_status column_int(sqlite3_stmt *st, int col, int64_t *out)
+{
+    if (sqlite3_column_type(st, col) != SQLITE_INTEGER)
+        return PTR_E_STORE;
+    *out = sqlite3_column_int64(st, col);
+    return PTR_OK;
+}
+
+ptr_status ptr__sqlite_row_read(sqlite3_stmt *st, int first, ptr__sqlite_row *row)
+{
+    ptr_status s;
+    if ((s = column_bytes(st, first + 0, SQLITE_TEXT, &row->region)) ||
+        (s = column_bytes(st, first + 1, SQLITE_BLOB, &row->address)) ||
+        (s = column_bytes(st, first + 2, SQLITE_TEXT, &row->project)) ||
+        (s = column_bytes(st, first + 3, SQLITE_TEXT, &row->owner)) ||
+        (s = column_int(st, first + 4, &row->ttl)) ||
+        (s = column_bytes(st, first + 5, SQLITE_TEXT, &row->description)) ||
+        (s = column_bytes(st, first + 6, SQLITE_BLOB, &row->names)) ||
+        (s = column_bytes(st, first + 7, SQLITE_BLOB, &row->tags)) ||
+        (s = column_int(st, first + 8, &row->created)) ||
+        (s = column_int(st, first + 9, &row->updated)) ||
+        (s = column_int(st, first + 10, &row->revision)))
+        return s;
+    return PTR_OK;
+}
+
+/* Text is bound as text (readable with the sqlite3 shell), never NULL: "" for empty. */
+static int bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
+{
+    return sqlite3_bind_text64(st, i, len ? s : "", (sqlite3_uint64)len, SQLITE_STATIC,
+                               SQLITE_UTF8);
+}
+
+ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__sqlite_buf *buf)
+{
+    const ptr_addr *a = ptr_record_address(rec);
+    if (a->family != 4 && a->family != 6)
+        return PTR_E_INVAL;
+    size_t names_size;
+    const size_t lists = lists_size(rec, &names_size);
+    if (!lists)
+        return PTR_E_INVAL;
+    /* The key goes in the buffer too: every bound byte then lives until the statement is reset. */
+    ptr_status s = buf_reserve(buf, PTR__SQLITE_ADDR_LEN + lists);
+    if (s != PTR_OK)
+        return s;
+    ptr__sqlite_addr_encode(a, buf->p);
+    lists_put(rec, buf->p + PTR__SQLITE_ADDR_LEN);
+    const unsigned char *names = buf->p + PTR__SQLITE_ADDR_LEN, *tags = names + names_size;
+
+    size_t len;
+    const char *t;
+    int rc = SQLITE_OK;
+    t = ptr_record_region(rec, &len);
+    rc = bind_text(st, 1, t, len);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_blob64(st, 2, buf->p, PTR__SQLITE_ADDR_LEN, SQLITE_STATIC);
+    if (rc == SQLITE_OK) {
+        t = ptr_record_project(rec, &len);
+        rc = bind_text(st, 3, t, len);
+    }
+    if (rc == SQLITE_OK) {
+        t = ptr_record_owner(rec, &len);
+        rc = bind_text(st, 4, t, len);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 5, (sqlite3_int64)ptr_record_ttl(rec));
+    if (rc == SQLITE_OK) {
+        t = ptr_record_description(rec, &len);
+        rc = bind_text(st, 6, t, len);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_blob64(st, 7, names, names_size, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_blob64(st, 8, tags, lists - names_size, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 9, ptr_record_created(rec));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 10, ptr_record_updated(rec));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 11, ptr__sqlite_u64_to_i64(ptr_record_revision(rec)));
+    return rc == SQLITE_OK ? PTR_OK : ptr__sqlite_status(rc);
+}

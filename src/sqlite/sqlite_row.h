@@ -1,0 +1,77 @@
+/*
+ * One record as one row of ptr_record, both ways. The only file that knows
+ * how columns are encoded: the address as a 17-byte key that sorts in store
+ * order, names and tags as length-prefixed lists that round-trip any bytes.
+ *
+ * ptr__sqlite_row_decode takes plain column values so that a fuzz target can
+ * feed it arbitrary ones; whatever it is given, it either fills the record or
+ * fails with PTR_E_STORE (or PTR_E_NOMEM) and leaves the record reset.
+ */
+#ifndef LIBPTR_SQLITE_ROW_H
+#define LIBPTR_SQLITE_ROW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "libptr/alloc.h"
+#include "libptr/record.h"
+
+/* The columns of ptr_record in the order every statement reads and binds them. */
+#define PTR__SQLITE_COLUMNS                                                                        \
+    "region, address, project, owner, ttl, description, names, tags, created, updated, revision"
+#define PTR__SQLITE_NCOLUMNS 11
+
+/* The address key: the family byte (4 or 6), then the 16 address bytes (IPv4: 4, then zeros). */
+#define PTR__SQLITE_ADDR_LEN 17
+
+/* A column's bytes; p may be NULL when len is 0. */
+typedef struct ptr__sqlite_bytes {
+    const unsigned char *p;
+    size_t len;
+} ptr__sqlite_bytes;
+
+/* The values of one row, as SQLite returns them. */
+typedef struct ptr__sqlite_row {
+    ptr__sqlite_bytes region, address, project, owner, description, names, tags;
+    int64_t ttl, created, updated, revision;
+} ptr__sqlite_row;
+
+/* A growable byte buffer for encoded lists; freed with ptr__sqlite_buf_free. */
+typedef struct ptr__sqlite_buf {
+    const ptr_allocator *alloc;
+    unsigned char *p;
+    size_t cap;
+} ptr__sqlite_buf;
+
+void ptr__sqlite_buf_free(ptr__sqlite_buf *b);
+
+/* The key of an address (family 4 or 6 only). */
+void ptr__sqlite_addr_encode(const ptr_addr *a, unsigned char out[PTR__SQLITE_ADDR_LEN]);
+
+/* The address of a key: PTR_E_STORE unless it is one ptr__sqlite_addr_encode makes. */
+ptr_status ptr__sqlite_addr_decode(const unsigned char *p, size_t len, ptr_addr *out);
+
+/* Fill a record from column values; see the top of this file. */
+ptr_status ptr__sqlite_row_decode(const ptr__sqlite_row *row, ptr_record *out);
+
+/*
+ * Read columns first .. first+10 of the current row of st (selected as
+ * PTR__SQLITE_COLUMNS) into row, checking each column's type: PTR_E_STORE
+ * for a value of the wrong type. The bytes belong to st until it next steps.
+ */
+ptr_status ptr__sqlite_row_read(sqlite3_stmt *st, int first, ptr__sqlite_row *row);
+
+/*
+ * Bind rec to parameters ?1 .. ?11 of st, in PTR__SQLITE_COLUMNS order. The
+ * encoded lists live in buf, which must not change until st is reset.
+ * PTR_E_INVAL for a record without an address or too large to encode.
+ */
+ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__sqlite_buf *buf);
+
+/* uint64_t revisions in SQLite's signed 64-bit integers, both ways, without loss. */
+int64_t ptr__sqlite_u64_to_i64(uint64_t v);
+uint64_t ptr__sqlite_i64_to_u64(int64_t v);
+
+#endif /* LIBPTR_SQLITE_ROW_H */

@@ -1,0 +1,235 @@
+/*
+ * The schema of a libptr SQLite database, its history as migration steps,
+ * and what open does before the store may use a connection: recognize the
+ * database, switch it to WAL, migrate it.
+ *
+ * A libptr database carries PRAGMA application_id PTR__SQLITE_APPLICATION_ID
+ * and its schema version in PRAGMA user_version. Anything else that is not
+ * empty is somebody else's database and is refused without a single write.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sqlite_internal.h"
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+
+/*
+ * The migration steps: step i brings version i to version i + 1, and sets
+ * user_version itself so that the version moves in the same transaction as
+ * the tables. Steps are only ever appended; a released step never changes.
+ */
+static const char *const steps[PTR__SQLITE_SCHEMA_VERSION] = {
+    /*
+     * 0 -> 1: the records. The key (region, address) is the primary key of a
+     * table without rowid, so the table itself is the unique index scans walk
+     * in address order. The address is the 17-byte key of sqlite_row.h.
+     */
+    "CREATE TABLE ptr_record ("
+    " region TEXT NOT NULL,"
+    " address BLOB NOT NULL,"
+    " project TEXT NOT NULL,"
+    " owner TEXT NOT NULL,"
+    " ttl INTEGER NOT NULL,"
+    " description TEXT NOT NULL,"
+    " names BLOB NOT NULL,"
+    " tags BLOB NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " updated INTEGER NOT NULL,"
+    " PRIMARY KEY (region, address)"
+    ") WITHOUT ROWID;"
+    "PRAGMA application_id = " STR(PTR__SQLITE_APPLICATION_ID) ";"
+                                                               "PRAGMA user_version = 1;",
+
+    /*
+     * 1 -> 2: the record revision (optimistic concurrency of updates; rows
+     * from before it start at 1), and the owner index that makes the quota
+     * count an index range instead of a table scan.
+     */
+    "ALTER TABLE ptr_record ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;"
+    "CREATE INDEX ptr_record_owner ON ptr_record (owner);"
+    "PRAGMA user_version = 2;",
+};
+
+/* Prepare and run each statement of a constant script in turn. */
+static int exec_script(sqlite3 *db, const char *script)
+{
+    const char *tail = script;
+    while (*tail) {
+        sqlite3_stmt *st = NULL;
+        int rc = sqlite3_prepare_v2(db, tail, -1, &st, &tail);
+        if (rc != SQLITE_OK)
+            return rc;
+        if (!st) /* only whitespace or a comment was left */
+            break;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            ;
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return rc;
+    }
+    return SQLITE_OK;
+}
+
+/* The first column of the first row of a constant query, as an integer or as text. */
+static int query(sqlite3 *db, const char *sql, int64_t *num, char *text, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (num)
+            *num = sqlite3_column_int64(st, 0);
+        if (text) {
+            const unsigned char *t = sqlite3_column_text(st, 0);
+            snprintf(text, cap, "%s", t ? (const char *)t : "");
+        }
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_ERROR; /* these queries always give a row */
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* What a database is to this library. */
+typedef struct identity {
+    int64_t app_id, version, objects;
+} identity;
+
+static int read_identity(sqlite3 *db, identity *id)
+{
+    int rc = query(db, "PRAGMA application_id", &id->app_id, NULL, 0);
+    if (rc == SQLITE_OK)
+        rc = query(db, "PRAGMA user_version", &id->version, NULL, 0);
+    if (rc == SQLITE_OK)
+        rc = query(db, "SELECT count(*) FROM sqlite_master", &id->objects, NULL, 0);
+    return rc;
+}
+
+/* PTR_OK when this library can use the database (perhaps after migrating); else why not. */
+static ptr_status judge(const identity *id, ptr_error *err)
+{
+    char msg[PTR_ERROR_MESSAGE_SIZE];
+    if (id->app_id == 0 && id->version == 0 && id->objects == 0)
+        return PTR_OK; /* empty: a new database */
+    if (id->app_id != PTR__SQLITE_APPLICATION_ID || id->version < 1) {
+        snprintf(msg, sizeof msg, "not a libptr database (application_id %lld, user_version %lld)",
+                 (long long)id->app_id, (long long)id->version);
+        return ptr__sqlite_fail(err, PTR_E_STORE, msg, NULL);
+    }
+    if (id->version > PTR__SQLITE_SCHEMA_VERSION) {
+        snprintf(msg, sizeof msg,
+                 "the database has schema version %lld, newer than this library's %d: "
+                 "upgrade libptr",
+                 (long long)id->version, PTR__SQLITE_SCHEMA_VERSION);
+        return ptr__sqlite_fail(err, PTR_E_STORE, msg, NULL);
+    }
+    return PTR_OK;
+}
+
+/* End the read transaction a failed step may have left open. */
+static void end_txn(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        (void)exec_script(db, "ROLLBACK");
+}
+
+static ptr_status look(sqlite3 *db, identity *id, ptr_error *err)
+{
+    /* One read transaction, so that the three values are of one moment. */
+    int rc = exec_script(db, "BEGIN");
+    if (rc == SQLITE_OK)
+        rc = read_identity(db, id);
+    if (rc == SQLITE_OK)
+        rc = exec_script(db, "COMMIT");
+    if (rc != SQLITE_OK) {
+        ptr_status st = ptr__sqlite_fail(err, ptr__sqlite_status(rc), "reading the database", db);
+        end_txn(db);
+        return st;
+    }
+    return judge(id, err);
+}
+
+/*
+ * Switching a rollback-journal database to WAL needs its exclusive lock, and
+ * SQLite answers SQLITE_BUSY at once, without the busy handler, when another
+ * connection holds a shared lock (waiting there could deadlock). Several
+ * processes opening a new database at the same moment meet exactly that, so
+ * the switch waits here, up to the busy timeout, as the busy handler would.
+ */
+static ptr_status use_wal(sqlite3 *db, uint32_t busy_ms, ptr_error *err)
+{
+    char mode[16];
+    uint32_t waited = 0;
+    int rc;
+    for (;;) {
+        /* Reading the mode takes no lock; another opener may have switched it meanwhile. */
+        rc = query(db, "PRAGMA journal_mode", NULL, mode, sizeof mode);
+        if (rc != SQLITE_OK || strcmp(mode, "wal") == 0)
+            break;
+        rc = query(db, "PRAGMA journal_mode = WAL", NULL, mode, sizeof mode);
+        if ((rc & 0xff) != SQLITE_BUSY || waited >= busy_ms)
+            break;
+        waited += (uint32_t)sqlite3_sleep(5);
+    }
+    if (rc != SQLITE_OK)
+        return ptr__sqlite_fail(err, ptr__sqlite_status(rc), "switching to WAL", db);
+    if (strcmp(mode, "wal") != 0)
+        return ptr__sqlite_fail(err, PTR_E_STORE, "the database cannot use a WAL journal", NULL);
+    return PTR_OK;
+}
+
+static ptr_status migrate(sqlite3 *db, ptr_error *err)
+{
+    /* The write lock first: two processes opening an old database migrate it once. */
+    int rc = exec_script(db, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK)
+        return ptr__sqlite_fail(err, ptr__sqlite_status(rc), "locking the database to migrate it",
+                                db);
+    identity id;
+    ptr_status st;
+    rc = read_identity(db, &id);
+    if (rc != SQLITE_OK) {
+        st = ptr__sqlite_fail(err, ptr__sqlite_status(rc), "reading the database", db);
+    } else if ((st = judge(&id, err)) == PTR_OK) {
+        for (int64_t v = id.version; v < PTR__SQLITE_SCHEMA_VERSION && rc == SQLITE_OK; v++)
+            rc = exec_script(db, steps[v]);
+        if (rc == SQLITE_OK)
+            rc = exec_script(db, "COMMIT");
+        if (rc != SQLITE_OK)
+            st = ptr__sqlite_fail(err, ptr__sqlite_status(rc), "migrating the schema", db);
+    }
+    /* Any failure rolls every step back: the schema changes all at once or not at all. */
+    end_txn(db);
+    return st;
+}
+
+ptr_status ptr__sqlite_schema_prepare(sqlite3 *db, int readonly, int is_memory, uint32_t busy_ms,
+                                      ptr_error *err)
+{
+    identity id;
+    ptr_status st = look(db, &id, err);
+    if (st != PTR_OK)
+        return st;
+    if (readonly) {
+        if (id.version != PTR__SQLITE_SCHEMA_VERSION) {
+            char msg[PTR_ERROR_MESSAGE_SIZE];
+            snprintf(msg, sizeof msg,
+                     "schema version %lld needs migrating to %d: open it read-write once",
+                     (long long)id.version, PTR__SQLITE_SCHEMA_VERSION);
+            return ptr__sqlite_fail(err, PTR_E_STORE, msg, NULL);
+        }
+        return PTR_OK;
+    }
+    /* WAL lets readers go on while one writer commits; an in-memory database has no journal file.
+     */
+    if (!is_memory && (st = use_wal(db, busy_ms, err)) != PTR_OK)
+        return st;
+    if (id.version == PTR__SQLITE_SCHEMA_VERSION)
+        return PTR_OK;
+    return migrate(db, err);
+}

@@ -1,0 +1,478 @@
+/*
+ * Zone export: a region's records as RFC 1035 §5 master files, one per
+ * reverse zone (/24 for IPv4, opts->ipv6_prefix for IPv6).
+ *
+ * Three steps, so that no sink code runs inside a store transaction (the
+ * rule of store.h) and a slow sink never holds the store's lock:
+ *   1. check the options and build the part of a zone that every zone
+ *      shares ($TTL, SOA, NS): it does not depend on the zone because owner
+ *      names are written relative to $ORIGIN;
+ *   2. in one read transaction, scan the region in address order and append
+ *      each record's PTR lines to one text buffer, noting where each zone's
+ *      lines start;
+ *   3. after the transaction, hand each zone to the sink as its $ORIGIN line,
+ *      the shared part, and its slice of the buffer.
+ *
+ * The scan loop is the hot path (a million records in well under a second):
+ * numbers are formatted by hand and each line is one bounds check and a
+ * few memcpy calls into a buffer that grows by doubling.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "record_internal.h"
+#include "libptr/zone.h"
+
+#define DEFAULT_NS      "ns1.example.com."
+#define DEFAULT_CONTACT "hostmaster.example.com."
+/* RFC 2181 §8: a TTL is at most 2^31 - 1. */
+#define TTL_MAX 2147483647u
+/* Room for the $TTL line and the SOA: two names of at most 254 bytes, and fixed text and
+ * five numbers that take less than 512. */
+#define SOA_ROOM (512 + 2 * PTR_NAME_BUFSZ)
+
+void ptr_zone_options_init(ptr_zone_options *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->struct_size = (uint32_t)sizeof *o;
+    o->serial = 1;
+    /* Common operator defaults: refresh hourly, retry every 10 minutes, expire after two
+     * weeks; a short negative TTL because records are created and deleted all day. */
+    o->refresh = 3600;
+    o->retry = 600;
+    o->expire = 1209600;
+    o->minimum = 300;
+    o->default_ttl = 3600;
+    o->ipv6_prefix = 64;
+}
+
+/* ---- text helpers ------------------------------------------------------- */
+
+/* Decimal digits of v at p; returns how many (at most 10). */
+static size_t put_u32(char *p, uint32_t v)
+{
+    char tmp[10];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        p[i] = tmp[n - 1 - i];
+    return n;
+}
+
+static char *put(char *p, const char *s, size_t n)
+{
+    memcpy(p, s, n);
+    return p + n;
+}
+
+#define PUT_LIT(p, lit) put((p), (lit), sizeof(lit) - 1)
+
+/* A growable byte buffer over the library's (C library) allocator. */
+typedef struct tbuf {
+    ptr_allocator alloc;
+    char *p;
+    size_t len, cap;
+} tbuf;
+
+static int tbuf_reserve(tbuf *b, size_t more)
+{
+    if (more > SIZE_MAX - b->len)
+        return -1;
+    if (b->len + more <= b->cap)
+        return 0;
+    /* Start at 64 KiB: even a small export is then a handful of reallocations. */
+    size_t need = b->len + more < 65536 ? 65536 : b->len + more;
+    char *q = ptr__grow(&b->alloc, b->p, &b->cap, need, 1);
+    if (!q)
+        return -1;
+    b->p = q;
+    return 0;
+}
+
+static void tbuf_free(tbuf *b)
+{
+    if (b->p)
+        b->alloc.free(b->alloc.ctx, b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- options -------------------------------------------------------------- */
+
+/*
+ * Fails naming the option: "prefix" (then the index when numbered) then ": " and why.
+ * ptr__fail would truncate a long message anyway; only the local buffer must not overflow.
+ */
+static ptr_status fail_option(ptr_error *err, ptr_status st, uint32_t index, int numbered,
+                              size_t offset, const char *prefix, const char *why)
+{
+    char msg[PTR_ERROR_MESSAGE_SIZE];
+    const size_t room = sizeof msg - 1;
+    size_t at = 0;
+    for (size_t i = 0; prefix[i] && at < room; i++)
+        msg[at++] = prefix[i];
+    if (numbered && at + 10 <= room)
+        at += put_u32(msg + at, index);
+    for (const char *p = ": "; *p && at < room; p++)
+        msg[at++] = *p;
+    for (size_t i = 0; why[i] && at < room; i++)
+        msg[at++] = why[i];
+    msg[at] = '\0';
+    return ptr__fail(err, st, PTR_FIELD_NAME, index, offset, msg);
+}
+
+/*
+ * Normalize one name option into out (PTR_NAME_BUFSZ bytes). index and the
+ * message prefix say which option it is.
+ */
+static ptr_status norm_option(const ptr_text *t, char *out, size_t *out_len, uint32_t index,
+                              int numbered, const char *what, ptr_error *err)
+{
+    if (!t->s && t->len)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                         "a zone option name is NULL with a length above 0");
+    ptr_error inner;
+    ptr_status st = ptr_name_normalize(t->s, t->len, 0, out, PTR_NAME_BUFSZ, out_len, &inner);
+    if (st == PTR_OK)
+        return PTR_OK;
+    if (st != PTR_E_NAME) /* PTR_E_INVAL or PTR_E_BUFFER cannot happen with these arguments */
+        return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, "a zone option name was refused");
+    return fail_option(err, st, index, numbered, inner.offset, what, inner.message);
+}
+
+/* The checked options, and the text every zone shares after its $ORIGIN line. */
+typedef struct zopts {
+    uint32_t v6_prefix;
+    tbuf head;
+} zopts;
+
+static ptr_status build_head(const ptr_zone_options *o, zopts *z, ptr_error *err)
+{
+    if (o->struct_size < sizeof(ptr_zone_options))
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                         "ptr_zone_options.struct_size is smaller than this version's: "
+                         "start from ptr_zone_options_init()");
+    for (size_t i = 0; i < sizeof o->reserved / sizeof o->reserved[0]; i++)
+        if (o->reserved[i])
+            return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                             "ptr_zone_options.reserved must be zero");
+    /* A nibble boundary, so the zone is a whole ip6.arpa name (RFC 3596 §2.5); neither the
+     * root of ip6.arpa nor a single address. */
+    if (o->ipv6_prefix < 4 || o->ipv6_prefix > 124 || o->ipv6_prefix % 4)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                         "ipv6_prefix must be a multiple of 4 from 4 to 124");
+    if (o->default_ttl > TTL_MAX)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                         "default_ttl must be at most 2147483647 (RFC 2181 section 8)");
+    if (o->minimum > TTL_MAX)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                         "minimum (the negative-caching TTL) must be at most 2147483647");
+    if (!o->ns && o->ns_count)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                         "ptr_zone_options.ns is NULL with ns_count above 0");
+    if (o->ns_count > UINT32_MAX / 2 || o->ns_count > SIZE_MAX / (PTR_NAME_BUFSZ + 16))
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0, "too many NS names");
+
+    const ptr_text def_ns = {DEFAULT_NS, sizeof DEFAULT_NS - 1};
+    const ptr_text *ns = o->ns_count ? o->ns : &def_ns;
+    const size_t nns = o->ns_count ? o->ns_count : 1;
+
+    /* The NS lines follow the SOA, whose primary may be the first NS: they are checked and
+     * written first, after room for the $TTL line and the SOA, then moved up. */
+    if (tbuf_reserve(&z->head, SOA_ROOM + nns * (PTR_NAME_BUFSZ + 16)))
+        return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
+    char *nsl = z->head.p + SOA_ROOM, *q = nsl;
+    ptr_status st;
+    for (size_t i = 0; i < nns; i++) {
+        char *name = q + 8; /* after "@\tIN\tNS\t" */
+        size_t nlen = 0;
+        if ((st = norm_option(&ns[i], name, &nlen, (uint32_t)i, 1, "NS name ", err)) != PTR_OK)
+            return st;
+        /* A duplicate NS is one record twice; servers differ on whether they merge or refuse
+         * it, so it is refused here where the caller can see which one. */
+        for (const char *l = nsl; l < q;) {
+            const char *e = memchr(l, '\n', (size_t)(q - l));
+            if ((size_t)(e - (l + 8)) == nlen && memcmp(l + 8, name, nlen) == 0)
+                return fail_option(err, PTR_E_NAME_DUP, (uint32_t)i, 1, 0, "NS name ",
+                                   "the same NS name twice");
+            l = e + 1;
+        }
+        memcpy(q, "@\tIN\tNS\t", 8);
+        q[8 + nlen] = '\n';
+        q += 8 + nlen + 1;
+    }
+
+    char primary[PTR_NAME_BUFSZ], contact[PTR_NAME_BUFSZ];
+    size_t plen = 0, clen = 0;
+    if (o->primary.len) {
+        if ((st = norm_option(&o->primary, primary, &plen, PTR_ZONE_INDEX_PRIMARY, 0, "SOA primary",
+                              err)) != PTR_OK)
+            return st;
+    } else {
+        plen = (size_t)((const char *)memchr(nsl, '\n', (size_t)(q - nsl)) - (nsl + 8));
+        memcpy(primary, nsl + 8, plen);
+    }
+    if (o->contact.len) {
+        const char *at = o->contact.s ? memchr(o->contact.s, '@', o->contact.len) : NULL;
+        if (at)
+            return ptr__fail(err, PTR_E_NAME, PTR_FIELD_NAME, PTR_ZONE_INDEX_CONTACT,
+                             (size_t)(at - o->contact.s),
+                             "SOA contact: a domain name such as hostmaster.example.com, "
+                             "not an e-mail address");
+        if ((st = norm_option(&o->contact, contact, &clen, PTR_ZONE_INDEX_CONTACT, 0, "SOA contact",
+                              err)) != PTR_OK)
+            return st;
+    } else {
+        clen = sizeof DEFAULT_CONTACT - 1;
+        memcpy(contact, DEFAULT_CONTACT, clen);
+    }
+    const size_t ns_text = (size_t)(q - nsl);
+
+    /* $TTL (RFC 2308 §4) gives the SOA and NS records their TTL. RFC 1035 §5.1: parentheses
+     * let the SOA span lines, so each number gets a comment. The serial is written as it is:
+     * keeping it growing in RFC 1982 arithmetic is the caller's job. */
+    char *p = z->head.p;
+    p = PUT_LIT(p, "$TTL ");
+    p += put_u32(p, o->default_ttl);
+    p = PUT_LIT(p, "\n@\tIN\tSOA\t");
+    p = put(p, primary, plen);
+    *p++ = ' ';
+    p = put(p, contact, clen);
+    p = PUT_LIT(p, " (\n\t\t");
+    p += put_u32(p, o->serial);
+    p = PUT_LIT(p, "\t; serial\n\t\t");
+    p += put_u32(p, o->refresh);
+    p = PUT_LIT(p, "\t; refresh\n\t\t");
+    p += put_u32(p, o->retry);
+    p = PUT_LIT(p, "\t; retry\n\t\t");
+    p += put_u32(p, o->expire);
+    p = PUT_LIT(p, "\t; expire\n\t\t");
+    p += put_u32(p, o->minimum);
+    p = PUT_LIT(p, " )\t; minimum: TTL of negative answers (RFC 2308)\n");
+    memmove(p, nsl, ns_text);
+    z->head.len = (size_t)(p - z->head.p) + ns_text;
+    z->v6_prefix = o->ipv6_prefix;
+    return PTR_OK;
+}
+
+/* ---- reading the store ------------------------------------------------------ */
+
+typedef struct zone_ent {
+    ptr_addr net; /* the first record's address; ptr_revzone ignores the host bits */
+    size_t off;   /* where its PTR lines start in the body */
+} zone_ent;
+
+typedef struct zscan {
+    unsigned v6_prefix;
+    tbuf body;
+    zone_ent *zones;
+    size_t nzones, zones_cap;
+    ptr_addr prev;
+    ptr_status st;   /* PTR_OK, or why the scan was stopped */
+    const char *why; /* the message for st */
+} zscan;
+
+static int same_zone(const ptr_addr *a, const ptr_addr *b, unsigned v6_prefix)
+{
+    if (a->family != b->family)
+        return 0;
+    if (a->family == 4)
+        return memcmp(a->bytes, b->bytes, 3) == 0;
+    const size_t whole = v6_prefix / 8;
+    if (memcmp(a->bytes, b->bytes, whole) != 0)
+        return 0;
+    return v6_prefix % 8 == 0 || ((a->bytes[whole] ^ b->bytes[whole]) & 0xF0) == 0;
+}
+
+/* Bytes a stored host name may hold; anything else could break the master-file syntax. */
+static int name_bytes_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if (!ptr__is_alpha(c) && !ptr__is_digit(c) && c != '-' && c != '.' && c != '_')
+            return 0;
+    }
+    return 1;
+}
+
+static int stop(zscan *z, ptr_status st, const char *why)
+{
+    z->st = st;
+    z->why = why;
+    return 1;
+}
+
+static int visit(void *ctx, const ptr_record *rec)
+{
+    zscan *z = ctx;
+    const ptr_addr *a = ptr_record_address(rec);
+    if (a->family != 4 && a->family != 6)
+        return stop(z, PTR_E_STORE, "the store gave a record without a valid address");
+    /* The grouping below needs address order; a store that broke it would split a zone and
+     * a file sink would then overwrite the first half with the second. */
+    if (z->nzones && ptr_addr_compare(&z->prev, a) >= 0)
+        return stop(z, PTR_E_STORE, "the store's scan is not in address order");
+    const size_t count = ptr_record_name_count(rec);
+    if (count == 0)
+        return stop(z, PTR_E_STORE, "the store gave a record without names");
+
+    if (!z->nzones || !same_zone(&z->prev, a, z->v6_prefix)) {
+        zone_ent *ze =
+            ptr__grow(&z->body.alloc, z->zones, &z->zones_cap, z->nzones + 1, sizeof *z->zones);
+        if (!ze)
+            return stop(z, PTR_E_NOMEM, "out of memory");
+        z->zones = ze;
+        ze[z->nzones].net = *a;
+        ze[z->nzones].off = z->body.len;
+        z->nzones++;
+    }
+    z->prev = *a;
+
+    /* The owner is the reverse name up to the zone: its first label for a /24, the
+     * nibbles below the cut for IPv6. */
+    char rev[PTR_REVNAME_BUFSZ];
+    size_t rlen = 0, olen;
+    if (ptr_revname(a, 0, rev, sizeof rev, &rlen) != PTR_OK)
+        return stop(z, PTR_E_STORE, "the store gave a record without a valid address");
+    if (a->family == 4)
+        olen = (size_t)((const char *)memchr(rev, '.', rlen) - rev);
+    else
+        olen = (128u - z->v6_prefix) / 2u - 1u;
+    char ttl[10];
+    const size_t tlen = put_u32(ttl, ptr_record_ttl(rec));
+
+    for (size_t i = 0; i < count; i++) {
+        size_t nlen = 0;
+        const char *name = ptr_record_name(rec, i, &nlen);
+        if (!name || !nlen || !name_bytes_ok(name, nlen))
+            return stop(z, PTR_E_STORE, "the store gave a name that is not a host name");
+        /* owner \t ttl \t IN \t PTR \t name [.] \n */
+        if (tbuf_reserve(&z->body, olen + tlen + nlen + 16))
+            return stop(z, PTR_E_NOMEM, "out of memory");
+        char *p = z->body.p + z->body.len;
+        p = put(p, rev, olen);
+        *p++ = '\t';
+        p = put(p, ttl, tlen);
+        p = PUT_LIT(p, "\tIN\tPTR\t");
+        p = put(p, name, nlen);
+        /* Stored names are absolute; one without its dot would silently become relative
+         * to $ORIGIN (RFC 1035 §5.1), so it gets one. */
+        if (name[nlen - 1] != '.')
+            *p++ = '.';
+        *p++ = '\n';
+        z->body.len = (size_t)(p - z->body.p);
+    }
+    return 0;
+}
+
+static ptr_status read_store(ptr_store *store, const char *region, size_t region_len, zscan *z,
+                             ptr_error *err)
+{
+    ptr_store_filter f;
+    ptr_store_filter_init(&f);
+    f.region.s = region;
+    f.region.len = region_len;
+
+    ptr_store_txn *txn = NULL;
+    ptr_status st = ptr_store_begin(store, PTR_TXN_READ, &txn);
+    if (st != PTR_OK)
+        return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0,
+                         st == PTR_E_BUSY ? "the store was busy; try again"
+                                          : "the store could not begin a read transaction");
+    st = ptr_store_scan(store, txn, &f, NULL, visit, z);
+    if (st == PTR_OK && z->st != PTR_OK) {
+        ptr_store_rollback(store, txn);
+        return ptr__fail(err, z->st, PTR_FIELD_NONE, 0, 0, z->why);
+    }
+    if (st != PTR_OK) {
+        ptr_store_rollback(store, txn);
+        return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, "the store's scan failed");
+    }
+    /* A read transaction's commit can still fail (a serializable database may only notice
+     * a conflict there); then what was read is not a snapshot, and nothing is written. */
+    st = ptr_store_commit(store, txn);
+    if (st != PTR_OK)
+        return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, "the store's read transaction failed");
+    return PTR_OK;
+}
+
+/* ---- writing ------------------------------------------------------------------ */
+
+static ptr_status emit(const zscan *z, const zopts *o, const ptr_zone_sink *sink, size_t *done,
+                       ptr_error *err)
+{
+    for (size_t i = 0; i < z->nzones; i++) {
+        char line[8 + PTR_REVNAME_BUFSZ + 1];
+        memcpy(line, "$ORIGIN ", 8);
+        size_t zlen = 0;
+        ptr_status st =
+            ptr_revzone(&z->zones[i].net, z->zones[i].net.family == 4 ? 24u : z->v6_prefix,
+                        PTR_FQDN, line + 8, PTR_REVNAME_BUFSZ, &zlen);
+        if (st != PTR_OK) /* checked addresses and prefixes: cannot happen */
+            return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, "no reverse zone for an address");
+        const size_t from = z->zones[i].off;
+        const size_t to = i + 1 < z->nzones ? z->zones[i + 1].off : z->body.len;
+        const char *what = "the zone sink's begin failed";
+        if ((st = sink->begin(sink->user, line + 8, zlen)) == PTR_OK) {
+            line[8 + zlen] = '\n';
+            what = "the zone sink's write failed";
+            if ((st = sink->write(sink->user, line, 8 + zlen + 1)) == PTR_OK &&
+                (st = sink->write(sink->user, o->head.p, o->head.len)) == PTR_OK &&
+                (st = sink->write(sink->user, z->body.p + from, to - from)) == PTR_OK) {
+                what = "the zone sink's end failed";
+                st = sink->end(sink->user);
+            }
+        }
+        if (st != PTR_OK)
+            return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, what);
+        ++*done;
+    }
+    return PTR_OK;
+}
+
+ptr_status ptr_zone_export(ptr_store *store, const char *region, size_t region_len,
+                           const ptr_zone_options *opts, const ptr_zone_sink *sink, size_t *zones,
+                           ptr_error *err)
+{
+    size_t done = 0;
+    if (zones)
+        *zones = 0;
+    if (!store || !sink || !sink->begin || !sink->write || !sink->end)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                         "ptr_zone_export needs a store and a sink with begin, write and end");
+    if (!region || !region_len)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_REGION, 0, 0, "the region is empty");
+
+    ptr_zone_options defaults;
+    if (!opts) {
+        ptr_zone_options_init(&defaults);
+        opts = &defaults;
+    }
+    zopts o;
+    zscan z;
+    memset(&o, 0, sizeof o);
+    memset(&z, 0, sizeof z);
+    ptr__allocator_set(&o.head.alloc, NULL);
+    ptr__allocator_set(&z.body.alloc, NULL);
+
+    ptr_status st = build_head(opts, &o, err);
+    if (st == PTR_OK) {
+        z.v6_prefix = o.v6_prefix;
+        st = read_store(store, region, region_len, &z, err);
+    }
+    if (st == PTR_OK)
+        st = emit(&z, &o, sink, &done, err);
+
+    tbuf_free(&o.head);
+    tbuf_free(&z.body);
+    if (z.zones)
+        z.body.alloc.free(z.body.alloc.ctx, z.zones);
+    if (zones)
+        *zones = done;
+    return st;
+}
