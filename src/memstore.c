@@ -43,7 +43,8 @@
  */
 typedef struct mhead {
     uint32_t region; /* interned string ids */
-    ptr_addr addr;   /* handed to the record as it is: see decode */
+    uint8_t family;
+    uint8_t bytes[16];
     uint32_t project, owner;
     uint32_t ttl;
     uint32_t blob_len;
@@ -219,8 +220,8 @@ static long intern_lookup(const memstore *m, const char *s, size_t len)
 
 static int key_eq(const mhead *r, uint32_t region, const ptr_addr *a)
 {
-    return r->region == region && r->addr.family == a->family &&
-           memcmp(r->addr.bytes, a->bytes, sizeof a->bytes) == 0;
+    return r->region == region && r->family == a->family &&
+           memcmp(r->bytes, a->bytes, sizeof r->bytes) == 0;
 }
 
 /*
@@ -247,6 +248,13 @@ static void prefetch_range(const mhead *r, size_t from, size_t to)
 #endif
 }
 
+static ptr_addr addr_of(const mhead *r)
+{
+    ptr_addr a;
+    a.family = r->family;
+    memcpy(a.bytes, r->bytes, sizeof a.bytes);
+    return a;
+}
 
 /* Position of the entry for the key, or -1. */
 static long table_find(const memstore *m, uint32_t region, const ptr_addr *a, uint32_t h)
@@ -398,7 +406,8 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
     h->owner = ids[2];
     h->ttl = ptr_record_ttl(rec);
     h->blob_len = (uint32_t)total;
-    h->addr = *a;
+    h->family = a->family;
+    memcpy(h->bytes, a->bytes, sizeof h->bytes);
     uint8_t *p = text_put(h->blob, prj, plen);
     p = text_put(p, own, olen);
     p = varint_put(p, nn);
@@ -443,12 +452,8 @@ static ptr_status decode(const memstore *m, const mhead *r, ptr_record *out)
         return st;
     }
     ptr__record_put_scope(out, reg->s, reg->len, (const char *)prj, plen, (const char *)own, olen);
-    /*
-     * The address straight from the record, not rebuilt in a local: a local
-     * written byte by byte and read back whole defeats store forwarding,
-     * which made every get wait here until its cache misses had retired.
-     */
-    ptr__record_put_fields(out, &r->addr, r->ttl, r->revision, r->created, r->updated);
+    const ptr_addr a = addr_of(r);
+    ptr__record_put_fields(out, &a, r->ttl, r->revision, r->created, r->updated);
     p = names;
     for (size_t i = 0; i < nn; i++) {
         p = varint_get(p, &len);
@@ -534,7 +539,7 @@ static void ms_rollback(void *user, ptr_store_txn *txn)
         mrec *r = &m->recs[u->idx];
         if (u->kind == UNDO_INSERTED) {
             const mhead *h = r->h;
-            const ptr_addr a = h->addr;
+            const ptr_addr a = addr_of(h);
             long pos = table_find(m, h->region, &a, key_hash(h->region, &a));
             table_remove_at(m, (size_t)pos);
             m->strs[h->owner].owner_count--;
@@ -545,7 +550,7 @@ static void ms_rollback(void *user, ptr_store_txn *txn)
         } else if (u->kind == UNDO_REMOVED) {
             mhead *h = u->old;
             r->h = h;
-            const ptr_addr a = h->addr;
+            const ptr_addr a = addr_of(h);
             /* Capacity was there before the remove and never shrinks. */
             table_put(m->table, m->table_cap, key_hash(h->region, &a), u->idx, h);
             m->table_count++;
@@ -555,7 +560,7 @@ static void ms_rollback(void *user, ptr_store_txn *txn)
             m->pending[m->npending++] = u->idx;
         } else {
             mhead *h = u->old;
-            const ptr_addr a = h->addr;
+            const ptr_addr a = addr_of(h);
             /* The key never changes on replace, so the entry is where it was. */
             long pos = table_find(m, h->region, &a, key_hash(h->region, &a));
             m->table[pos].rec = h;
