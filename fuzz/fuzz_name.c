@@ -50,7 +50,8 @@ static uint32_t adapt(uint32_t delta, uint32_t numpoints, int first)
 /*
  * The Punycode payload p[0..n) (after "xn--"), decoded as RFC 3492 §6.2
  * says, with 32-bit overflow checks. Valid when it decodes to at least one
- * non-ASCII code point, none above U+10FFFF and none a surrogate.
+ * non-ASCII code point, none above U+10FFFF, none a surrogate and none a C1
+ * control (U+0080..U+009F).
  */
 static enum ref punycode_ref(const unsigned char *p, size_t n)
 {
@@ -102,6 +103,8 @@ static enum ref punycode_ref(const unsigned char *p, size_t n)
         code += i / (out + 1u);
         i %= out + 1u;
         if (code > 0x10ffffu)
+            return REF_INVALID;
+        if (code <= 0x9fu) /* C1 controls: name.h refuses them in a U-label */
             return REF_INVALID;
         if (code >= 0xd800u && code <= 0xdfffu)
             verdict = REF_ABSTAIN;

@@ -9,7 +9,7 @@
 #
 # Environment:
 #   CLANG            clang to build the libFuzzer targets with (default clang)
-#   FUZZ_TARGETS     targets to run (default: all ten; sqlite_row needs libsqlite3-dev)
+#   FUZZ_TARGETS     targets to run (default: all eleven; sqlite_row and import_line need libsqlite3-dev)
 #   FUZZ_MAX_LEN     libFuzzer -max_len (default 512)
 #   FUZZ_CMAKE_ARGS  extra cmake configure arguments (word-split)
 #
@@ -26,7 +26,7 @@ build=${1:-build/fuzz}
 secs=${2:-${FUZZ_SECONDS:-30}}
 clang=${CLANG:-clang}
 max_len=${FUZZ_MAX_LEN:-512}
-targets=${FUZZ_TARGETS:-"addr host prefix revname name ttl description tag request sqlite_row"}
+targets=${FUZZ_TARGETS:-"addr host prefix revname name ttl description tag request sqlite_row import_line"}
 # shellcheck disable=SC2206 # word splitting is the point
 extra=(${FUZZ_CMAKE_ARGS:-})
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -52,6 +52,7 @@ have_libfuzzer() {
 dict_for() {
     case $1 in
     addr | host | prefix | revname | name | request) echo fuzz/dns.dict ;;
+    import_line) echo fuzz/import.dict ;;
     ttl | tag) echo fuzz/fields.dict ;;
     description) echo fuzz/utf8.dict ;;
     esac

@@ -163,6 +163,14 @@ static ptr_status name_validate(const char *str, size_t len, unsigned flags, ptr
                 ptr__punycode_decode((const char *)s + start + 4, llen - 4, cps, &ncp);
             if (r != PTR__PUNY_OK)
                 return bad_punycode(err, start, r);
+            /*
+             * Decoding never yields a basic (ASCII) code point, so the
+             * controls a U-label can hide are C1 (U+0080..U+009F), which
+             * IDNA2008 disallows (RFC 5892, general category Cc).
+             */
+            for (size_t k = 0; k < ncp; k++)
+                if (cps[k] >= 0x80u && cps[k] <= 0x9Fu)
+                    return name_fail(err, start, "xn-- label decodes to a control character");
         }
 
         labels++;

@@ -121,9 +121,11 @@ ptr_status ptr__request_check_fields(const ptr_request *req, const ptr_policy *p
             return st;
     }
     if ((mask & PTR_REQUEST_TTL) && req->ttl != -1 && ptr_ttl_check(req->ttl, p) != PTR_OK)
-        return ptr__failn(err, PTR_E_TTL, PTR_FIELD_TTL, 0, 0,
-                          "TTL must be at least 1 and at most %u seconds (-1: the default)",
-                          p->ttl_max);
+        return req->ttl < (int64_t)p->ttl_min
+                   ? ptr__failn(err, PTR_E_TTL, PTR_FIELD_TTL, 0, 0,
+                                "TTL below the policy's minimum (%u s)", p->ttl_min)
+                   : ptr__failn(err, PTR_E_TTL, PTR_FIELD_TTL, 0, 0,
+                                "TTL above the policy's maximum (%u s)", p->ttl_max);
     if (mask & PTR_REQUEST_DESCRIPTION) {
         if (!req->description.s && req->description.len)
             return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_DESCRIPTION, 0, 0, "NULL text");

@@ -519,6 +519,14 @@ static void test_a_labels(void **state)
     /* Punycode is judged per label, after the label's own syntax. */
     BAD("xn--99999999999a-.com", 0, 16);
     BAD("xn--99*.com", 0, 6);
+    /*
+     * Valid Punycode for C1 controls: "xn--a" is U+0080, "xn--abc" holds
+     * U+0080..U+0082 (found by the hostile-input suite). "xn--6a" is U+00A0,
+     * the first code point after them.
+     */
+    BADM("xn--a.example.com", 0, 0, "xn-- label decodes to a control character");
+    BAD("mail.xn--abc.example.com", 0, 5);
+    OK("xn--6a.example.com", 0);
 
     /* A 63-octet A-label, and one octet more. */
     char n[100];
@@ -679,6 +687,9 @@ static int ref_check(const unsigned char *s, size_t len, unsigned flags, size_t 
             size_t n;
             if (ptr__punycode_decode((const char *)s + a + 4, b - a - 4, cps, &n) != PTR__PUNY_OK)
                 return *off = a, 0;
+            for (size_t k = 0; k < n; k++)
+                if (cps[k] >= 0x80u && cps[k] <= 0x9Fu) /* C1 controls */
+                    return *off = a, 0;
         }
         labels++;
         last = a;

@@ -11,7 +11,8 @@
  *   address, not a name);
  * - no empty label, no escapes, no wildcard, no space, no byte above 0x7F:
  *   internationalized names arrive as "xn--" A-labels, which must decode as
- *   valid Punycode (RFC 3492) to at least one non-ASCII code point.
+ *   valid Punycode (RFC 3492) to at least one non-ASCII code point, none of
+ *   them a C1 control character (U+0080..U+009F).
  *
  * Pure functions: no allocation, no I/O, no global state.
  */
