@@ -3,7 +3,7 @@
  * pseudo-random input set, and every target is a ratio against a baseline measured in
  * the same run, because absolute times on shared machines drift.
  *
- *   ptr_bench [--tsv FILE] [--svg FILE] [SUITE...]   suites: addr name (default: all)
+ *   ptr_bench [--tsv FILE] [--svg FILE] [SUITE...]   suites: addr name store zone (default: all)
  */
 #define _POSIX_C_SOURCE 200809L
 #include "bench.h"
@@ -193,14 +193,16 @@ int main(int argc, char **argv)
         else if (argv[i][0] != '-' && nsuites < 8)
             suites[nsuites++] = argv[i];
         else {
-            fprintf(stderr, "usage: %s [--tsv FILE] [--svg FILE] [addr|name]...\n", argv[0]);
+            fprintf(stderr, "usage: %s [--tsv FILE] [--svg FILE] [addr|name|store|zone]...\n",
+                    argv[0]);
             return 2;
         }
     }
     static const struct {
         const char *name;
         void (*run)(void);
-    } all[] = {{"addr", bench_addr}, {"name", bench_name}};
+    } all[] = {{"addr", bench_addr}, {"name", bench_name}, {"store", bench_store},
+                 {"zone", bench_zone}};
 
     printf("libptr benchmarks: median of %u repetitions x %u operations, %u distinct inputs\n",
            BENCH_REPS, BENCH_OPS, BENCH_SET);

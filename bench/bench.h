@@ -45,5 +45,7 @@ extern volatile uint64_t bench_sink;
 /* The suites. Each prints its figures and targets through the functions above. */
 void bench_addr(void);
 void bench_name(void);
+void bench_store(void);
+void bench_zone(void);
 
 #endif /* PTR_BENCH_H */

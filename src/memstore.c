@@ -2,13 +2,14 @@
  * The built-in memory store.
  *
  * Layout, chosen for a million records and more:
- * - each record is one allocation (mhead): its fixed fields, then project,
- *   owner, names, description and tags packed with varint lengths (the
- *   "blob"); region, project and owner are also interned and referred to by
- *   32-bit ids, which keys, scans and quota counts use. The project and owner
- *   text is kept in the record too because there are as many owners as
- *   tenants: reading it through the interned string would cost a get two
- *   more cache misses (the string's entry, then its text);
+ * - each record is one allocation (mhead): its fixed fields, then the
+ *   "blob": project, owner, description, names and tags, their varint
+ *   lengths first and each piece followed by a NUL (see head_make); region,
+ *   project and owner are also interned and referred to by 32-bit ids, which
+ *   keys, scans and quota counts use. The project and owner text is kept in
+ *   the record too because there are as many owners as tenants: reading it
+ *   through the interned string would cost a get two more cache misses (the
+ *   string's entry, then its text);
  * - records are numbered by slots (mrec, 16 bytes: the record's pointer and
  *   list links), which the ordered index, the pending list and the undo log
  *   refer to;
@@ -43,8 +44,7 @@
  */
 typedef struct mhead {
     uint32_t region; /* interned string ids */
-    uint8_t family;
-    uint8_t bytes[16];
+    ptr_addr addr;   /* handed to the record as it is: see decode */
     uint32_t project, owner;
     uint32_t ttl;
     uint32_t blob_len;
@@ -97,6 +97,8 @@ typedef struct memstore {
     size_t nstrs, strs_cap;
     uint32_t *stab; /* string id + 1; 0 empty */
     size_t stab_cap;
+    uint32_t recent[4]; /* the strings found last, id + 1 (0 empty): see recent_find */
+    unsigned recent_at;
 
     uint32_t *order; /* slots in (region, address) order */
     size_t norder, order_cap;
@@ -168,15 +170,45 @@ static void stab_put(uint32_t *tab, size_t cap, uint64_t h, uint32_t id)
     tab[i] = id + 1;
 }
 
+/*
+ * The strings found last. A create looks its region up twice and its owner
+ * twice (exists? and the quota count, then the insert), and an insert also
+ * interns the project: a hit here skips hashing the text and probing the
+ * string table. Ids stay valid because strings are never removed.
+ */
+static long recent_find(const memstore *m, const char *s, size_t len)
+{
+    for (size_t i = 0; i < sizeof m->recent / sizeof m->recent[0]; i++) {
+        const uint32_t e = m->recent[i];
+        if (!e)
+            continue;
+        const istr *x = &m->strs[e - 1];
+        if (x->len == len && (len == 0 || memcmp(x->s, s, len) == 0))
+            return (long)(e - 1);
+    }
+    return -1;
+}
+
+static void recent_put(memstore *m, uint32_t id)
+{
+    m->recent[m->recent_at++ % (sizeof m->recent / sizeof m->recent[0])] = id + 1;
+}
+
 /* The id of a string, adding it if new. Added strings stay until the store is freed. */
 static ptr_status intern(memstore *m, const char *s, size_t len, uint32_t *id)
 {
     if (len > UINT32_MAX - 1 || (!s && len))
         return PTR_E_INVAL;
-    const uint64_t h = hash_bytes(s, len);
-    long found = intern_find(m, s, len, h);
+    long found = recent_find(m, s, len);
     if (found >= 0) {
         *id = (uint32_t)found;
+        return PTR_OK;
+    }
+    const uint64_t h = hash_bytes(s, len);
+    found = intern_find(m, s, len, h);
+    if (found >= 0) {
+        *id = (uint32_t)found;
+        recent_put(m, *id);
         return PTR_OK;
     }
     if (m->nstrs >= UINT32_MAX - 1)
@@ -208,20 +240,24 @@ static ptr_status intern(memstore *m, const char *s, size_t len, uint32_t *id)
     m->strs[nid] = (istr){copy, (uint32_t)len, 0, h};
     stab_put(m->stab, m->stab_cap, h, nid);
     *id = nid;
+    recent_put(m, nid);
     return PTR_OK;
 }
 
-static long intern_lookup(const memstore *m, const char *s, size_t len)
+static long intern_lookup(memstore *m, const char *s, size_t len)
 {
-    return intern_find(m, s, len, hash_bytes(s, len));
+    long found = recent_find(m, s, len);
+    if (found < 0 && (found = intern_find(m, s, len, hash_bytes(s, len))) >= 0)
+        recent_put(m, (uint32_t)found);
+    return found;
 }
 
 /* ---- the address table ---------------------------------------------------- */
 
 static int key_eq(const mhead *r, uint32_t region, const ptr_addr *a)
 {
-    return r->region == region && r->family == a->family &&
-           memcmp(r->bytes, a->bytes, sizeof r->bytes) == 0;
+    return r->region == region && r->addr.family == a->family &&
+           memcmp(r->addr.bytes, a->bytes, sizeof a->bytes) == 0;
 }
 
 /*
@@ -246,14 +282,6 @@ static void prefetch_range(const mhead *r, size_t from, size_t to)
 #else
     (void)r, (void)from, (void)to;
 #endif
-}
-
-static ptr_addr addr_of(const mhead *r)
-{
-    ptr_addr a;
-    a.family = r->family;
-    memcpy(a.bytes, r->bytes, sizeof a.bytes);
-    return a;
 }
 
 /* Position of the entry for the key, or -1. */
@@ -361,43 +389,47 @@ static const uint8_t *varint_get(const uint8_t *p, size_t *v)
     return p;
 }
 
-static size_t text_size(size_t len)
+/*
+ * The blob: the name and tag counts, the length of every piece of text, then
+ * the pieces each followed by a NUL, in the order a record keeps them
+ * (project, owner, description, names, then each tag's key and value). A get
+ * then copies the text into the record in one piece (ptr__record_load)
+ * instead of one copy and one call per piece.
+ */
+static const char *piece(const ptr_record *rec, size_t k, size_t *len)
 {
-    return varint_size(len) + len;
-}
-
-static uint8_t *text_put(uint8_t *p, const char *s, size_t len)
-{
-    p = varint_put(p, len);
-    if (len)
-        memcpy(p, s, len);
-    return p + len;
+    switch (k) {
+    case 0: return ptr_record_project(rec, len);
+    case 1: return ptr_record_owner(rec, len);
+    case 2: return ptr_record_description(rec, len);
+    default: break;
+    }
+    k -= 3;
+    const size_t nn = ptr_record_name_count(rec);
+    if (k < nn)
+        return ptr_record_name(rec, k, len);
+    k -= nn;
+    ptr_tag t;
+    ptr_record_tag(rec, k / 2, &t);
+    *len = k % 2 ? t.value_len : t.key_len;
+    return k % 2 ? t.value : t.key;
 }
 
 /* A record's allocation: its fixed fields from rec and ids, then its blob. */
-static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t ids[3],
-                           mhead **out)
+static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t ids[3], mhead **out)
 {
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
-    size_t dlen, plen, olen, len, total = varint_size(nn) + varint_size(nt);
-    const char *d = ptr_record_description(rec, &dlen);
-    const char *prj = ptr_record_project(rec, &plen), *own = ptr_record_owner(rec, &olen);
-    total += text_size(dlen) + text_size(plen) + text_size(olen);
-    for (size_t i = 0; i < nn; i++) {
-        ptr_record_name(rec, i, &len);
-        total += text_size(len);
+    const size_t pieces = 3 + nn + 2 * nt;
+    size_t len, total = varint_size(nn) + varint_size(nt);
+    for (size_t k = 0; k < pieces; k++) {
+        piece(rec, k, &len);
+        total += varint_size(len) + len + 1;
+        if (total > UINT32_MAX - sizeof(mhead))
+            return PTR_E_INVAL;
     }
-    for (size_t i = 0; i < nt; i++) {
-        ptr_tag t;
-        ptr_record_tag(rec, i, &t);
-        total += text_size(t.key_len) + text_size(t.value_len);
-    }
-    if (total > UINT32_MAX - sizeof(mhead))
-        return PTR_E_INVAL;
     mhead *h = m->alloc.malloc(m->alloc.ctx, sizeof *h + total);
     if (!h)
         return PTR_E_NOMEM;
-    const ptr_addr *a = ptr_record_address(rec);
     h->created = ptr_record_created(rec);
     h->updated = ptr_record_updated(rec);
     h->revision = ptr_record_revision(rec);
@@ -406,69 +438,92 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
     h->owner = ids[2];
     h->ttl = ptr_record_ttl(rec);
     h->blob_len = (uint32_t)total;
-    h->family = a->family;
-    memcpy(h->bytes, a->bytes, sizeof h->bytes);
-    uint8_t *p = text_put(h->blob, prj, plen);
-    p = text_put(p, own, olen);
-    p = varint_put(p, nn);
-    for (size_t i = 0; i < nn; i++) {
-        const char *s = ptr_record_name(rec, i, &len);
-        p = text_put(p, s, len);
-    }
-    p = text_put(p, d, dlen);
+    h->addr = *ptr_record_address(rec);
+    uint8_t *p = varint_put(h->blob, nn);
     p = varint_put(p, nt);
-    for (size_t i = 0; i < nt; i++) {
-        ptr_tag t;
-        ptr_record_tag(rec, i, &t);
-        p = text_put(p, t.key, t.key_len);
-        p = text_put(p, t.value, t.value_len);
+    for (size_t k = 0; k < pieces; k++) {
+        piece(rec, k, &len);
+        p = varint_put(p, len);
+    }
+    for (size_t k = 0; k < pieces; k++) {
+        const char *t = piece(rec, k, &len);
+        if (len)
+            memcpy(p, t, len);
+        p[len] = 0;
+        p += len + 1;
     }
     *out = h;
     return PTR_OK;
 }
 
-/*
- * Fill a record from a slot; on failure the record is left reset. One
- * reservation covers all of it: the blob's size bounds its text, and the tag
- * count is read by a first walk over the (already cached) blob.
- */
+/* Records with up to this many pieces of text are decoded in one copy. */
+#define FAST_PIECES 64
+
+/* decode for a record with more pieces: one append per piece. */
+static ptr_status decode_each(const istr *reg, const uint8_t *lens, const uint8_t *end, size_t nn,
+                              size_t nt, ptr_record *out)
+{
+    const size_t pieces = 3 + nn + 2 * nt;
+    size_t len, vlen, l[3];
+    const uint8_t *b = lens;
+    for (size_t k = 0; k < pieces; k++)
+        b = varint_get(b, &len);
+    ptr_status st = ptr__record_prepare(out, reg->len + (size_t)(end - b), nn, nt);
+    if (st != PTR_OK)
+        return st;
+    for (size_t k = 0; k < 3; k++)
+        lens = varint_get(lens, &l[k]);
+    const char *t = (const char *)b;
+    ptr__record_put_scope(out, reg->s, reg->len, t, l[0], t + l[0] + 1, l[1]);
+    t += l[0] + 1 + l[1] + 1;
+    ptr__record_put_description(out, t, l[2]);
+    t += l[2] + 1;
+    for (size_t i = 0; i < nn; i++) {
+        lens = varint_get(lens, &len);
+        ptr__record_put_name(out, t, len);
+        t += len + 1;
+    }
+    for (size_t i = 0; i < nt; i++) {
+        lens = varint_get(lens, &len);
+        lens = varint_get(lens, &vlen);
+        ptr__record_put_tag(out, t, len, t + len + 1, vlen);
+        t += len + 1 + vlen + 1;
+    }
+    return PTR_OK;
+}
+
+/* Fill a record from a stored one; on failure the record is left reset. */
 static ptr_status decode(const memstore *m, const mhead *r, ptr_record *out)
 {
     const istr *reg = &m->strs[r->region];
-    size_t nn, nt, len, vlen, plen, olen;
-    const uint8_t *prj = varint_get(r->blob, &plen);
-    const uint8_t *own = varint_get(prj + plen, &olen);
-    const uint8_t *names = varint_get(own + olen, &nn);
-    const uint8_t *p = names;
-    for (size_t i = 0; i <= nn; i++) { /* the names, then the description */
-        p = varint_get(p, &len);
-        p += len;
+    size_t nn, nt;
+    const uint8_t *p = varint_get(r->blob, &nn);
+    p = varint_get(p, &nt);
+    const uint8_t *end = r->blob + r->blob_len;
+    const size_t pieces = 3 + nn + 2 * nt;
+    ptr_status st;
+    if (pieces <= FAST_PIECES) {
+        uint32_t lens[FAST_PIECES];
+        for (size_t k = 0; k < pieces; k++) {
+            size_t len;
+            p = varint_get(p, &len);
+            lens[k] = (uint32_t)len;
+        }
+        st = ptr__record_load(out, reg->s, reg->len, (const char *)p, (size_t)(end - p), lens, nn,
+                              nt);
+    } else {
+        st = decode_each(reg, p, end, nn, nt, out);
     }
-    const uint8_t *tags = varint_get(p, &nt);
-    ptr_status st =
-        ptr__record_prepare(out, (size_t)reg->len + r->blob_len, nn, nt);
     if (st != PTR_OK) {
         ptr_record_reset(out);
         return st;
     }
-    ptr__record_put_scope(out, reg->s, reg->len, (const char *)prj, plen, (const char *)own, olen);
-    const ptr_addr a = addr_of(r);
-    ptr__record_put_fields(out, &a, r->ttl, r->revision, r->created, r->updated);
-    p = names;
-    for (size_t i = 0; i < nn; i++) {
-        p = varint_get(p, &len);
-        ptr__record_put_name(out, (const char *)p, len);
-        p += len;
-    }
-    p = varint_get(p, &len);
-    ptr__record_put_description(out, (const char *)p, len);
-    p = tags;
-    for (size_t i = 0; i < nt; i++) {
-        const uint8_t *k = varint_get(p, &len);
-        const uint8_t *v = varint_get(k + len, &vlen);
-        ptr__record_put_tag(out, (const char *)k, len, (const char *)v, vlen);
-        p = v + vlen;
-    }
+    /*
+     * The address straight from the record, not rebuilt in a local: a local
+     * written byte by byte and read back whole defeats store forwarding,
+     * which made every get wait here until its cache misses had retired.
+     */
+    ptr__record_put_fields(out, &r->addr, r->ttl, r->revision, r->created, r->updated);
     return PTR_OK;
 }
 
@@ -539,7 +594,7 @@ static void ms_rollback(void *user, ptr_store_txn *txn)
         mrec *r = &m->recs[u->idx];
         if (u->kind == UNDO_INSERTED) {
             const mhead *h = r->h;
-            const ptr_addr a = addr_of(h);
+            const ptr_addr a = h->addr;
             long pos = table_find(m, h->region, &a, key_hash(h->region, &a));
             table_remove_at(m, (size_t)pos);
             m->strs[h->owner].owner_count--;
@@ -550,7 +605,7 @@ static void ms_rollback(void *user, ptr_store_txn *txn)
         } else if (u->kind == UNDO_REMOVED) {
             mhead *h = u->old;
             r->h = h;
-            const ptr_addr a = addr_of(h);
+            const ptr_addr a = h->addr;
             /* Capacity was there before the remove and never shrinks. */
             table_put(m->table, m->table_cap, key_hash(h->region, &a), u->idx, h);
             m->table_count++;
@@ -560,7 +615,7 @@ static void ms_rollback(void *user, ptr_store_txn *txn)
             m->pending[m->npending++] = u->idx;
         } else {
             mhead *h = u->old;
-            const ptr_addr a = addr_of(h);
+            const ptr_addr a = h->addr;
             /* The key never changes on replace, so the entry is where it was. */
             long pos = table_find(m, h->region, &a, key_hash(h->region, &a));
             m->table[pos].rec = h;
@@ -786,9 +841,9 @@ static int slot_cmp(const mhead *r, uint32_t region, uint8_t family, const uint8
 {
     if (r->region != region)
         return r->region < region ? -1 : 1;
-    if (r->family != family)
-        return r->family < family ? -1 : 1;
-    return memcmp(r->bytes, bytes, 16);
+    if (r->addr.family != family)
+        return r->addr.family < family ? -1 : 1;
+    return memcmp(r->addr.bytes, bytes, 16);
 }
 
 /* Bring the order array up to date: drop removed slots, merge in the pending ones. */
@@ -822,8 +877,8 @@ static ptr_status order_refresh(memstore *m)
         okey *k = &keys[nk++];
         k->region = r->h->region;
         k->idx = idx;
-        k->family = r->h->family;
-        memcpy(k->bytes, r->h->bytes, 16);
+        k->family = r->h->addr.family;
+        memcpy(k->bytes, r->h->addr.bytes, 16);
     }
     if (nk > 1)
         qsort(keys, nk, sizeof *keys, okey_cmp);

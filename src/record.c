@@ -330,6 +330,37 @@ void ptr__record_put_fields(ptr_record *r, const ptr_addr *a, uint32_t ttl, uint
     r->updated = updated;
 }
 
+ptr_status ptr__record_load(ptr_record *r, const char *region, size_t rlen, const char *block,
+                            size_t block_len, const uint32_t *lens, size_t names, size_t tags)
+{
+    if (block_len > TEXT_MAX || rlen > TEXT_MAX - block_len)
+        return PTR_E_INVAL;
+    ptr_status st = ptr__record_prepare(r, rlen + block_len, names, tags);
+    if (st != PTR_OK)
+        return st;
+    r->region = put_reserved(r, region, rlen);
+    size_t off = r->text_len;
+    memcpy(r->text + off, block, block_len);
+    r->text_len += block_len;
+    span *const fields[3] = {&r->project, &r->owner, &r->description};
+    size_t k = 0;
+    for (; k < 3; k++) {
+        *fields[k] = (span){(uint32_t)off, lens[k]};
+        off += lens[k] + 1u;
+    }
+    for (size_t i = 0; i < names; i++, k++) {
+        r->names[i] = (span){(uint32_t)off, lens[k]};
+        off += lens[k] + 1u;
+    }
+    for (size_t i = 0; i < 2 * tags; i++, k++) {
+        r->tags[i] = (span){(uint32_t)off, lens[k]};
+        off += lens[k] + 1u;
+    }
+    r->name_count = names;
+    r->tag_count = tags;
+    return PTR_OK;
+}
+
 ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
 {
     if (!dst || !src)

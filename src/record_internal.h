@@ -47,6 +47,17 @@ void ptr__record_put_tag(ptr_record *r, const char *k, size_t klen, const char *
 void ptr__record_put_fields(ptr_record *r, const ptr_addr *a, uint32_t ttl, uint64_t revision,
                             int64_t created, int64_t updated);
 
+/*
+ * Fill r (reset first) in one copy, for stores that keep a record's text as
+ * the record does: block holds project, owner, description, the names, then
+ * each tag's key and value, each piece followed by a NUL; lens holds the
+ * pieces' lengths in that order (3 + names + 2 * tags of them) and block_len
+ * their sum plus one NUL each. The caller vouches for the layout. The region
+ * comes apart because stores key on it.
+ */
+ptr_status ptr__record_load(ptr_record *r, const char *region, size_t rlen, const char *block,
+                            size_t block_len, const uint32_t *lens, size_t names, size_t tags);
+
 /* Scope text rules (shared by the service and request checks). */
 ptr_status ptr__scope_text_check(ptr_text t, ptr_field field, ptr_error *err);
 

@@ -250,24 +250,29 @@ static ptr_status forward_confirm(const ptr_ctx *c, const ptr_record *rec, ptr_e
     return PTR_OK;
 }
 
-/* Normalize the request's names into rec (already checked, so only memory can fail). */
-static ptr_status put_names(const ptr_ctx *c, ptr_record *rec, const ptr_request *req,
-                            ptr_error *err)
+/*
+ * Normalize the request's names into rec. Every caller has checked them with
+ * the policy's flags first (ptr_request_check, ptr__request_check_fields), so
+ * the normal form is only lower case and exactly one trailing dot, as
+ * ptr_name_normalize writes it; calling that would validate each name a
+ * second time, which cost a create a third of its validation again. Only
+ * memory can fail here.
+ */
+static ptr_status put_names(ptr_record *rec, const ptr_request *req, ptr_error *err)
 {
     ptr_record_clear_names(rec);
     for (size_t i = 0; i < req->name_count; i++) {
-        char *buf = ptr__record_reserve_name(rec, PTR_NAME_BUFSZ);
+        const char *s = req->names[i].s;
+        size_t body = req->names[i].len;
+        if (body && s[body - 1] == '.')
+            body--;
+        char *buf = ptr__record_reserve_name(rec, body + 1);
         if (!buf)
             return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
-        size_t len = 0;
-        ptr_status st = ptr_name_normalize(req->names[i].s, req->names[i].len, c->policy.name_flags,
-                                           buf, PTR_NAME_BUFSZ, &len, err);
-        if (st != PTR_OK) {
-            if (err)
-                err->index = (uint32_t)i;
-            return st;
-        }
-        ptr__record_commit_name(rec, len);
+        for (size_t k = 0; k < body; k++)
+            buf[k] = (char)ptr__lower((unsigned char)s[k]);
+        buf[body] = '.';
+        ptr__record_commit_name(rec, body + 1);
     }
     return PTR_OK;
 }
@@ -410,7 +415,7 @@ ptr_status ptr__create_fill(ptr_ctx *c, const ptr_scope *scope, const ptr_reques
     ptr_record_set_created(rec, t);
     ptr_record_set_updated(rec, t);
     ptr_record_set_revision(rec, 1);
-    ptr_status st = put_names(c, rec, req, err);
+    ptr_status st = put_names(rec, req, err);
     if (st == PTR_OK)
         st = put_tags(rec, req, err);
     if (st == PTR_OK)
@@ -628,7 +633,7 @@ ptr_status ptr_ctx_update(ptr_ctx *c, const ptr_scope *scope, const char *addr, 
         if ((st = new_record(c, &names, err)) != PTR_OK)
             goto done;
         ptr_record_set_address(names, &a);
-        if ((st = put_names(c, names, req, err)) != PTR_OK ||
+        if ((st = put_names(names, req, err)) != PTR_OK ||
             (st = forward_confirm(c, names, err)) != PTR_OK)
             goto done;
     }

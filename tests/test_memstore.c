@@ -228,12 +228,92 @@ static void volume(void **state)
     ptr_store_free(s);
 }
 
+static void text_eq(const char *got, size_t glen, const char *want, size_t wlen)
+{
+    assert_int_equal(glen, wlen);
+    assert_memory_equal(got, want, wlen);
+    assert_int_equal(got[glen], '\0');
+}
+
+/*
+ * Every field comes back exactly, both for a typical record (decoded with one
+ * copy of its text) and for one with more pieces of text than that fast path
+ * takes (decoded piece by piece), empty pieces included.
+ */
+static void round_trip(void **state)
+{
+    (void)state;
+    ptr_store *s = make_memstore(NULL);
+    ptr_record *r, *got;
+    assert_status(ptr_record_new(NULL, &r), PTR_OK);
+    assert_status(ptr_record_new(NULL, &got), PTR_OK);
+    for (size_t names = 1; names <= 60; names += 59) {
+        ptr_record_reset(r);
+        ptr_record_set_region(r, "eu-de", 5);
+        ptr_record_set_project(r, "prj", 3);
+        ptr_record_set_owner(r, "owner-1", 7);
+        ptr_addr a = {6, {0x20, 0x01, 0x0d, 0xb8, [15] = (uint8_t)names}};
+        ptr_record_set_address(r, &a);
+        ptr_record_set_description(r, names == 1 ? "" : "some words", names == 1 ? 0 : 10);
+        char buf[32];
+        for (size_t i = 0; i < names; i++) {
+            const int n = snprintf(buf, sizeof buf, "n%zu.example.com.", i);
+            ptr_record_add_name(r, buf, (size_t)n);
+        }
+        for (size_t i = 0; i < names / 3 + 1; i++) {
+            const int n = snprintf(buf, sizeof buf, "k%zu", i);
+            ptr_record_add_tag(r, buf, (size_t)n, i % 2 ? "v" : "", i % 2);
+        }
+        ptr_record_set_ttl(r, 77);
+        ptr_record_set_created(r, 5);
+        ptr_record_set_updated(r, 6);
+        ptr_record_set_revision(r, 7);
+        ptr_store_txn *t;
+        assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+        assert_status(ptr_store_insert(s, t, r), PTR_OK);
+        assert_status(ptr_store_get(s, t, "eu-de", 5, &a, got), PTR_OK);
+        assert_status(ptr_store_commit(s, t), PTR_OK);
+
+        size_t gl, wl;
+        const char *g = ptr_record_region(got, &gl), *w = ptr_record_region(r, &wl);
+        text_eq(g, gl, w, wl);
+        g = ptr_record_project(got, &gl), w = ptr_record_project(r, &wl);
+        text_eq(g, gl, w, wl);
+        g = ptr_record_owner(got, &gl), w = ptr_record_owner(r, &wl);
+        text_eq(g, gl, w, wl);
+        g = ptr_record_description(got, &gl), w = ptr_record_description(r, &wl);
+        text_eq(g, gl, w, wl);
+        assert_int_equal(ptr_record_name_count(got), names);
+        for (size_t i = 0; i < names; i++) {
+            g = ptr_record_name(got, i, &gl), w = ptr_record_name(r, i, &wl);
+            text_eq(g, gl, w, wl);
+        }
+        assert_int_equal(ptr_record_tag_count(got), ptr_record_tag_count(r));
+        for (size_t i = 0; i < ptr_record_tag_count(r); i++) {
+            ptr_tag tg, tw;
+            assert_status(ptr_record_tag(got, i, &tg), PTR_OK);
+            assert_status(ptr_record_tag(r, i, &tw), PTR_OK);
+            text_eq(tg.key, tg.key_len, tw.key, tw.key_len);
+            text_eq(tg.value, tg.value_len, tw.value, tw.value_len);
+        }
+        assert_true(ptr_addr_equal(ptr_record_address(got), &a));
+        assert_int_equal(ptr_record_ttl(got), 77);
+        assert_int_equal(ptr_record_created(got), 5);
+        assert_int_equal(ptr_record_updated(got), 6);
+        assert_int_equal(ptr_record_revision(got), 7);
+    }
+    ptr_record_free(r);
+    ptr_record_free(got);
+    ptr_store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(registration_rules),
         cmocka_unit_test(writes_need_a_write_txn),
         cmocka_unit_test(volume),
+        cmocka_unit_test(round_trip),
     };
     int failed = cmocka_run_group_tests_name("memstore", tests, NULL, NULL);
     failed += store_conformance_run("memstore conformance", make_memstore, NULL);
