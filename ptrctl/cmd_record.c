@@ -41,6 +41,26 @@ static int one_address(ptrctl *c, int argc, char **argv, const char **addr)
     return PTRCTL_EXIT_OK;
 }
 
+/*
+ * What addr answers with in the command's region: *rec (free it with
+ * ptr_record_free, also on failure), whether that is the default name, and
+ * the address as text in a.
+ */
+static ptr_status resolve_addr(ptrctl *c, const char *addr, ptr_record **rec, int *is_default,
+                               char a[PTR_ADDR_STRLEN + 1], ptr_error *err)
+{
+    *rec = NULL;
+    *is_default = 0;
+    ptr_status st = ptr_record_new(NULL, rec);
+    if (st == PTR_OK)
+        st = ptr_ctx_resolve(c->ctx, c->region, strlen(c->region), addr, strlen(addr), *rec,
+                             is_default, err);
+    if (st != PTR_OK ||
+        ptr_addr_format(ptr_record_address(*rec), a, PTR_ADDR_STRLEN + 1, NULL) != PTR_OK)
+        a[0] = '\0';
+    return st;
+}
+
 int cmd_create(ptrctl *c, int argc, char **argv)
 {
     ptr_text names[MAX_ARGS];
@@ -280,19 +300,13 @@ int cmd_delete(ptrctl *c, int argc, char **argv)
     ptr_status st = ptr_ctx_delete(c->ctx, &c->scope, addr, strlen(addr), &err);
     if (st != PTR_OK)
         return ptrctl_fail(c, st, &err);
-    ptr_record *rec = NULL;
-    int is_default = 0;
-    st = ptr_record_new(NULL, &rec);
-    if (st == PTR_OK)
-        st = ptr_ctx_resolve(c->ctx, c->region, strlen(c->region), addr, strlen(addr), rec,
-                             &is_default, &err);
+    ptr_record *rec;
+    int is_default;
+    char a[PTR_ADDR_STRLEN + 1];
+    st = resolve_addr(c, addr, &rec, &is_default, a, &err);
     if (st != PTR_OK) {
         rc = ptrctl_fail(c, st, &err);
     } else {
-        char a[PTR_ADDR_STRLEN + 1];
-        size_t len = 0;
-        if (ptr_addr_format(ptr_record_address(rec), a, sizeof a, &len) != PTR_OK)
-            a[0] = '\0';
         const char *name = ptr_record_name(rec, 0, NULL);
         if (c->json) {
             fputs("{\"deleted\": true, \"address\": ", stdout);
@@ -315,27 +329,22 @@ int cmd_resolve(ptrctl *c, int argc, char **argv)
     int rc = one_address(c, argc, argv, &addr);
     if (rc || (rc = ptrctl_open(c)) != 0)
         return rc;
-    ptr_record *rec = NULL;
+    ptr_record *rec;
     ptr_error err = {0};
-    int is_default = 0;
-    ptr_status st = ptr_record_new(NULL, &rec);
-    if (st == PTR_OK)
-        st = ptr_ctx_resolve(c->ctx, c->region, strlen(c->region), addr, strlen(addr), rec,
-                             &is_default, &err);
+    int is_default;
+    char a[PTR_ADDR_STRLEN + 1];
+    ptr_status st = resolve_addr(c, addr, &rec, &is_default, a, &err);
     if (st != PTR_OK) {
         rc = ptrctl_fail(c, st, &err);
         ptr_record_free(rec);
         return rc;
     }
-    char a[PTR_ADDR_STRLEN + 1];
-    size_t len = 0;
-    if (ptr_addr_format(ptr_record_address(rec), a, sizeof a, &len) != PTR_OK)
-        a[0] = '\0';
     if (c->json) {
         fputs("{\"address\": ", stdout);
         json_cstr(stdout, a);
         fputs(", \"ptrdnames\": [", stdout);
         for (size_t i = 0; i < ptr_record_name_count(rec); i++) {
+            size_t len;
             const char *s = ptr_record_name(rec, i, &len);
             fputs(i ? ", " : "", stdout);
             json_string(stdout, s, len);

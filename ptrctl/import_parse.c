@@ -431,9 +431,11 @@ static int jttl(jp *p, ptrctl_import_row *row)
     return 0;
 }
 
-static int jnames(jp *p, ptrctl_import_row *row)
+/* A JSON array: '[', elements read by elem and separated by ',', then ']'. */
+static int jarray(jp *p, ptrctl_import_row *row, int (*elem)(jp *, ptrctl_import_row *),
+                  const char *not_array, const char *bad_separator)
 {
-    if (expect(p, '[', "ptrdnames is an array of strings") != 0)
+    if (expect(p, '[', not_array) != 0)
         return -1;
     ws(p);
     if (p->i < p->n && p->s[p->i] == ']') {
@@ -441,18 +443,31 @@ static int jnames(jp *p, ptrctl_import_row *row)
         return 0;
     }
     for (;;) {
-        if (row->req.name_count == PTRCTL_ROW_MAX_NAMES)
-            return jfail(p, PTR_E_NAME_COUNT, PTR_FIELD_NAMES, "far too many names");
-        if (jstring(p, PTR_FIELD_NAME, &row->names[row->req.name_count]) != 0)
+        if (elem(p, row) != 0)
             return -1;
-        row->req.name_count++;
         ws(p);
         if (p->i < p->n && p->s[p->i] == ',') {
             p->i++;
             continue;
         }
-        return expect(p, ']', "',' or ']' expected in ptrdnames");
+        return expect(p, ']', bad_separator);
     }
+}
+
+static int jname(jp *p, ptrctl_import_row *row)
+{
+    if (row->req.name_count == PTRCTL_ROW_MAX_NAMES)
+        return jfail(p, PTR_E_NAME_COUNT, PTR_FIELD_NAMES, "far too many names");
+    if (jstring(p, PTR_FIELD_NAME, &row->names[row->req.name_count]) != 0)
+        return -1;
+    row->req.name_count++;
+    return 0;
+}
+
+static int jnames(jp *p, ptrctl_import_row *row)
+{
+    return jarray(p, row, jname, "ptrdnames is an array of strings",
+                  "',' or ']' expected in ptrdnames");
 }
 
 static int jtag(jp *p, ptr_tag *t)
@@ -499,30 +514,22 @@ static int jtag(jp *p, ptr_tag *t)
     return 0;
 }
 
+static int jtag_row(jp *p, ptrctl_import_row *row)
+{
+    if (row->req.tag_count == PTRCTL_ROW_MAX_TAGS)
+        return jfail(p, PTR_E_TAG_COUNT, PTR_FIELD_TAGS, "far too many tags");
+    ptr_tag *t = &row->tags[row->req.tag_count];
+    *t = (ptr_tag){NULL, 0, NULL, 0};
+    if (jtag(p, t) != 0)
+        return -1;
+    row->req.tag_count++;
+    return 0;
+}
+
 static int jtags(jp *p, ptrctl_import_row *row)
 {
-    if (expect(p, '[', "tags is an array of {\"key\", \"value\"} objects") != 0)
-        return -1;
-    ws(p);
-    if (p->i < p->n && p->s[p->i] == ']') {
-        p->i++;
-        return 0;
-    }
-    for (;;) {
-        if (row->req.tag_count == PTRCTL_ROW_MAX_TAGS)
-            return jfail(p, PTR_E_TAG_COUNT, PTR_FIELD_TAGS, "far too many tags");
-        ptr_tag *t = &row->tags[row->req.tag_count];
-        *t = (ptr_tag){NULL, 0, NULL, 0};
-        if (jtag(p, t) != 0)
-            return -1;
-        row->req.tag_count++;
-        ws(p);
-        if (p->i < p->n && p->s[p->i] == ',') {
-            p->i++;
-            continue;
-        }
-        return expect(p, ']', "',' or ']' expected in tags");
-    }
+    return jarray(p, row, jtag_row, "tags is an array of {\"key\", \"value\"} objects",
+                  "',' or ']' expected in tags");
 }
 
 enum { K_ADDRESS = 1, K_NAMES = 2, K_TTL = 4, K_DESCRIPTION = 8, K_TAGS = 16 };

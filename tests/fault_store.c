@@ -142,6 +142,19 @@ ptr_status fault_store_new(ptr_store *inner, fault_state **state, ptr_store **ou
     return PTR_OK;
 }
 
+ptr_store *fault_store_wrap(ptr_store *inner, fault_state **state)
+{
+    fault_state *f;
+    ptr_store *s;
+    if (!inner)
+        return NULL;
+    if (fault_store_new(inner, state ? state : &f, &s) != PTR_OK) {
+        ptr_store_free(inner);
+        return NULL;
+    }
+    return s;
+}
+
 void fault_arm(fault_state *f, long n, ptr_status status, int sticky)
 {
     atomic_store(&f->status, (int)status);

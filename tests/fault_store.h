@@ -16,6 +16,13 @@ typedef struct fault_state fault_state;
 ptr_status fault_store_new(ptr_store *inner, fault_state **state, ptr_store **out);
 
 /*
+ * fault_store_new for store factories: the wrapper around inner, or NULL when
+ * inner is NULL or the wrapper cannot be made (inner is then freed). state may
+ * be NULL.
+ */
+ptr_store *fault_store_wrap(ptr_store *inner, fault_state **state);
+
+/*
  * Fail the nth call from now (1 = the next one) with status; when sticky,
  * that call and every later one fail. n = 0 disarms.
  */

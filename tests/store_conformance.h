@@ -15,6 +15,15 @@ typedef ptr_store *(*conformance_make_fn)(void *arg);
 int store_conformance_run(const char *name, conformance_make_fn make, void *arg);
 
 /*
+ * The service over make's store behind the fault-injecting wrapper
+ * (fault_store.h), as a cmocka group named name: a failure injected at each
+ * store call of each operation in turn leaves the visible state as it was,
+ * and PTR_E_BUSY is retried a bounded number of times. Returns the number of
+ * failures.
+ */
+int service_faults_run(const char *name, conformance_make_fn make, void *arg);
+
+/*
  * Every record of the regions the tests use ("r1", "r2"), every field, in
  * scan order, plus the counts of owners "o1".."o3": two dumps are equal
  * exactly when the visible state is. Free with free().

@@ -22,6 +22,7 @@
 
 #include "libptr/sqlite.h"
 #include "ptr_test.h"
+#include "sqlite_test_util.h"
 
 #define N_RECORDS 3000
 #define BATCH     50
@@ -30,8 +31,7 @@
 #define QUOTA  900
 #define ROUNDS 8
 
-static char g_dir[64] = "/tmp/ptr-sqlcrash.XXXXXX";
-static char g_path[96];
+static test_db g_db;
 
 /* Record i: its address, and everything else derived from i. */
 static void addr_text(unsigned i, char *buf, size_t cap)
@@ -83,7 +83,7 @@ static void fill_request(unsigned i, texts *t, ptr_request *r)
 
 static ptr_ctx *open_ctx(ptr_store **store)
 {
-    if (ptr_sqlite_store_open(g_path, strlen(g_path), NULL, store, NULL) != PTR_OK)
+    if (ptr_sqlite_store_open(g_db.path, strlen(g_db.path), NULL, store, NULL) != PTR_OK)
         return NULL;
     ptr_policy p;
     ptr_policy_init(&p);
@@ -133,7 +133,7 @@ static void integrity_ok(void)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_open_v2(g_path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_open_v2(g_db.path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     const char *r = (const char *)sqlite3_column_text(st, 0);
@@ -201,7 +201,7 @@ static tally verify(void)
     integrity_ok();
     ptr_store *s = NULL;
     ptr_error e;
-    ptr_status st = ptr_sqlite_store_open(g_path, strlen(g_path), NULL, &s, &e);
+    ptr_status st = ptr_sqlite_store_open(g_db.path, strlen(g_db.path), NULL, &s, &e);
     if (st != PTR_OK)
         print_error("open after kill: %s\n", e.message);
     assert_status(st, PTR_OK);
@@ -288,22 +288,13 @@ static void killed_mid_import(void **state)
 static int setup(void **state)
 {
     (void)state;
-    if (!mkdtemp(g_dir))
-        return -1;
-    snprintf(g_path, sizeof g_path, "%s/crash.sqlite", g_dir);
-    return 0;
+    return test_db_make(&g_db, "ptr-sqlcrash.", "crash.sqlite");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        char p[128];
-        snprintf(p, sizeof p, "%s%s", g_path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(g_dir);
+    test_db_remove(&g_db);
     return 0;
 }
 

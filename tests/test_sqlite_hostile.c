@@ -14,10 +14,10 @@
  */
 #include <sqlite3.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "libptr/sqlite.h"
 #include "ptr_test.h"
+#include "sqlite_test_util.h"
 
 typedef struct payload {
     const char *s;
@@ -47,8 +47,7 @@ static const payload PAYLOADS[] = {
 #define NPAY     (sizeof PAYLOADS / sizeof PAYLOADS[0])
 #define LONG_LEN (100 * 1024)
 
-static char g_dir[64] = "/tmp/ptr-sqlhostile.XXXXXX";
-static char g_path[96];
+static test_db g_db;
 
 /* Payload i, with the last one a 100 KiB run of quotes and comment markers. */
 static payload payload_at(size_t i, char *longbuf)
@@ -126,7 +125,7 @@ static void table_intact(int64_t rows)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_open_v2(g_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_open_v2(g_db.path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db,
                                         "SELECT (SELECT count(*) FROM ptr_record),"
                                         " (SELECT count(*) FROM sqlite_master"
@@ -177,7 +176,7 @@ static ptr_store *open_store(void)
 {
     ptr_store *s = NULL;
     ptr_error e;
-    ptr_status st = ptr_sqlite_store_open(g_path, strlen(g_path), NULL, &s, &e);
+    ptr_status st = ptr_sqlite_store_open(g_db.path, strlen(g_db.path), NULL, &s, &e);
     if (st != PTR_OK)
         print_error("open: %s\n", e.message);
     assert_status(st, PTR_OK);
@@ -408,22 +407,13 @@ static void service_level_payloads(void **state)
 static int setup(void **state)
 {
     (void)state;
-    if (!mkdtemp(g_dir))
-        return -1;
-    snprintf(g_path, sizeof g_path, "%s/h.sqlite", g_dir);
-    return 0;
+    return test_db_make(&g_db, "ptr-sqlhostile.", "h.sqlite");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        char p[128];
-        snprintf(p, sizeof p, "%s%s", g_path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(g_dir);
+    test_db_remove(&g_db);
     return 0;
 }
 

@@ -12,7 +12,7 @@
  * Children never call cmocka; they report counts through a shared mapping
  * and their exit status, which the parent asserts.
  */
-#define _POSIX_C_SOURCE 200809L /* mkdtemp, MAP_ANONYMOUS via _DEFAULT_SOURCE below */
+#define _POSIX_C_SOURCE 200809L /* fork, pipe; MAP_ANONYMOUS via _DEFAULT_SOURCE below */
 #define _DEFAULT_SOURCE
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -21,6 +21,7 @@
 
 #include "libptr/sqlite.h"
 #include "ptr_test.h"
+#include "sqlite_test_util.h"
 
 enum { PROCS = 8, PER_PROC = 12, QUOTA = 50 };
 
@@ -104,10 +105,9 @@ static int child(const char *path, int id, int go_fd, counts *quota_k, counts *s
 static void processes_race(void **state)
 {
     (void)state;
-    char dir[64], path[96];
-    snprintf(dir, sizeof dir, "%s/ptr-procs-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/race.sqlite", dir);
+    test_db db;
+    assert_int_equal(test_db_make(&db, "ptr-procs-", "race.sqlite"), 0);
+    const char *path = db.path;
 
     counts *shared = mmap(NULL, 2 * PROCS * sizeof *shared, PROT_READ | PROT_WRITE,
                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -178,13 +178,7 @@ static void processes_race(void **state)
     assert_int_equal(n2, PER_PROC);
 
     munmap(shared, 2 * PROCS * sizeof *shared);
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        char p[128];
-        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    test_db_remove(&db);
 }
 
 int main(void)

@@ -17,6 +17,7 @@
 #include "fault_store.h"
 #include "libptr/sqlite.h"
 #include "ptr_test.h"
+#include "sqlite_test_util.h"
 #include "sqlite/sqlite_internal.h"
 #include "sqlite/sqlite_row.h"
 #include "store_conformance.h"
@@ -32,22 +33,12 @@ static void temp_path(char *buf, size_t cap)
     snprintf(buf, cap, "%s/db%u.sqlite", g_dir, g_seq++);
 }
 
-static void remove_db(const char *path)
-{
-    char p[128];
-    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-        unlink(p);
-    }
-}
-
 static void remove_all(void)
 {
     for (unsigned i = 0; i < g_seq; i++) {
         char p[96];
         snprintf(p, sizeof p, "%s/db%u.sqlite", g_dir, i);
-        remove_db(p);
+        test_db_remove_files(p);
     }
     rmdir(g_dir);
 }
@@ -87,18 +78,9 @@ static ptr_store *make_memory(void *arg)
     return s;
 }
 
-static fault_state *last_fault;
-
 static ptr_store *make_faulty(void *arg)
 {
-    ptr_store *inner = make_file(arg), *s;
-    if (!inner)
-        return NULL;
-    if (fault_store_new(inner, &last_fault, &s) != PTR_OK) {
-        ptr_store_free(inner);
-        return NULL;
-    }
-    return s;
+    return fault_store_wrap(make_file(arg), NULL);
 }
 
 /* A raw connection, to look at (or tamper with) a database behind the store's back. */
@@ -149,191 +131,6 @@ static int count_visit(void *ctx, const ptr_record *rec)
     (void)rec;
     (*(int *)ctx)++;
     return 0;
-}
-
-/* ---- the service over a store ------------------------------------------------------ */
-
-static const ptr_scope P1 = {{PTR_LIT("r1")}, {PTR_LIT("p1")}, {PTR_LIT("o1")}};
-
-static ptr_ctx *ctx_over(ptr_store *s, uint32_t quota)
-{
-    ptr_policy p;
-    ptr_policy_init(&p);
-    if (quota)
-        p.max_records_per_owner = quota;
-    ptr_ctx_config cfg;
-    ptr_ctx_config_init(&cfg);
-    cfg.store = s;
-    cfg.policy = &p;
-    cfg.busy_retries = 3;
-    ptr_ctx *c = NULL;
-    assert_status(ptr_ctx_new(&cfg, &c, NULL), PTR_OK);
-    return c;
-}
-
-static ptr_status create_in(ptr_ctx *c, const ptr_scope *sc, const char *addr)
-{
-    ptr_request r;
-    ptr_request_init(&r);
-    const ptr_text n = {PTR_LIT("a.example.com")};
-    r.address = (ptr_text){addr, strlen(addr)};
-    r.names = &n;
-    r.name_count = 1;
-    return ptr_ctx_create(c, sc, &r, NULL, NULL);
-}
-
-/* ---- every service operation with a failure at each store call -------------------- */
-
-typedef struct fx {
-    ptr_store *store;
-    fault_state *fault;
-    ptr_ctx *ctx;
-} fx;
-
-static int fx_setup(void **state)
-{
-    fx *f = calloc(1, sizeof *f);
-    f->store = make_faulty(NULL);
-    f->fault = last_fault;
-    if (!f->store)
-        return -1;
-    f->ctx = ctx_over(f->store, 0);
-    *state = f;
-    return 0;
-}
-
-static int fx_teardown(void **state)
-{
-    fx *f = *state;
-    ptr_ctx_free(f->ctx);
-    ptr_store_free(f->store);
-    free(f);
-    return 0;
-}
-
-typedef ptr_status (*op_fn)(fx *f);
-
-static ptr_status op_create(fx *f)
-{
-    return create_in(f->ctx, &P1, "203.0.113.50");
-}
-static ptr_status op_create_exists(fx *f)
-{
-    return create_in(f->ctx, &P1, "203.0.113.1");
-}
-static ptr_status op_update(fx *f)
-{
-    ptr_request r;
-    ptr_request_init(&r);
-    const ptr_text n[] = {{PTR_LIT("b.example.com")}, {PTR_LIT("c.example.com")}};
-    const ptr_tag t = {PTR_LIT("env"), PTR_LIT("prod")};
-    r.flags = PTR_REQUEST_NAMES | PTR_REQUEST_TTL | PTR_REQUEST_TAGS;
-    r.names = n;
-    r.name_count = 2;
-    r.ttl = 77;
-    r.tags = &t;
-    r.tag_count = 1;
-    return ptr_ctx_update(f->ctx, &P1, PTR_LIT("203.0.113.2"), &r, NULL, NULL);
-}
-static ptr_status op_delete(fx *f)
-{
-    return ptr_ctx_delete(f->ctx, &P1, PTR_LIT("203.0.113.1"), NULL);
-}
-static ptr_status op_batch(fx *f)
-{
-    const ptr_text t[] = {
-        {PTR_LIT("203.0.113.2")}, {PTR_LIT("203.0.113.3")}, {PTR_LIT("203.0.113.4")}};
-    return ptr_ctx_delete_batch(f->ctx, &P1, t, 3, NULL);
-}
-static ptr_status op_list(fx *f)
-{
-    ptr_list_query q;
-    ptr_list_query_init(&q);
-    q.flags = PTR_LIST_TOTAL;
-    q.limit = 2;
-    ptr_record_list *l = NULL;
-    ptr_status st = ptr_ctx_list(f->ctx, &P1, &q, &l, NULL);
-    if (st == PTR_OK && ptr_record_list_count(l) != 2)
-        st = PTR_E_INVAL;
-    ptr_record_list_free(l);
-    return st;
-}
-static ptr_status op_get(fx *f)
-{
-    ptr_record *r;
-    ptr_record_new(NULL, &r);
-    ptr_status st = ptr_ctx_get(f->ctx, &P1, PTR_LIT("203.0.113.1"), r, NULL);
-    ptr_record_free(r);
-    return st;
-}
-static ptr_status op_quota(fx *f)
-{
-    uint64_t used, limit;
-    return ptr_ctx_quota(f->ctx, PTR_LIT("o1"), &used, &limit, NULL);
-}
-
-static void every_call_fails(fx *f, op_fn op, ptr_status final)
-{
-    for (long n = 1;; n++) {
-        assert_true(n < 100);
-        char *before = store_dump(f->store);
-        fault_arm(f->fault, n, PTR_E_STORE, 0);
-        ptr_status st = op(f);
-        const long fired = fault_fired(f->fault);
-        fault_arm(f->fault, 0, PTR_E_STORE, 0);
-        char *after = store_dump(f->store);
-        if (!fired) {
-            assert_status(st, final);
-            free(before);
-            free(after);
-            return;
-        }
-        assert_status(st, PTR_E_STORE);
-        assert_string_equal(before, after);
-        free(before);
-        free(after);
-    }
-}
-
-static void faults_in_every_operation(void **state)
-{
-    fx *f = *state;
-    const char *a[] = {"203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"};
-    for (int i = 0; i < 4; i++)
-        assert_status(create_in(f->ctx, &P1, a[i]), PTR_OK);
-    every_call_fails(f, op_create_exists, PTR_E_EXISTS);
-    every_call_fails(f, op_get, PTR_OK);
-    every_call_fails(f, op_quota, PTR_OK);
-    every_call_fails(f, op_list, PTR_OK);
-    every_call_fails(f, op_update, PTR_OK);
-    every_call_fails(f, op_create, PTR_OK);
-    every_call_fails(f, op_batch, PTR_OK);
-    every_call_fails(f, op_delete, PTR_OK);
-    uint64_t used, limit;
-    assert_status(ptr_ctx_quota(f->ctx, PTR_LIT("o1"), &used, &limit, NULL), PTR_OK);
-    assert_int_equal(used, 1);
-}
-
-static void busy_is_retried(void **state)
-{
-    fx *f = *state;
-    for (long n = 1; n <= 5; n++) {
-        char a[32];
-        snprintf(a, sizeof a, "203.0.113.%ld", 100 + n);
-        fault_arm(f->fault, n, PTR_E_BUSY, 0);
-        assert_status(create_in(f->ctx, &P1, a), PTR_OK);
-        assert_int_equal(fault_fired(f->fault), 1);
-        assert_status(create_in(f->ctx, &P1, a), PTR_E_EXISTS);
-    }
-    fault_arm(f->fault, 0, PTR_E_STORE, 0);
-    char *before = store_dump(f->store);
-    fault_arm(f->fault, 1, PTR_E_BUSY, 1);
-    assert_status(create_in(f->ctx, &P1, "203.0.113.99"), PTR_E_BUSY);
-    fault_arm(f->fault, 0, PTR_E_STORE, 0);
-    char *after = store_dump(f->store);
-    assert_string_equal(before, after);
-    free(before);
-    free(after);
 }
 
 /* ---- persistence, WAL, busy ------------------------------------------------------ */
@@ -433,6 +230,8 @@ static void busy_between_connections(void **state)
 }
 
 /* ---- threads, each with its own connection to one file --------------------------- */
+
+static const ptr_scope P1 = {{PTR_LIT("r1")}, {PTR_LIT("p1")}, {PTR_LIT("o1")}};
 
 enum { THREADS = 8, PER_THREAD = 8 };
 
@@ -924,9 +723,8 @@ int main(void)
     int failed = store_conformance_run("sqlite store (file)", make_file, NULL);
     failed += store_conformance_run("sqlite store (:memory:)", make_memory, NULL);
     failed += store_conformance_run("sqlite store behind the fault wrapper", make_faulty, NULL);
+    failed += service_faults_run("sqlite store (file): faults", make_file, NULL);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(faults_in_every_operation, fx_setup, fx_teardown),
-        cmocka_unit_test_setup_teardown(busy_is_retried, fx_setup, fx_teardown),
         cmocka_unit_test(reopen_keeps_everything),
         cmocka_unit_test(busy_between_connections),
         cmocka_unit_test(threads_with_own_connections),
