@@ -3,7 +3,8 @@
  * pseudo-random input set, and every target is a ratio against a baseline measured in
  * the same run, because absolute times on shared machines drift.
  *
- *   ptr_bench [--tsv FILE] [--svg FILE] [SUITE...]   suites: addr name store zone (default: all)
+ *   ptr_bench [--tsv FILE] [--svg FILE] [SUITE...]
+ *   suites: addr name store zone sqlite (default: all; sqlite when built with the SQLite store)
  */
 #define _POSIX_C_SOURCE 200809L
 #include "bench.h"
@@ -193,7 +194,8 @@ int main(int argc, char **argv)
         else if (argv[i][0] != '-' && nsuites < 8)
             suites[nsuites++] = argv[i];
         else {
-            fprintf(stderr, "usage: %s [--tsv FILE] [--svg FILE] [addr|name|store|zone]...\n",
+            fprintf(stderr,
+                    "usage: %s [--tsv FILE] [--svg FILE] [addr|name|store|zone|sqlite]...\n",
                     argv[0]);
             return 2;
         }
@@ -201,8 +203,13 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         void (*run)(void);
-    } all[] = {{"addr", bench_addr}, {"name", bench_name}, {"store", bench_store},
-                 {"zone", bench_zone}};
+    } all[] = {
+        {"addr", bench_addr},     {"name", bench_name},
+        {"store", bench_store},   {"zone", bench_zone},
+#ifdef PTR_BENCH_HAVE_SQLITE
+        {"sqlite", bench_sqlite},
+#endif
+    };
 
     printf("libptr benchmarks: median of %u repetitions x %u operations, %u distinct inputs\n",
            BENCH_REPS, BENCH_OPS, BENCH_SET);
@@ -214,6 +221,11 @@ int main(int argc, char **argv)
         if (chosen)
             all[i].run();
     }
+#ifndef PTR_BENCH_HAVE_SQLITE
+    for (size_t j = 0; j < nsuites; j++)
+        if (strcmp(suites[j], "sqlite") == 0)
+            printf("  (built without the SQLite store: no sqlite suite)\n");
+#endif
     print_targets();
     if (tsv && write_tsv(tsv) != 0) {
         perror(tsv);

@@ -47,5 +47,7 @@ void bench_addr(void);
 void bench_name(void);
 void bench_store(void);
 void bench_zone(void);
+/* Only when built with the SQLite store (PTR_BENCH_HAVE_SQLITE). */
+void bench_sqlite(void);
 
 #endif /* PTR_BENCH_H */
