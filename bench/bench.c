@@ -45,6 +45,28 @@ uint64_t bench_rand(uint64_t *state)
     return x * 0x2545F4914F6CDD1DULL;
 }
 
+void bench_variant_make(bench_variant *v, uint32_t i, uint64_t *seed)
+{
+    static const char *const hosts[] = {"mail", "mx", "smtp", "relay", "out", "web", "api"};
+    static const char *const tlds[] = {"com", "net", "org", "de", "io"};
+    for (unsigned k = 0; k < 3; k++) {
+        uint64_t r = bench_rand(seed);
+        snprintf(v->name[k], sizeof v->name[k], "%s%u.tenant-%05u.example.%s.", hosts[r % 7],
+                 k + 1, (unsigned)(r >> 8) % 100000u, tlds[(r >> 40) % 5]);
+        v->names[k] = (ptr_text){v->name[k], strlen(v->name[k])};
+    }
+    /* 40 characters exactly, varying. */
+    snprintf(v->desc, sizeof v->desc, "Outbound mail relay %08x, rack A-%02u ok.",
+             (unsigned)bench_rand(seed), (unsigned)(bench_rand(seed) % 100));
+    v->desc[40] = '\0';
+    snprintf(v->key[0], sizeof v->key[0], "env");
+    snprintf(v->val[0], sizeof v->val[0], "%s", (i & 1) ? "production" : "staging");
+    snprintf(v->key[1], sizeof v->key[1], "team");
+    snprintf(v->val[1], sizeof v->val[1], "mail-ops-%u", (unsigned)(i % 977));
+    for (unsigned k = 0; k < 2; k++)
+        v->tags[k] = (ptr_tag){v->key[k], strlen(v->key[k]), v->val[k], strlen(v->val[k])};
+}
+
 static double now_ns(void)
 {
     struct timespec ts;

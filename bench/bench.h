@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <libptr/libptr.h>
+
 /* Operations per repetition and repetitions per case; the median repetition counts. */
 #define BENCH_OPS 1000000u
 #define BENCH_REPS 7u
@@ -35,6 +37,22 @@ void bench_note(const char *group, const char *name, double value, const char *u
  * stay at or below the limit (else at or above). Printed with PASS or MISS.
  */
 void bench_target(const char *what, double ratio, double limit, int at_most);
+
+/*
+ * The fields of one create request as the store benchmarks make them: three
+ * names (lower case, trailing dot: what the service stores), a 40-character
+ * description and two tags. The views point into the struct itself.
+ */
+typedef struct bench_variant {
+    char name[3][64];
+    char desc[48];
+    char key[2][16], val[2][24];
+    ptr_text names[3];
+    ptr_tag tags[2];
+} bench_variant;
+
+/* Fill variant number i from the generator. */
+void bench_variant_make(bench_variant *v, uint32_t i, uint64_t *seed);
 
 /* Deterministic generator (xorshift64*), so every run times the same inputs. */
 uint64_t bench_rand(uint64_t *state);

@@ -52,11 +52,7 @@
 static const char region[] = "eu-de";
 
 typedef struct variant {
-    char name[3][64];
-    char desc[48];
-    char key[2][16], val[2][24];
-    ptr_text names[3];
-    ptr_tag tags[2];
+    bench_variant f; /* the request's fields */
     /* The names and tags as the store encodes them (sqlite_row.c), for the raw side. */
     unsigned char names_blob[256], tags_blob[128];
     int names_len, tags_len;
@@ -157,33 +153,17 @@ static void make_set(sql_set *b)
     if (!b->var || !b->addr_text || !b->addr_len || !b->raw || !b->req || !b->owner ||
         !b->project || !b->results)
         die("inputs", "out of memory");
-    static const char *const hosts[] = {"mail", "mx", "smtp", "relay", "out", "web", "api"};
-    static const char *const tlds[] = {"com", "net", "org", "de", "io"};
     for (uint32_t i = 0; i < NVAR; i++) {
         variant *v = &b->var[i];
-        /* Lower case with the trailing dot: what the service stores, so the blobs match. */
-        for (unsigned k = 0; k < 3; k++) {
-            uint64_t r = bench_rand(&seed);
-            snprintf(v->name[k], sizeof v->name[k], "%s%u.tenant-%05u.example.%s.", hosts[r % 7],
-                     k + 1, (unsigned)(r >> 8) % 100000u, tlds[(r >> 40) % 5]);
-            v->names[k] = text_of(v->name[k]);
-        }
-        snprintf(v->desc, sizeof v->desc, "Outbound mail relay %08x, rack A-%02u ok.",
-                 (unsigned)bench_rand(&seed), (unsigned)(bench_rand(&seed) % 100));
-        v->desc[40] = '\0';
-        snprintf(v->key[0], sizeof v->key[0], "env");
-        snprintf(v->val[0], sizeof v->val[0], "%s", (i & 1) ? "production" : "staging");
-        snprintf(v->key[1], sizeof v->key[1], "team");
-        snprintf(v->val[1], sizeof v->val[1], "mail-ops-%u", (unsigned)(i % 977));
+        bench_variant_make(&v->f, i, &seed);
         unsigned char *p = varint_put(v->names_blob, 3);
         for (unsigned k = 0; k < 3; k++)
-            p = text_put(p, v->names[k].s, v->names[k].len);
+            p = text_put(p, v->f.names[k].s, v->f.names[k].len);
         v->names_len = (int)(p - v->names_blob);
         p = varint_put(v->tags_blob, 2);
         for (unsigned k = 0; k < 2; k++) {
-            v->tags[k] = (ptr_tag){v->key[k], strlen(v->key[k]), v->val[k], strlen(v->val[k])};
-            p = text_put(p, v->key[k], v->tags[k].key_len);
-            p = text_put(p, v->val[k], v->tags[k].value_len);
+            p = text_put(p, v->f.key[k], v->f.tags[k].key_len);
+            p = text_put(p, v->f.val[k], v->f.tags[k].value_len);
         }
         v->tags_len = (int)(p - v->tags_blob);
     }
@@ -217,11 +197,11 @@ static void make_set(sql_set *b)
                                   (y >> 16) & 255u, (y >> 8) & 255u, y & 255u);
             ptr_request_init(r);
             r->address = (ptr_text){b->addr_text[i], b->addr_len[i]};
-            r->names = v->names;
+            r->names = v->f.names;
             r->name_count = 3;
             r->ttl = 300 + (int64_t)(i % 3600);
-            r->description = (ptr_text){v->desc, 40};
-            r->tags = v->tags;
+            r->description = (ptr_text){v->f.desc, 40};
+            r->tags = v->f.tags;
             r->tag_count = 2;
         } while (ptr_request_check(r, &b->policy, &a, NULL) != PTR_OK);
         /* The store's key: the family byte, then the 4 bytes, then zeros (sqlite_row.h). */
@@ -353,7 +333,7 @@ static int raw_put(const sql_set *b, slot *s, uint32_t i)
     bind_str(st, 3, sc.project);
     bind_str(st, 4, sc.owner);
     sqlite3_bind_int64(st, 5, r->ttl);
-    sqlite3_bind_text(st, 6, v->desc, 40, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, v->f.desc, 40, SQLITE_STATIC);
     sqlite3_bind_blob(st, 7, v->names_blob, v->names_len, SQLITE_STATIC);
     sqlite3_bind_blob(st, 8, v->tags_blob, v->tags_len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 9, CREATED);

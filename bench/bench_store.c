@@ -42,13 +42,7 @@ typedef struct lookup {
 } lookup;
 
 /* The text of one create request, with the views a ptr_request points at. */
-typedef struct variant {
-    char name[3][64];
-    char desc[48];
-    char key[2][16], val[2][24];
-    ptr_text names[3];
-    ptr_tag tags[2];
-} variant;
+typedef bench_variant variant;
 
 typedef struct store_set {
     variant *var;          /* BENCH_SET of them, cycled */
@@ -110,27 +104,8 @@ static void make_set(store_set *b)
     if (!b->var || !b->addr_text || !b->addr_len || !b->addr || !b->perm || !b->look || !b->owner ||
         !b->project || !b->checkreq)
         abort();
-    static const char *const hosts[] = {"mail", "mx", "smtp", "relay", "out", "web", "api"};
-    static const char *const tlds[] = {"com", "net", "org", "de", "io"};
-    for (uint32_t i = 0; i < BENCH_SET; i++) {
-        variant *v = &b->var[i];
-        for (unsigned k = 0; k < 3; k++) {
-            uint64_t r = bench_rand(&seed);
-            snprintf(v->name[k], sizeof v->name[k], "%s%u.tenant-%05u.example.%s.", hosts[r % 7],
-                     k + 1, (unsigned)(r >> 8) % 100000u, tlds[(r >> 40) % 5]);
-            v->names[k] = text_of(v->name[k]);
-        }
-        /* 40 characters exactly, varying. */
-        snprintf(v->desc, sizeof v->desc, "Outbound mail relay %08x, rack A-%02u ok.",
-                 (unsigned)bench_rand(&seed), (unsigned)(bench_rand(&seed) % 100));
-        v->desc[40] = '\0';
-        snprintf(v->key[0], sizeof v->key[0], "env");
-        snprintf(v->val[0], sizeof v->val[0], "%s", (i & 1) ? "production" : "staging");
-        snprintf(v->key[1], sizeof v->key[1], "team");
-        snprintf(v->val[1], sizeof v->val[1], "mail-ops-%u", (unsigned)(i % 977));
-        for (unsigned k = 0; k < 2; k++)
-            v->tags[k] = (ptr_tag){v->key[k], strlen(v->key[k]), v->val[k], strlen(v->val[k])};
-    }
+    for (uint32_t i = 0; i < BENCH_SET; i++)
+        bench_variant_make(&b->var[i], i, &seed);
     for (uint32_t i = 0; i < STORE_N; i++) {
         /* An odd multiplier is a bijection on 32 bits: every address differs. */
         const uint32_t x = i * 2654435761u + 0x0b000001u;
