@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "record_internal.h"
+#include "varint.h"
 
 /*
  * A record: fixed fields, then the blob. The key comes first, so that a
@@ -357,26 +358,6 @@ static ptr_status table_reserve(memstore *m)
 
 /* ---- blobs: names, description, tags ------------------------------------- */
 
-static size_t varint_size(size_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
-static uint8_t *varint_put(uint8_t *p, size_t v)
-{
-    while (v >= 0x80) {
-        *p++ = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    *p++ = (uint8_t)v;
-    return p;
-}
-
 static const uint8_t *varint_get(const uint8_t *p, size_t *v)
 {
     size_t x = 0;
@@ -420,10 +401,10 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
 {
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
     const size_t pieces = 3 + nn + 2 * nt;
-    size_t len, total = varint_size(nn) + varint_size(nt);
+    size_t len, total = ptr__varint_size(nn) + ptr__varint_size(nt);
     for (size_t k = 0; k < pieces; k++) {
         piece(rec, k, &len);
-        total += varint_size(len) + len + 1;
+        total += ptr__varint_size(len) + len + 1;
         if (total > UINT32_MAX - sizeof(mhead))
             return PTR_E_INVAL;
     }
@@ -439,11 +420,11 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
     h->ttl = ptr_record_ttl(rec);
     h->blob_len = (uint32_t)total;
     h->addr = *ptr_record_address(rec);
-    uint8_t *p = varint_put(h->blob, nn);
-    p = varint_put(p, nt);
+    uint8_t *p = ptr__varint_put(h->blob, nn);
+    p = ptr__varint_put(p, nt);
     for (size_t k = 0; k < pieces; k++) {
         piece(rec, k, &len);
-        p = varint_put(p, len);
+        p = ptr__varint_put(p, len);
     }
     for (size_t k = 0; k < pieces; k++) {
         const char *t = piece(rec, k, &len);

@@ -12,6 +12,7 @@
 
 #include "sqlite_internal.h"
 #include "sqlite_row.h"
+#include "../varint.h"
 
 /* Longest varint we write or accept: 32-bit values (record text is below 4 GiB). */
 #define VARINT_MAX 5
@@ -85,26 +86,6 @@ ptr_status ptr__sqlite_addr_decode(const unsigned char *p, size_t len, ptr_addr 
 
 /* ---- lists -------------------------------------------------------------------- */
 
-static size_t varint_size(size_t v)
-{
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
-static unsigned char *varint_put(unsigned char *p, size_t v)
-{
-    while (v >= 0x80) {
-        *p++ = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    *p++ = (unsigned char)v;
-    return p;
-}
-
 /* A cursor over a column being decoded; every read is bounds-checked. */
 typedef struct reader {
     const unsigned char *p, *end;
@@ -140,12 +121,12 @@ static int text_get(reader *r, const char **s, size_t *len)
 
 static size_t text_size(size_t len)
 {
-    return varint_size(len) + len;
+    return ptr__varint_size(len) + len;
 }
 
 static unsigned char *text_put(unsigned char *p, const char *s, size_t len)
 {
-    p = varint_put(p, len);
+    p = ptr__varint_put(p, len);
     if (len)
         memcpy(p, s, len);
     return p + len;
@@ -155,7 +136,7 @@ static unsigned char *text_put(unsigned char *p, const char *s, size_t len)
 static size_t lists_size(const ptr_record *rec, size_t *names_size)
 {
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
-    size_t total = varint_size(nn), len;
+    size_t total = ptr__varint_size(nn), len;
     for (size_t i = 0; i < nn; i++) {
         ptr_record_name(rec, i, &len);
         if (len > UINT32_MAX)
@@ -163,7 +144,7 @@ static size_t lists_size(const ptr_record *rec, size_t *names_size)
         total += text_size(len);
     }
     *names_size = total;
-    total += varint_size(nt);
+    total += ptr__varint_size(nt);
     for (size_t i = 0; i < nt; i++) {
         ptr_tag t;
         ptr_record_tag(rec, i, &t);
@@ -178,12 +159,12 @@ static void lists_put(const ptr_record *rec, unsigned char *p)
 {
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
     size_t len;
-    p = varint_put(p, nn);
+    p = ptr__varint_put(p, nn);
     for (size_t i = 0; i < nn; i++) {
         const char *s = ptr_record_name(rec, i, &len);
         p = text_put(p, s, len);
     }
-    p = varint_put(p, nt);
+    p = ptr__varint_put(p, nt);
     for (size_t i = 0; i < nt; i++) {
         ptr_tag t;
         ptr_record_tag(rec, i, &t);
