@@ -88,29 +88,6 @@ static int same_record(const ptr_record *a, const ptr_record *b)
     return 1;
 }
 
-static void *libc_malloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    return malloc(n);
-}
-static void *libc_realloc(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    return realloc(p, n);
-}
-static void libc_free(void *ctx, void *p)
-{
-    (void)ctx;
-    free(p);
-}
-
-/* The encoder's scratch buffer allocates through this. */
-static const ptr_allocator *libc_allocator(void)
-{
-    static const ptr_allocator a = {libc_malloc, libc_realloc, libc_free, NULL};
-    return &a;
-}
-
 /* Bind rec to `SELECT ?1..?11`, step, read the row and decode it into back. */
 static void round_trip(sqlite3 *db, const ptr_record *rec, ptr_record *back)
 {
@@ -119,7 +96,7 @@ static void round_trip(sqlite3 *db, const ptr_record *rec, ptr_record *back)
                                   &st, NULL) == SQLITE_OK);
     ptr__sqlite_buf buf;
     memset(&buf, 0, sizeof buf);
-    buf.alloc = libc_allocator();
+    buf.alloc = ptr_allocator_libc();
     ptr_status s = ptr__sqlite_row_bind(st, rec, &buf);
     FUZZ_CHECK(s == PTR_OK);
     FUZZ_CHECK(sqlite3_step(st) == SQLITE_ROW);

@@ -25,13 +25,17 @@ static void libc_free(void *ctx, void *p)
     free(p);
 }
 
+static const ptr_allocator libc_allocator = {libc_malloc, libc_realloc, libc_free, NULL};
+
+const ptr_allocator *ptr_allocator_libc(void)
+{
+    return &libc_allocator;
+}
+
 ptr_status ptr__allocator_set(ptr_allocator *dst, const ptr_allocator *src)
 {
     if (!src) {
-        dst->malloc = libc_malloc;
-        dst->realloc = libc_realloc;
-        dst->free = libc_free;
-        dst->ctx = NULL;
+        *dst = libc_allocator;
         return PTR_OK;
     }
     if (!src->malloc || !src->realloc || !src->free)

@@ -188,12 +188,33 @@ static void default_names(void **state)
     assert_status(ptr_default_name(NULL, 3, &v4, buf, sizeof buf, &n), PTR_E_INVAL);
 }
 
+/* The public libc allocator is the one NULL stands for, and it works. */
+static void libc_allocator(void **state)
+{
+    (void)state;
+    const ptr_allocator *a = ptr_allocator_libc();
+    assert_non_null(a);
+    assert_ptr_equal(a, ptr_allocator_libc());
+    assert_true(a->malloc && a->realloc && a->free && a->ctx == NULL);
+    char *p = a->malloc(a->ctx, 8);
+    assert_non_null(p);
+    p = a->realloc(a->ctx, p, 64);
+    assert_non_null(p);
+    a->free(a->ctx, p);
+    ptr_record *r;
+    assert_status(ptr_record_new(a, &r), PTR_OK);
+    assert_status(ptr_record_add_name(r, PTR_LIT("mail.example.com.")), PTR_OK);
+    assert_int_equal(ptr_record_name_count(r), 1);
+    ptr_record_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fields_roundtrip),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(default_names),
+        cmocka_unit_test(libc_allocator),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

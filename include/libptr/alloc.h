@@ -32,6 +32,12 @@ typedef struct ptr_allocator {
     void *ctx;                                           /**< passed first to each */
 } ptr_allocator;
 
+/**
+ * \brief The C library's malloc, realloc and free as a ::ptr_allocator (what
+ * NULL means wherever libptr takes an allocator). Static; never NULL.
+ */
+PTR_API const ptr_allocator *ptr_allocator_libc(void);
+
 PTR_END_DECLS
 
 #endif /* LIBPTR_ALLOC_H */

@@ -66,26 +66,6 @@ typedef struct sqlstore {
     ptr_record *scratch;  /* what scan hands to its visitor */
 } sqlstore;
 
-/* ---- allocator -------------------------------------------------------------- */
-
-static void *libc_malloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    return malloc(n);
-}
-
-static void *libc_realloc(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    return realloc(p, n);
-}
-
-static void libc_free(void *ctx, void *p)
-{
-    (void)ctx;
-    free(p);
-}
-
 /* ---- statements ------------------------------------------------------------- */
 
 /* Leave a statement ready for its next use, releasing the buffers bound to it. */
@@ -462,7 +442,7 @@ ptr_status ptr_sqlite_store_open(const char *path, size_t path_len, const ptr_sq
         return st;
     const ptr_allocator a = opts->allocator
                                 ? *opts->allocator
-                                : (ptr_allocator){libc_malloc, libc_realloc, libc_free, NULL};
+                                : *ptr_allocator_libc();
     sqlstore *m = a.malloc(a.ctx, sizeof *m);
     if (!m)
         return ptr__sqlite_fail(err, PTR_E_NOMEM, "out of memory", NULL);
