@@ -2,14 +2,15 @@
  * The built-in memory store.
  *
  * Layout, chosen for a million records and more:
- * - each record is one allocation (mhead): its fixed fields, then the
- *   "blob": project, owner, description, names and tags, their varint
- *   lengths first and each piece followed by a NUL (see head_make); region,
+ * - each record is one allocation (mhead): its fixed fields, the lengths
+ *   of its pieces of text, then the text itself laid out as a ptr_record
+ *   holds it (region, project, owner, description, names, tags, each piece
+ *   followed by a NUL; see head_make), so that a get is one copy; region,
  *   project and owner are also interned and referred to by 32-bit ids, which
- *   keys, scans and quota counts use. The project and owner text is kept in
- *   the record too because there are as many owners as tenants: reading it
- *   through the interned string would cost a get two more cache misses (the
- *   string's entry, then its text);
+ *   keys, scans and quota counts use. The scope's text is kept in the record
+ *   too because there are as many owners as tenants: reading it through the
+ *   interned string would cost a get two more cache misses (the string's
+ *   entry, then its text);
  * - records are numbered by slots (mrec, 16 bytes: the record's pointer and
  *   list links), which the ordered index, the pending list and the undo log
  *   refer to;
@@ -26,32 +27,39 @@
  *   the first scan after a change sorts the pending list and merges. Creates
  *   thus stay hash-insert cheap, and paging costs a binary search.
  *
- * Transactions: one mutex is held from begin to commit or rollback. Writes
+ * Transactions: one lock (lock.h) is held from begin to commit or rollback.
+ * A get is kept short, in instructions as much as in memory: the CPU
+ * overlaps one lookup's cache misses with the next only while both fit in
+ * its window of a few hundred instructions, so each call a get makes, each
+ * loop over pieces, costs more than its own work. Hence the inlined string
+ * lookups, the lazy record (record.c) and the lock that releases with a
+ * plain store. Writes
  * apply at once, with an undo log that rollback replays backwards. Every
  * allocation a write may need (table growth, undo entry, pending entry, the
  * record) is made before the first visible change, so a failure leaves
  * nothing behind; rollback itself never allocates.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lock.h"
 #include "record_internal.h"
-#include "varint.h"
 
 /*
- * A record: fixed fields, then the blob. The key comes first, so that a
- * probe compares within the record's first bytes.
+ * A record: fixed fields, then its lengths and text (see head_make). The key
+ * comes first, so that a probe compares within the record's first bytes.
  */
 typedef struct mhead {
     uint32_t region; /* interned string ids */
     ptr_addr addr;   /* handed to the record as it is: see decode */
+    uint8_t nn, nt;  /* name and tag counts, unless wide */
+    uint8_t wide;    /* lengths are 32-bit, counts in data: see head_make */
     uint32_t project, owner;
     uint32_t ttl;
-    uint32_t blob_len;
+    uint32_t text_len; /* bytes of text, NULs included */
     int64_t created, updated;
     uint64_t revision;
-    uint8_t blob[];
+    uint8_t data[];
 } mhead;
 
 typedef struct mrec {
@@ -72,7 +80,23 @@ typedef struct istr {
     uint32_t len;
     uint32_t owner_count; /* records with this string as their owner */
     uint64_t hash;
+    uint64_t w0, w1; /* its skey words (see skey_of) */
 } istr;
+
+/* An entry of the recent-strings caches (see recent_find). */
+typedef struct recent_str {
+    uint64_t w0, w1;
+    uint32_t len;
+    uint32_t id; /* string id + 1; 0 empty */
+} recent_str;
+
+typedef struct recent_cache {
+    recent_str e[4];
+    unsigned at; /* the entry to replace next */
+} recent_cache;
+
+/* Which recent cache a lookup uses: regions, being few, keep one of their own. */
+enum { REGIONS = 0, TENANTS = 1 };
 
 enum { UNDO_INSERTED = 1, UNDO_REMOVED, UNDO_REPLACED };
 
@@ -84,7 +108,7 @@ typedef struct undo {
 
 typedef struct memstore {
     ptr_allocator alloc;
-    pthread_mutex_t lock;
+    ptr__lock lock;
     int in_write;
 
     mrec *recs;
@@ -98,8 +122,7 @@ typedef struct memstore {
     size_t nstrs, strs_cap;
     uint32_t *stab; /* string id + 1; 0 empty */
     size_t stab_cap;
-    uint32_t recent[4]; /* the strings found last, id + 1 (0 empty): see recent_find */
-    unsigned recent_at;
+    recent_cache recent[2]; /* the strings found last, regions apart: see recent_find */
 
     uint32_t *order; /* slots in (region, address) order */
     size_t norder, order_cap;
@@ -114,6 +137,13 @@ typedef struct memstore {
     ptr_record *scratch; /* what scan hands to its visitor */
 } memstore;
 
+/* The lookups every get makes, inlined into it: each call costs a get more than its work. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 /* ---- hashing ------------------------------------------------------------ */
 
 static uint64_t mix64(uint64_t x)
@@ -126,28 +156,75 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
+/*
+ * A string as two words and its length. Strings of up to 16 bytes (regions,
+ * projects and owners, in practice) are held whole: two overlapping loads
+ * cover the text, so comparing two of them is three integer compares, with
+ * no call to memcmp, and hashing them is two mixes, with no loop over bytes.
+ * A longer string's words are its first and last 8 bytes, which only filter.
+ */
+typedef struct skey {
+    uint64_t w0, w1;
+    size_t len;
+    const char *s;
+} skey;
+
+#define SKEY_WHOLE 16u
+
+static ALWAYS_INLINE skey skey_of(const char *s, size_t len)
 {
+    skey k = {0, 0, len, s};
+    if (len >= 8) {
+        memcpy(&k.w0, s, 8);
+        memcpy(&k.w1, s + len - 8, 8);
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        k.w0 = a | (uint64_t)b << 32;
+    } else {
+        for (size_t i = 0; i < len; i++)
+            k.w0 |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    }
+    return k;
+}
+
+static uint64_t skey_hash(const skey *k)
+{
+    if (k->len <= SKEY_WHOLE)
+        return mix64(k->w0 ^ mix64(k->w1 ^ k->len));
     uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then mixed */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
+    for (size_t i = 0; i < k->len; i++) {
+        h ^= (unsigned char)k->s[i];
         h *= 0x100000001b3ULL;
     }
     return mix64(h);
 }
 
-static uint32_t key_hash(uint32_t region, const ptr_addr *a)
+/* Is string x the text of k? */
+static int skey_is(const skey *k, const istr *x)
+{
+    return x->len == k->len && x->w0 == k->w0 && x->w1 == k->w1 &&
+           (k->len <= SKEY_WHOLE || memcmp(x->s, k->s, k->len) == 0);
+}
+
+static ALWAYS_INLINE uint32_t key_hash(uint32_t region, const ptr_addr *a)
 {
     uint64_t lo, hi;
     memcpy(&lo, a->bytes, 8);
     memcpy(&hi, a->bytes + 8, 8);
-    uint64_t h = mix64(lo ^ mix64(hi ^ ((uint64_t)region << 8 | a->family)));
-    return (uint32_t)(h >> 32);
+    /* Two multiplications and a final mix: the table keeps 32 bits of it to compare. */
+    uint64_t h = lo * 0x9e3779b97f4a7c15ULL ^ (hi + ((uint64_t)region << 8 | a->family)) *
+                                                  0xc2b2ae3d27d4eb4fULL;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
+    return (uint32_t)h;
 }
 
 /* ---- interned strings ---------------------------------------------------- */
 
-static long intern_find(const memstore *m, const char *s, size_t len, uint64_t h)
+static long intern_find(const memstore *m, const skey *k, uint64_t h)
 {
     if (!m->stab_cap)
         return -1;
@@ -157,7 +234,7 @@ static long intern_find(const memstore *m, const char *s, size_t len, uint64_t h
         if (!e)
             return -1;
         const istr *x = &m->strs[e - 1];
-        if (x->hash == h && x->len == len && (len == 0 || memcmp(x->s, s, len) == 0))
+        if (x->hash == h && skey_is(k, x))
             return (long)(e - 1);
     }
 }
@@ -172,44 +249,47 @@ static void stab_put(uint32_t *tab, size_t cap, uint64_t h, uint32_t id)
 }
 
 /*
- * The strings found last. A create looks its region up twice and its owner
- * twice (exists? and the quota count, then the insert), and an insert also
- * interns the project: a hit here skips hashing the text and probing the
- * string table. Ids stay valid because strings are never removed.
+ * The strings found last, their words kept here so that a hit reads nothing
+ * else. A create looks up its region, its owner and its project, a get its
+ * region: a hit skips hashing the text and probing the string table.
+ * Regions have a cache of their own, so that a stream of creates for new
+ * owners does not push them out. Ids stay valid because strings are never
+ * removed.
  */
-static long recent_find(const memstore *m, const char *s, size_t len)
+static ALWAYS_INLINE long recent_find(const recent_cache *c, const memstore *m, const skey *k)
 {
-    for (size_t i = 0; i < sizeof m->recent / sizeof m->recent[0]; i++) {
-        const uint32_t e = m->recent[i];
-        if (!e)
-            continue;
-        const istr *x = &m->strs[e - 1];
-        if (x->len == len && (len == 0 || memcmp(x->s, s, len) == 0))
-            return (long)(e - 1);
+    for (size_t i = 0; i < sizeof c->e / sizeof c->e[0]; i++) {
+        const recent_str *r = &c->e[i];
+        if (r->w0 == k->w0 && r->w1 == k->w1 && r->len == k->len && r->id &&
+            (k->len <= SKEY_WHOLE || memcmp(m->strs[r->id - 1].s, k->s, k->len) == 0))
+            return (long)(r->id - 1);
     }
     return -1;
 }
 
-static void recent_put(memstore *m, uint32_t id)
+static void recent_put(recent_cache *c, const memstore *m, uint32_t id)
 {
-    m->recent[m->recent_at++ % (sizeof m->recent / sizeof m->recent[0])] = id + 1;
+    const istr *x = &m->strs[id];
+    c->e[c->at++ % (sizeof c->e / sizeof c->e[0])] = (recent_str){x->w0, x->w1, x->len, id + 1};
 }
 
 /* The id of a string, adding it if new. Added strings stay until the store is freed. */
-static ptr_status intern(memstore *m, const char *s, size_t len, uint32_t *id)
+static ptr_status intern(memstore *m, int which, const char *s, size_t len, uint32_t *id)
 {
+    recent_cache *c = &m->recent[which];
     if (len > UINT32_MAX - 1 || (!s && len))
         return PTR_E_INVAL;
-    long found = recent_find(m, s, len);
+    const skey k = skey_of(s, len);
+    long found = recent_find(c, m, &k);
     if (found >= 0) {
         *id = (uint32_t)found;
         return PTR_OK;
     }
-    const uint64_t h = hash_bytes(s, len);
-    found = intern_find(m, s, len, h);
+    const uint64_t h = skey_hash(&k);
+    found = intern_find(m, &k, h);
     if (found >= 0) {
         *id = (uint32_t)found;
-        recent_put(m, *id);
+        recent_put(c, m, *id);
         return PTR_OK;
     }
     if (m->nstrs >= UINT32_MAX - 1)
@@ -238,18 +318,21 @@ static ptr_status intern(memstore *m, const char *s, size_t len, uint32_t *id)
         memcpy(copy, s, len);
     copy[len] = '\0';
     const uint32_t nid = (uint32_t)m->nstrs++;
-    m->strs[nid] = (istr){copy, (uint32_t)len, 0, h};
+    m->strs[nid] = (istr){copy, (uint32_t)len, 0, h, k.w0, k.w1};
     stab_put(m->stab, m->stab_cap, h, nid);
     *id = nid;
-    recent_put(m, nid);
+    recent_put(c, m, nid);
     return PTR_OK;
 }
 
-static long intern_lookup(memstore *m, const char *s, size_t len)
+/* The id of a string, or -1 when the store has never seen it. */
+static ALWAYS_INLINE long intern_lookup(memstore *m, int which, const char *s, size_t len)
 {
-    long found = recent_find(m, s, len);
-    if (found < 0 && (found = intern_find(m, s, len, hash_bytes(s, len))) >= 0)
-        recent_put(m, (uint32_t)found);
+    recent_cache *c = &m->recent[which];
+    const skey k = skey_of(s, len);
+    long found = recent_find(c, m, &k);
+    if (found < 0 && (found = intern_find(m, &k, skey_hash(&k))) >= 0)
+        recent_put(c, m, (uint32_t)found);
     return found;
 }
 
@@ -263,10 +346,9 @@ static int key_eq(const mhead *r, uint32_t region, const ptr_addr *a)
 
 /*
  * Ask for the cache lines of bytes [from, to) of a record at once. Comparing
- * the key and then decoding the blob through its varint lengths would
- * otherwise wait for the record's lines one after another (each address
- * depends on the line before), where a bare memcpy of the record waits for
- * all of them together. PREFETCH_FIRST covers a typical record whole, so
+ * the key and then reading the lengths and text would otherwise wait for the
+ * record's lines one after another, where a bare memcpy of the record waits
+ * for all of them together. PREFETCH_FIRST covers a typical record whole, so
  * that on a hash match its lines are fetched with the first one; decode
  * asks for the rest of a longer one.
  */
@@ -286,7 +368,7 @@ static void prefetch_range(const mhead *r, size_t from, size_t to)
 }
 
 /* Position of the entry for the key, or -1. */
-static long table_find(const memstore *m, uint32_t region, const ptr_addr *a, uint32_t h)
+static ALWAYS_INLINE long table_find(const memstore *m, uint32_t region, const ptr_addr *a, uint32_t h)
 {
     if (!m->table_cap)
         return -1;
@@ -356,36 +438,31 @@ static ptr_status table_reserve(memstore *m)
     return PTR_OK;
 }
 
-/* ---- blobs: names, description, tags ------------------------------------- */
-
-static const uint8_t *varint_get(const uint8_t *p, size_t *v)
-{
-    size_t x = 0;
-    unsigned shift = 0;
-    while (*p & 0x80) {
-        x |= (size_t)(*p++ & 0x7f) << shift;
-        shift += 7;
-    }
-    *v = x | (size_t)*p++ << shift;
-    return p;
-}
+/* ---- record text: names, description, tags --------------------------------- */
 
 /*
- * The blob: the name and tag counts, the length of every piece of text, then
- * the pieces each followed by a NUL, in the order a record keeps them
- * (project, owner, description, names, then each tag's key and value). A get
- * then copies the text into the record in one piece (ptr__record_load)
- * instead of one copy and one call per piece.
+ * A record keeps its text packed, as a ptr_record made by a create holds it
+ * (see ptr__record_packed): region, project, owner, description, the names,
+ * then each tag's key and value, each piece followed by a NUL. Before the
+ * text come the pieces' lengths, 16 bits each, so that a get is one copy of
+ * the text into the caller's record and a short loop over the lengths.
+ * Lengths are 16-bit because every record the service accepts has pieces
+ * far below 64 KiB; a record put straight into the store with a longer
+ * piece, or with more than 255 names or tags, is kept "wide": two 32-bit
+ * counts, then 32-bit lengths.
  */
+
+/* Piece k of rec in the packed order. */
 static const char *piece(const ptr_record *rec, size_t k, size_t *len)
 {
     switch (k) {
-    case 0: return ptr_record_project(rec, len);
-    case 1: return ptr_record_owner(rec, len);
-    case 2: return ptr_record_description(rec, len);
+    case 0: return ptr_record_region(rec, len);
+    case 1: return ptr_record_project(rec, len);
+    case 2: return ptr_record_owner(rec, len);
+    case 3: return ptr_record_description(rec, len);
     default: break;
     }
-    k -= 3;
+    k -= 4;
     const size_t nn = ptr_record_name_count(rec);
     if (k < nn)
         return ptr_record_name(rec, k, len);
@@ -396,104 +473,128 @@ static const char *piece(const ptr_record *rec, size_t k, size_t *len)
     return k % 2 ? t.value : t.key;
 }
 
-/* A record's allocation: its fixed fields from rec and ids, then its blob. */
+/* Records with up to this many pieces of text are measured on the stack. */
+#define FAST_PIECES 64
+
+/* A record's allocation: its fixed fields from rec and ids, its lengths, its text. */
 static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t ids[3], mhead **out)
 {
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
-    const size_t pieces = 3 + nn + 2 * nt;
-    size_t len, total = ptr__varint_size(nn) + ptr__varint_size(nt);
+    const size_t pieces = 4 + nn + 2 * nt;
+    uint32_t lens[FAST_PIECES];
+    size_t text_len = 0, len;
+    const char *packed = pieces <= FAST_PIECES ? ptr__record_packed(rec, lens, &text_len) : NULL;
+    int wide = nn > UINT8_MAX || nt > UINT8_MAX;
     for (size_t k = 0; k < pieces; k++) {
-        piece(rec, k, &len);
-        total += ptr__varint_size(len) + len + 1;
-        if (total > UINT32_MAX - sizeof(mhead))
-            return PTR_E_INVAL;
+        if (packed)
+            len = lens[k];
+        else
+            piece(rec, k, &len);
+        if (len > UINT16_MAX)
+            wide = 1;
+        if (!packed) {
+            if (len > UINT32_MAX - 1 || text_len > UINT32_MAX - 1 - len)
+                return PTR_E_INVAL;
+            text_len += len + 1;
+        }
     }
-    mhead *h = m->alloc.malloc(m->alloc.ctx, sizeof *h + total);
+    const size_t lens_size = wide ? (2 + pieces) * sizeof(uint32_t) : pieces * sizeof(uint16_t);
+    if (text_len > UINT32_MAX || lens_size > SIZE_MAX - sizeof(mhead) - text_len)
+        return PTR_E_INVAL;
+    mhead *h = m->alloc.malloc(m->alloc.ctx, sizeof *h + lens_size + text_len);
     if (!h)
         return PTR_E_NOMEM;
-    h->created = ptr_record_created(rec);
-    h->updated = ptr_record_updated(rec);
-    h->revision = ptr_record_revision(rec);
     h->region = ids[0];
+    h->addr = *ptr_record_address(rec);
+    h->nn = wide ? 0 : (uint8_t)nn;
+    h->nt = wide ? 0 : (uint8_t)nt;
+    h->wide = (uint8_t)wide;
     h->project = ids[1];
     h->owner = ids[2];
     h->ttl = ptr_record_ttl(rec);
-    h->blob_len = (uint32_t)total;
-    h->addr = *ptr_record_address(rec);
-    uint8_t *p = ptr__varint_put(h->blob, nn);
-    p = ptr__varint_put(p, nt);
-    for (size_t k = 0; k < pieces; k++) {
-        piece(rec, k, &len);
-        p = ptr__varint_put(p, len);
+    h->text_len = (uint32_t)text_len;
+    h->created = ptr_record_created(rec);
+    h->updated = ptr_record_updated(rec);
+    h->revision = ptr_record_revision(rec);
+    uint16_t *l16 = (uint16_t *)h->data;
+    uint32_t *l32 = (uint32_t *)h->data;
+    if (wide) {
+        l32[0] = (uint32_t)nn;
+        l32[1] = (uint32_t)nt;
+        l32 += 2;
     }
+    char *t = (char *)h->data + lens_size;
+    if (packed)
+        memcpy(t, packed, text_len);
     for (size_t k = 0; k < pieces; k++) {
-        const char *t = piece(rec, k, &len);
-        if (len)
-            memcpy(p, t, len);
-        p[len] = 0;
-        p += len + 1;
+        const char *src = packed ? NULL : piece(rec, k, &len);
+        if (packed)
+            len = lens[k];
+        if (wide)
+            l32[k] = (uint32_t)len;
+        else
+            l16[k] = (uint16_t)len;
+        if (!packed) {
+            if (len)
+                memcpy(t, src, len);
+            t[len] = '\0';
+            t += len + 1;
+        }
     }
     *out = h;
     return PTR_OK;
 }
 
-/* Records with up to this many pieces of text are decoded in one copy. */
-#define FAST_PIECES 64
-
-/* decode for a record with more pieces: one append per piece. */
-static ptr_status decode_each(const istr *reg, const uint8_t *lens, const uint8_t *end, size_t nn,
-                              size_t nt, ptr_record *out)
+/* decode for a wide record: one append per piece. */
+static ptr_status decode_wide(const mhead *r, ptr_record *out)
 {
-    const size_t pieces = 3 + nn + 2 * nt;
-    size_t len, vlen, l[3];
-    const uint8_t *b = lens;
-    for (size_t k = 0; k < pieces; k++)
-        b = varint_get(b, &len);
-    ptr_status st = ptr__record_prepare(out, reg->len + (size_t)(end - b), nn, nt);
+    const uint32_t *l = (const uint32_t *)r->data;
+    const size_t nn = l[0], nt = l[1], pieces = 4 + nn + 2 * nt;
+    l += 2;
+    const char *p = (const char *)(l + pieces), *t[4];
+    for (size_t k = 0; k < 4; k++) {
+        t[k] = p;
+        p += l[k] + 1;
+    }
+    ptr_status st = ptr__record_prepare(out, r->text_len - pieces, nn, nt);
     if (st != PTR_OK)
         return st;
-    for (size_t k = 0; k < 3; k++)
-        lens = varint_get(lens, &l[k]);
-    const char *t = (const char *)b;
-    ptr__record_put_scope(out, reg->s, reg->len, t, l[0], t + l[0] + 1, l[1]);
-    t += l[0] + 1 + l[1] + 1;
-    ptr__record_put_description(out, t, l[2]);
-    t += l[2] + 1;
+    ptr__record_put_scope(out, t[0], l[0], t[1], l[1], t[2], l[2]);
+    ptr__record_put_description(out, t[3], l[3]);
+    l += 4;
     for (size_t i = 0; i < nn; i++) {
-        lens = varint_get(lens, &len);
-        ptr__record_put_name(out, t, len);
-        t += len + 1;
+        ptr__record_put_name(out, p, l[i]);
+        p += l[i] + 1;
     }
-    for (size_t i = 0; i < nt; i++) {
-        lens = varint_get(lens, &len);
-        lens = varint_get(lens, &vlen);
-        ptr__record_put_tag(out, t, len, t + len + 1, vlen);
-        t += len + 1 + vlen + 1;
+    l += nn;
+    for (size_t i = 0; i < nt; i++, l += 2) {
+        ptr__record_put_tag(out, p, l[0], p + l[0] + 1, l[1]);
+        p += l[0] + 1 + l[1] + 1;
     }
     return PTR_OK;
 }
 
-/* Fill a record from a stored one; on failure the record is left reset. */
-static ptr_status decode(const memstore *m, const mhead *r, ptr_record *out)
+/* Bytes of a record's allocation. */
+static size_t head_size(const mhead *r)
 {
-    const istr *reg = &m->strs[r->region];
-    size_t nn, nt;
-    const uint8_t *p = varint_get(r->blob, &nn);
-    p = varint_get(p, &nt);
-    const uint8_t *end = r->blob + r->blob_len;
-    const size_t pieces = 3 + nn + 2 * nt;
+    const size_t lens =
+        r->wide ? (2 + 4 + (size_t)((const uint32_t *)r->data)[0] +
+                   2 * (size_t)((const uint32_t *)r->data)[1]) * sizeof(uint32_t)
+                : (4 + (size_t)r->nn + 2 * (size_t)r->nt) * sizeof(uint16_t);
+    return sizeof *r + lens + r->text_len;
+}
+
+/* Fill a record from a stored one; on failure the record is left reset. */
+static ALWAYS_INLINE ptr_status decode(const mhead *r, ptr_record *out)
+{
     ptr_status st;
-    if (pieces <= FAST_PIECES) {
-        uint32_t lens[FAST_PIECES];
-        for (size_t k = 0; k < pieces; k++) {
-            size_t len;
-            p = varint_get(p, &len);
-            lens[k] = (uint32_t)len;
-        }
-        st = ptr__record_load(out, reg->s, reg->len, (const char *)p, (size_t)(end - p), lens, nn,
-                              nt);
+    if (!r->wide) {
+        const uint16_t *lens = (const uint16_t *)r->data;
+        const size_t pieces = 4 + (size_t)r->nn + 2 * (size_t)r->nt;
+        st = ptr__record_load_packed(out, (const char *)(lens + pieces), r->text_len, lens, r->nn,
+                                     r->nt);
     } else {
-        st = decode_each(reg, p, end, nn, nt, out);
+        st = decode_wide(r, out);
     }
     if (st != PTR_OK) {
         ptr_record_reset(out);
@@ -514,15 +615,14 @@ static ptr_status order_refresh(memstore *m);
 
 static memstore *txn_store(void *user, ptr_store_txn *txn)
 {
-    /* The handle is the store itself: with one mutex there is one txn at a time. */
+    /* The handle is the store itself: with one lock there is one txn at a time. */
     return (ptr_store_txn *)user == txn ? user : NULL;
 }
 
 static ptr_status ms_begin(void *user, unsigned flags, ptr_store_txn **txn)
 {
     memstore *m = user;
-    if (pthread_mutex_lock(&m->lock) != 0)
-        return PTR_E_STORE;
+    ptr__lock_take(&m->lock);
     m->in_write = (flags & PTR_TXN_WRITE) != 0;
     *txn = (ptr_store_txn *)m;
     return PTR_OK;
@@ -541,6 +641,10 @@ static ptr_status ms_commit(void *user, ptr_store_txn *txn)
     memstore *m = txn_store(user, txn);
     if (!m)
         return PTR_E_INVAL;
+    if (!m->in_write) { /* a read changed nothing */
+        ptr__lock_give(&m->lock);
+        return PTR_OK;
+    }
     for (size_t i = 0; i < m->nundo; i++) {
         undo *u = &m->undo[i];
         if (u->kind == UNDO_REMOVED) {
@@ -561,7 +665,7 @@ static ptr_status ms_commit(void *user, ptr_store_txn *txn)
      */
     if (m->npending > 1024 && m->npending > m->table_count)
         (void)order_refresh(m);
-    pthread_mutex_unlock(&m->lock);
+    ptr__lock_give(&m->lock);
     return PTR_OK;
 }
 
@@ -609,7 +713,7 @@ static void ms_rollback(void *user, ptr_store_txn *txn)
     m->nundo = 0;
     m->pending_promised = 0;
     m->in_write = 0;
-    pthread_mutex_unlock(&m->lock);
+    ptr__lock_give(&m->lock);
 }
 
 /* Room for one undo entry and for the pending entries this write and its rollback may add. */
@@ -635,15 +739,15 @@ static ptr_status ms_get(void *user, ptr_store_txn *txn, const char *region, siz
     memstore *m = txn_store(user, txn);
     if (!m)
         return PTR_E_INVAL;
-    long rid = intern_lookup(m, region, region_len);
+    long rid = intern_lookup(m, REGIONS, region, region_len);
     if (rid < 0)
         return PTR_E_NOT_FOUND;
     long pos = table_find(m, (uint32_t)rid, addr, key_hash((uint32_t)rid, addr));
     if (pos < 0)
         return PTR_E_NOT_FOUND;
     const mhead *r = m->table[pos].rec;
-    prefetch_range(r, PREFETCH_FIRST, sizeof *r + r->blob_len);
-    return decode(m, r, out);
+    prefetch_range(r, PREFETCH_FIRST, head_size(r));
+    return decode(r, out);
 }
 
 static ptr_status ms_count_owner(void *user, ptr_store_txn *txn, const char *owner,
@@ -652,7 +756,7 @@ static ptr_status ms_count_owner(void *user, ptr_store_txn *txn, const char *own
     memstore *m = txn_store(user, txn);
     if (!m)
         return PTR_E_INVAL;
-    long id = intern_lookup(m, owner, owner_len);
+    long id = intern_lookup(m, TENANTS, owner, owner_len);
     *count = id < 0 ? 0 : m->strs[id].owner_count;
     return PTR_OK;
 }
@@ -674,14 +778,14 @@ static ptr_status intern_scope(memstore *m, const ptr_record *rec, uint32_t ids[
 {
     size_t len;
     const char *s = ptr_record_region(rec, &len);
-    ptr_status st = intern(m, s, len, &ids[0]);
+    ptr_status st = intern(m, REGIONS, s, len, &ids[0]);
     if (st == PTR_OK) {
         s = ptr_record_project(rec, &len);
-        st = intern(m, s, len, &ids[1]);
+        st = intern(m, TENANTS, s, len, &ids[1]);
     }
     if (st == PTR_OK) {
         s = ptr_record_owner(rec, &len);
-        st = intern(m, s, len, &ids[2]);
+        st = intern(m, TENANTS, s, len, &ids[2]);
     }
     return st;
 }
@@ -744,7 +848,7 @@ static ptr_status ms_replace(void *user, ptr_store_txn *txn, const ptr_record *r
     if (st != PTR_OK)
         return st;
     const char *region = ptr_record_region(rec, &rlen);
-    long rid = intern_lookup(m, region, rlen);
+    long rid = intern_lookup(m, REGIONS, region, rlen);
     if (rid < 0)
         return PTR_E_NOT_FOUND;
     const ptr_addr *a = ptr_record_address(rec);
@@ -775,7 +879,7 @@ static ptr_status ms_remove(void *user, ptr_store_txn *txn, const char *region, 
         return PTR_E_INVAL;
     if (!m->in_write)
         return PTR_E_INVAL;
-    long rid = intern_lookup(m, region, region_len);
+    long rid = intern_lookup(m, REGIONS, region, region_len);
     if (rid < 0)
         return PTR_E_NOT_FOUND;
     long pos = table_find(m, (uint32_t)rid, addr, key_hash((uint32_t)rid, addr));
@@ -903,13 +1007,13 @@ static ptr_status ms_scan(void *user, ptr_store_txn *txn, const ptr_store_filter
     ptr_status st = order_refresh(m);
     if (st != PTR_OK)
         return st;
-    long rid = intern_lookup(m, f->region.s, f->region.len);
+    long rid = intern_lookup(m, REGIONS, f->region.s, f->region.len);
     if (rid < 0)
         return PTR_OK;
     long pid = -1, oid = -1;
-    if (f->project.len && (pid = intern_lookup(m, f->project.s, f->project.len)) < 0)
+    if (f->project.len && (pid = intern_lookup(m, TENANTS, f->project.s, f->project.len)) < 0)
         return PTR_OK;
-    if (f->owner.len && (oid = intern_lookup(m, f->owner.s, f->owner.len)) < 0)
+    if (f->owner.len && (oid = intern_lookup(m, TENANTS, f->owner.s, f->owner.len)) < 0)
         return PTR_OK;
     /* First position whose key is above (region, after), or at (region, anything). */
     uint8_t fam = 0, bytes[16] = {0};
@@ -932,7 +1036,7 @@ static ptr_status ms_scan(void *user, ptr_store_txn *txn, const ptr_store_filter
             break;
         if ((pid >= 0 && r->project != (uint32_t)pid) || (oid >= 0 && r->owner != (uint32_t)oid))
             continue;
-        if ((st = decode(m, r, m->scratch)) != PTR_OK)
+        if ((st = decode(r, m->scratch)) != PTR_OK)
             return st;
         if (!ptr_store_filter_match(f, m->scratch))
             continue;
@@ -958,7 +1062,6 @@ static void ms_destroy(void *user)
         if (arrays[i])
             a.free(a.ctx, arrays[i]);
     ptr_record_free(m->scratch);
-    pthread_mutex_destroy(&m->lock);
     a.free(a.ctx, m);
 }
 
@@ -993,11 +1096,7 @@ ptr_status ptr_memstore_new(const ptr_allocator *alloc, ptr_store **out)
         a.free(a.ctx, m);
         return st;
     }
-    if (pthread_mutex_init(&m->lock, NULL) != 0) {
-        ptr_record_free(m->scratch);
-        a.free(a.ctx, m);
-        return PTR_E_NOMEM;
-    }
+    ptr__lock_init(&m->lock);
     st = ptr_store_new(&memstore_methods, m, out);
     if (st != PTR_OK)
         ms_destroy(m);

@@ -17,6 +17,9 @@ typedef struct span {
     uint32_t off, len;
 } span;
 
+/* Pieces a record may hold lazily: four fixed ones, then names and tags. */
+#define PLENS_MAX 32
+
 struct ptr_record {
     ptr_allocator alloc;
     char *text; /* the arena */
@@ -30,6 +33,16 @@ struct ptr_record {
     uint32_t ttl;
     uint64_t revision;
     int64_t created, updated;
+    /*
+     * "Lazy": filled by ptr__record_load_packed, the spans above not yet
+     * written; the pieces' lengths in the packed order are in plens, and an
+     * accessor adds up the lengths before its piece (a dozen additions at
+     * most) instead of every get writing a span per piece. Any change to
+     * the text first writes the spans (materialize); the arrays already have
+     * the room for them, so that cannot fail.
+     */
+    int lazy;
+    uint16_t plens[PLENS_MAX];
 };
 
 /* Text is addressed with 32-bit offsets; a record never comes near 4 GiB. */
@@ -73,6 +86,7 @@ void ptr_record_reset(ptr_record *r)
     r->name_count = 0;
     r->tag_count = 0;
     r->region = r->project = r->owner = r->description = (span){0, 0};
+    r->lazy = 0;
     memset(&r->addr, 0, sizeof r->addr);
     r->ttl = 0;
     r->revision = 0;
@@ -119,10 +133,49 @@ static const char *span_text(const ptr_record *r, span sp, size_t *len)
     return sp.len ? r->text + sp.off : "";
 }
 
+/* Piece k of a lazy record (see struct ptr_record). */
+static span lazy_span(const ptr_record *r, size_t k)
+{
+    uint32_t off = 0;
+    for (size_t i = 0; i < k; i++)
+        off += r->plens[i] + 1u;
+    return (span){off, r->plens[k]};
+}
+
+/* A field's span: the field itself, or piece k when the record is lazy. */
+static span span_of(const ptr_record *r, const span *field, size_t k)
+{
+    return r->lazy ? lazy_span(r, k) : *field;
+}
+
+/* Write a lazy record's spans. Never allocates: loading made the room. */
+static void materialize(ptr_record *r)
+{
+    if (!r->lazy)
+        return;
+    uint32_t off = 0;
+    const uint16_t *l = r->plens;
+    span *const fixed[4] = {&r->region, &r->project, &r->owner, &r->description};
+    for (size_t k = 0; k < 4; k++, l++) {
+        *fixed[k] = (span){off, *l};
+        off += *l + 1u;
+    }
+    for (size_t i = 0; i < r->name_count; i++, l++) {
+        r->names[i] = (span){off, *l};
+        off += *l + 1u;
+    }
+    for (size_t i = 0; i < 2 * r->tag_count; i++, l++) {
+        r->tags[i] = (span){off, *l};
+        off += *l + 1u;
+    }
+    r->lazy = 0;
+}
+
 static ptr_status set_text(ptr_record *r, span *field, const char *s, size_t len)
 {
     if (!r)
         return PTR_E_INVAL;
+    materialize(r);
     span sp;
     ptr_status st = append_text(r, s, len, &sp);
     if (st == PTR_OK)
@@ -162,6 +215,7 @@ ptr_status ptr_record_add_name(ptr_record *r, const char *s, size_t len)
 {
     if (!r)
         return PTR_E_INVAL;
+    materialize(r);
     span *n = ptr__grow(&r->alloc, r->names, &r->name_cap, r->name_count + 1, sizeof *n);
     if (!n)
         return PTR_E_NOMEM;
@@ -175,6 +229,7 @@ ptr_status ptr_record_add_name(ptr_record *r, const char *s, size_t len)
 
 char *ptr__record_reserve_name(ptr_record *r, size_t n)
 {
+    materialize(r);
     span *names = ptr__grow(&r->alloc, r->names, &r->name_cap, r->name_count + 1, sizeof *names);
     if (!names)
         return NULL;
@@ -195,6 +250,7 @@ ptr_status ptr_record_clear_names(ptr_record *r)
 {
     if (!r)
         return PTR_E_INVAL;
+    materialize(r);
     r->name_count = 0;
     return PTR_OK;
 }
@@ -204,6 +260,7 @@ ptr_status ptr_record_add_tag(ptr_record *r, const char *key, size_t key_len, co
 {
     if (!r || (!key && key_len) || (!value && value_len))
         return PTR_E_INVAL;
+    materialize(r);
     span *t = ptr__grow(&r->alloc, r->tags, &r->tag_cap, 2 * (r->tag_count + 1), sizeof *t);
     if (!t)
         return PTR_E_NOMEM;
@@ -227,6 +284,7 @@ ptr_status ptr_record_clear_tags(ptr_record *r)
 {
     if (!r)
         return PTR_E_INVAL;
+    materialize(r);
     r->tag_count = 0;
     return PTR_OK;
 }
@@ -330,32 +388,96 @@ void ptr__record_put_fields(ptr_record *r, const ptr_addr *a, uint32_t ttl, uint
     r->updated = updated;
 }
 
-ptr_status ptr__record_load(ptr_record *r, const char *region, size_t rlen, const char *block,
-                            size_t block_len, const uint32_t *lens, size_t names, size_t tags)
+const char *ptr__record_packed(const ptr_record *r, uint32_t *lens, size_t *text_len)
 {
-    if (block_len > TEXT_MAX || rlen > TEXT_MAX - block_len)
-        return PTR_E_INVAL;
-    ptr_status st = ptr__record_prepare(r, rlen + block_len, names, tags);
-    if (st != PTR_OK)
-        return st;
-    r->region = put_reserved(r, region, rlen);
-    size_t off = r->text_len;
-    memcpy(r->text + off, block, block_len);
-    r->text_len += block_len;
-    span *const fields[3] = {&r->project, &r->owner, &r->description};
-    size_t k = 0;
-    for (; k < 3; k++) {
-        *fields[k] = (span){(uint32_t)off, lens[k]};
+    if (r->lazy) {
+        for (size_t k = 0; k < 4 + r->name_count + 2 * r->tag_count; k++)
+            lens[k] = r->plens[k];
+        *text_len = r->text_len;
+        return r->text;
+    }
+    const span fixed[4] = {r->region, r->project, r->owner, r->description};
+    size_t off = 0, k = 0;
+    for (size_t i = 0; i < 4; i++, k++) {
+        if (fixed[i].off != off)
+            return NULL;
+        lens[k] = fixed[i].len;
+        off += fixed[i].len + 1u;
+    }
+    for (size_t i = 0; i < r->name_count; i++, k++) {
+        if (r->names[i].off != off)
+            return NULL;
+        lens[k] = r->names[i].len;
+        off += r->names[i].len + 1u;
+    }
+    for (size_t i = 0; i < 2 * r->tag_count; i++, k++) {
+        if (r->tags[i].off != off)
+            return NULL;
+        lens[k] = r->tags[i].len;
+        off += r->tags[i].len + 1u;
+    }
+    if (off != r->text_len)
+        return NULL;
+    *text_len = off;
+    return r->text;
+}
+
+ptr_status ptr__record_load_packed(ptr_record *r, const char *text, size_t text_len,
+                                   const uint16_t *lens, size_t names, size_t tags)
+{
+    /* Capacity checks inline: a record reused for every get has the room already. */
+    if (text_len > r->text_cap) {
+        if (text_len > TEXT_MAX)
+            return PTR_E_INVAL;
+        r->text_len = 0;
+        if (reserve_text(r, text_len) != PTR_OK)
+            return PTR_E_NOMEM;
+    }
+    if (names > r->name_cap) {
+        span *n = ptr__grow(&r->alloc, r->names, &r->name_cap, names, sizeof *n);
+        if (!n)
+            return PTR_E_NOMEM;
+        r->names = n;
+    }
+    if (2 * tags > r->tag_cap) {
+        span *t = ptr__grow(&r->alloc, r->tags, &r->tag_cap, 2 * tags, sizeof *t);
+        if (!t)
+            return PTR_E_NOMEM;
+        r->tags = t;
+    }
+    memcpy(r->text, text, text_len);
+    r->text_len = text_len;
+    r->name_count = names;
+    r->tag_count = tags;
+    const size_t pieces = 4 + names + 2 * tags;
+    if (pieces <= PLENS_MAX) {
+        memcpy(r->plens, lens, pieces * sizeof *lens);
+        r->lazy = 1;
+        return PTR_OK;
+    }
+    uint32_t off = 0;
+    span sp[4];
+    for (size_t k = 0; k < 4; k++) {
+        sp[k] = (span){off, lens[k]};
         off += lens[k] + 1u;
     }
-    for (size_t i = 0; i < names; i++, k++) {
-        r->names[i] = (span){(uint32_t)off, lens[k]};
-        off += lens[k] + 1u;
+    r->region = sp[0];
+    r->project = sp[1];
+    r->owner = sp[2];
+    r->description = sp[3];
+    lens += 4;
+    span *out = r->names;
+    for (size_t i = 0; i < names; i++) {
+        out[i] = (span){off, lens[i]};
+        off += lens[i] + 1u;
     }
-    for (size_t i = 0; i < 2 * tags; i++, k++) {
-        r->tags[i] = (span){(uint32_t)off, lens[k]};
-        off += lens[k] + 1u;
+    lens += names;
+    out = r->tags;
+    for (size_t i = 0; i < 2 * tags; i++) {
+        out[i] = (span){off, lens[i]};
+        off += lens[i] + 1u;
     }
+    r->lazy = 0;
     r->name_count = names;
     r->tag_count = tags;
     return PTR_OK;
@@ -384,11 +506,17 @@ ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
     if (src->text_len)
         memcpy(dst->text, src->text, src->text_len);
     dst->text_len = src->text_len;
-    if (src->name_count)
-        memcpy(dst->names, src->names, src->name_count * sizeof *n);
+    if (src->lazy) {
+        memcpy(dst->plens, src->plens,
+               (4 + src->name_count + 2 * src->tag_count) * sizeof src->plens[0]);
+        dst->lazy = 1;
+    } else {
+        if (src->name_count)
+            memcpy(dst->names, src->names, src->name_count * sizeof *n);
+        if (src->tag_count)
+            memcpy(dst->tags, src->tags, 2 * src->tag_count * sizeof *t);
+    }
     dst->name_count = src->name_count;
-    if (src->tag_count)
-        memcpy(dst->tags, src->tags, 2 * src->tag_count * sizeof *t);
     dst->tag_count = src->tag_count;
     dst->region = src->region;
     dst->project = src->project;
@@ -404,22 +532,22 @@ ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
 
 const char *ptr_record_region(const ptr_record *r, size_t *len)
 {
-    return r ? span_text(r, r->region, len) : NULL;
+    return r ? span_text(r, span_of(r, &r->region, 0), len) : NULL;
 }
 
 const char *ptr_record_project(const ptr_record *r, size_t *len)
 {
-    return r ? span_text(r, r->project, len) : NULL;
+    return r ? span_text(r, span_of(r, &r->project, 1), len) : NULL;
 }
 
 const char *ptr_record_owner(const ptr_record *r, size_t *len)
 {
-    return r ? span_text(r, r->owner, len) : NULL;
+    return r ? span_text(r, span_of(r, &r->owner, 2), len) : NULL;
 }
 
 const char *ptr_record_description(const ptr_record *r, size_t *len)
 {
-    return r ? span_text(r, r->description, len) : NULL;
+    return r ? span_text(r, span_of(r, &r->description, 3), len) : NULL;
 }
 
 const ptr_addr *ptr_record_address(const ptr_record *r)
@@ -436,7 +564,7 @@ const char *ptr_record_name(const ptr_record *r, size_t i, size_t *len)
 {
     if (!r || i >= r->name_count)
         return NULL;
-    return span_text(r, r->names[i], len);
+    return span_text(r, span_of(r, &r->names[i], 4 + i), len);
 }
 
 uint32_t ptr_record_ttl(const ptr_record *r)
@@ -453,8 +581,9 @@ ptr_status ptr_record_tag(const ptr_record *r, size_t i, ptr_tag *out)
 {
     if (!r || !out || i >= r->tag_count)
         return PTR_E_INVAL;
-    out->key = span_text(r, r->tags[2 * i], &out->key_len);
-    out->value = span_text(r, r->tags[2 * i + 1], &out->value_len);
+    const size_t k = 4 + r->name_count + 2 * i;
+    out->key = span_text(r, span_of(r, &r->tags[2 * i], k), &out->key_len);
+    out->value = span_text(r, span_of(r, &r->tags[2 * i + 1], k + 1), &out->value_len);
     return PTR_OK;
 }
 
@@ -483,7 +612,7 @@ ptr_status ptr_record_id(const ptr_record *r, char *buf, size_t cap, size_t *out
     if (st != PTR_OK)
         return st;
     size_t rlen;
-    const char *region = span_text(r, r->region, &rlen);
+    const char *region = span_text(r, span_of(r, &r->region, 0), &rlen);
     const size_t need = rlen + 1 + alen;
     if (out_len)
         *out_len = need;

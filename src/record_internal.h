@@ -48,15 +48,26 @@ void ptr__record_put_fields(ptr_record *r, const ptr_addr *a, uint32_t ttl, uint
                             int64_t created, int64_t updated);
 
 /*
- * Fill r (reset first) in one copy, for stores that keep a record's text as
- * the record does: block holds project, owner, description, the names, then
- * each tag's key and value, each piece followed by a NUL; lens holds the
- * pieces' lengths in that order (3 + names + 2 * tags of them) and block_len
- * their sum plus one NUL each. The caller vouches for the layout. The region
- * comes apart because stores key on it.
+ * A record's text "packed": every piece once, in the order region, project,
+ * owner, description, the names, then each tag's key and value, each piece
+ * followed by its NUL, and nothing else. A record filled by the service's
+ * create, or by ptr__record_load_packed, is packed; setters called again
+ * leave garbage behind and unpack it.
+ *
+ * ptr__record_packed: when r is packed, its text (*text_len bytes, NULs
+ * included) with the pieces' lengths written to lens in that order (room for
+ * 4 + names + 2 * tags); NULL when it is not, and the caller gathers the
+ * pieces through the accessors instead.
+ *
+ * ptr__record_load_packed: make r's text a copy of such a block, in one
+ * copy, its spans from lens (16 bits each: the caller keeps records with a
+ * longer piece some other way). Allocates only when r lacks the room. The
+ * fixed fields are left to ptr__record_put_fields. The caller vouches for the
+ * layout.
  */
-ptr_status ptr__record_load(ptr_record *r, const char *region, size_t rlen, const char *block,
-                            size_t block_len, const uint32_t *lens, size_t names, size_t tags);
+const char *ptr__record_packed(const ptr_record *r, uint32_t *lens, size_t *text_len);
+ptr_status ptr__record_load_packed(ptr_record *r, const char *text, size_t text_len,
+                                   const uint16_t *lens, size_t names, size_t tags);
 
 /* Scope text rules (shared by the service and request checks). */
 ptr_status ptr__scope_text_check(ptr_text t, ptr_field field, ptr_error *err);

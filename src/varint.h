@@ -1,10 +1,10 @@
 /*
- * LEB128 varint encoding (7 bits a byte, low first), shared by the stores
- * that write length-prefixed text: the memory store's record blob and the
- * SQLite store's name and tag columns. Header-only, because libptr-sqlite
- * cannot call the core's hidden internals. Decoding stays with each store:
- * the memory store reads its own trusted blobs, the SQLite store reads
- * columns from a file and checks every byte.
+ * LEB128 varint encoding (7 bits a byte, low first), for length-prefixed
+ * text: the SQLite store's name and tag columns. Header-only, because
+ * libptr-sqlite cannot call the core's hidden internals. Decoding stays with
+ * the store, which reads columns from a file and checks every byte. (The
+ * memory store keeps fixed 16-bit lengths instead, which a get reads
+ * without a loop.)
  */
 #ifndef LIBPTR_VARINT_H
 #define LIBPTR_VARINT_H

@@ -101,7 +101,7 @@ typedef int (*ptr_store_visit_fn)(void *ctx, const ptr_record *rec);
  * same store may commit, and everything the transaction reads (get,
  * count_owner, scan) stays true until it ends, apart from its own changes. A
  * store may lock more than that (the whole database), never less. Examples:
- * a mutex held from begin to commit/rollback (the memory store); `BEGIN
+ * a lock held from begin to commit/rollback (the memory store); `BEGIN
  * IMMEDIATE` in SQLite; in PostgreSQL `BEGIN` then
  * `SELECT pg_advisory_xact_lock(<constant key>)`, or SERIALIZABLE with
  * SQLSTATE 40001/40P01 reported as ::PTR_E_BUSY. READ COMMITTED with a plain
@@ -230,8 +230,10 @@ PTR_API void ptr_store_free(ptr_store *s);
 /**
  * \brief The built-in memory store.
  *
- * Thread-safe: one mutex is held from begin to commit or rollback, for read
- * and write transactions alike, so every transaction is serializable.
+ * Thread-safe: one lock is held from begin to commit or rollback, for read
+ * and write transactions alike, so every transaction is serializable. A
+ * thread waiting for it spins briefly, then yields, then sleeps in growing
+ * steps of up to 1 ms; it is not fair.
  * Rollback undoes a transaction's changes from an undo log. Lookups by
  * address and counts by owner take constant time; an ordered index, brought
  * up to date by the first scan after a change, makes pages cost O(log n +
