@@ -790,22 +790,14 @@ static ptr_status intern_scope(memstore *m, const ptr_record *rec, uint32_t ids[
     return st;
 }
 
-static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *rec)
+/*
+ * The insert itself, once the key is known free: slot, table entry, owner
+ * count, pending and undo entries. Every allocation comes before the first
+ * change, so a failure changes nothing.
+ */
+static ptr_status insert_new(memstore *m, const ptr_record *rec, const uint32_t ids[3], uint32_t h)
 {
-    memstore *m = txn_store(user, txn);
-    size_t rlen;
-    if (!m)
-        return PTR_E_INVAL;
-    ptr_status st = check_rec(m, rec, &rlen);
-    if (st != PTR_OK)
-        return st;
-    uint32_t ids[3];
-    if ((st = intern_scope(m, rec, ids)) != PTR_OK)
-        return st;
-    const ptr_addr *a = ptr_record_address(rec);
-    const uint32_t h = key_hash(ids[0], a);
-    if (table_find(m, ids[0], a, h) >= 0)
-        return PTR_E_EXISTS;
+    ptr_status st;
     if (!m->free_head) {
         if (m->nrecs >= UINT32_MAX - 1)
             return PTR_E_NOMEM;
@@ -836,6 +828,52 @@ static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *re
     m->pending[m->npending++] = idx;
     m->undo[m->nundo++] = (undo){UNDO_INSERTED, idx, NULL};
     return PTR_OK;
+}
+
+static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *rec)
+{
+    memstore *m = txn_store(user, txn);
+    size_t rlen;
+    if (!m)
+        return PTR_E_INVAL;
+    ptr_status st = check_rec(m, rec, &rlen);
+    if (st != PTR_OK)
+        return st;
+    uint32_t ids[3];
+    if ((st = intern_scope(m, rec, ids)) != PTR_OK)
+        return st;
+    const ptr_addr *a = ptr_record_address(rec);
+    const uint32_t h = key_hash(ids[0], a);
+    if (table_find(m, ids[0], a, h) >= 0)
+        return PTR_E_EXISTS;
+    return insert_new(m, rec, ids, h);
+}
+
+/*
+ * A create's write step in one call: one probe of the table for the key and
+ * one look at the owner's count, where get, count_owner and insert would
+ * each look the strings up and insert would probe again.
+ */
+static ptr_status ms_insert_checked(void *user, ptr_store_txn *txn, const ptr_record *rec,
+                                    uint64_t limit)
+{
+    memstore *m = txn_store(user, txn);
+    size_t rlen;
+    if (!m)
+        return PTR_E_INVAL;
+    ptr_status st = check_rec(m, rec, &rlen);
+    if (st != PTR_OK)
+        return st;
+    uint32_t ids[3];
+    if ((st = intern_scope(m, rec, ids)) != PTR_OK)
+        return st;
+    const ptr_addr *a = ptr_record_address(rec);
+    const uint32_t h = key_hash(ids[0], a);
+    if (table_find(m, ids[0], a, h) >= 0)
+        return PTR_E_EXISTS;
+    if (m->strs[ids[2]].owner_count >= limit)
+        return PTR_E_QUOTA;
+    return insert_new(m, rec, ids, h);
 }
 
 static ptr_status ms_replace(void *user, ptr_store_txn *txn, const ptr_record *rec)
@@ -1077,6 +1115,7 @@ static const ptr_store_methods memstore_methods = {
     .count_owner = ms_count_owner,
     .scan = ms_scan,
     .destroy = ms_destroy,
+    .insert_checked = ms_insert_checked,
 };
 
 ptr_status ptr_memstore_new(const ptr_allocator *alloc, ptr_store **out)

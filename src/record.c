@@ -366,6 +366,15 @@ void ptr__record_put_name(ptr_record *r, const char *s, size_t len)
     r->names[r->name_count++] = put_reserved(r, s, len);
 }
 
+char *ptr__record_put_name_at(ptr_record *r, size_t len)
+{
+    char *p = r->text + r->text_len;
+    p[len] = '\0';
+    r->names[r->name_count++] = (span){(uint32_t)r->text_len, (uint32_t)len};
+    r->text_len += len + 1;
+    return p;
+}
+
 void ptr__record_put_description(ptr_record *r, const char *s, size_t len)
 {
     r->description = put_reserved(r, s, len);

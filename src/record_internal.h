@@ -42,6 +42,8 @@ ptr_status ptr__record_prepare(ptr_record *r, size_t text, size_t names, size_t 
 void ptr__record_put_scope(ptr_record *r, const char *region, size_t rlen, const char *project,
                            size_t plen, const char *owner, size_t olen);
 void ptr__record_put_name(ptr_record *r, const char *s, size_t len);
+/* Append a name of len bytes and return where to write them (its NUL is written). */
+char *ptr__record_put_name_at(ptr_record *r, size_t len);
 void ptr__record_put_description(ptr_record *r, const char *s, size_t len);
 void ptr__record_put_tag(ptr_record *r, const char *k, size_t klen, const char *v, size_t vlen);
 void ptr__record_put_fields(ptr_record *r, const ptr_addr *a, uint32_t ttl, uint64_t revision,
@@ -68,6 +70,9 @@ void ptr__record_put_fields(ptr_record *r, const ptr_addr *a, uint32_t ttl, uint
 const char *ptr__record_packed(const ptr_record *r, uint32_t *lens, size_t *text_len);
 ptr_status ptr__record_load_packed(ptr_record *r, const char *text, size_t text_len,
                                    const uint16_t *lens, size_t names, size_t tags);
+
+/* Does the store have the insert_checked slot (else the service does its three steps)? */
+int ptr__store_has_insert_checked(const ptr_store *s);
 
 /* Scope text rules (shared by the service and request checks). */
 ptr_status ptr__scope_text_check(ptr_text t, ptr_field field, ptr_error *err);

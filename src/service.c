@@ -49,6 +49,12 @@ struct ptr_ctx {
     quota_override *ovr;
     size_t novr, ovr_cap;
     /*
+     * Whether any override was ever set: read without the lock, so that a
+     * create in a context without overrides (the common case) takes no
+     * lock for its limit. Set under the lock, before the override counts.
+     */
+    atomic_bool any_ovr;
+    /*
      * Records create, update and delete work in, kept between calls: making
      * and freeing them cost several allocations per call (the record, its
      * text arena growing piece by piece, its name and tag arrays), more than
@@ -108,6 +114,7 @@ ptr_status ptr_ctx_new(const ptr_ctx_config *cfg, ptr_ctx **out, ptr_error *err)
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < SPARE_RECORDS; i++)
         atomic_init(&c->spare[i], NULL);
+    atomic_init(&c->any_ovr, 0);
     c->alloc = a;
     c->store = cfg->store;
     c->policy = *p;
@@ -251,6 +258,29 @@ static ptr_status forward_confirm(const ptr_ctx *c, const ptr_record *rec, ptr_e
 }
 
 /*
+ * dst = src (n bytes) in ASCII lower case, eight bytes at a time: a name's
+ * letters are ASCII (checked before), and the per-byte loop cost a create
+ * more than its copy. Within each word, a byte gets 0x20 when it lies in
+ * 'A'..'Z': adding 0x3f to its low 7 bits sets bit 7 from 'A' up, adding
+ * 0x25 sets it above 'Z', and bytes with bit 7 set are left alone.
+ */
+static void copy_lower(char *dst, const char *src, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x80 * ones;
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        uint64_t x;
+        memcpy(&x, src + k, 8);
+        const uint64_t low7 = x & ~high;
+        const uint64_t upper = (low7 + 0x3f * ones) & ~(low7 + 0x25 * ones) & ~x & high;
+        x |= upper >> 2;
+        memcpy(dst + k, &x, 8);
+    }
+    for (; k < n; k++)
+        dst[k] = (char)ptr__lower((unsigned char)src[k]);
+}
+
+/*
  * Normalize the request's names into rec. Every caller has checked them with
  * the policy's flags first (ptr_request_check, ptr__request_check_fields), so
  * the normal form is only lower case and exactly one trailing dot, as
@@ -269,8 +299,7 @@ static ptr_status put_names(ptr_record *rec, const ptr_request *req, ptr_error *
         char *buf = ptr__record_reserve_name(rec, body + 1);
         if (!buf)
             return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
-        for (size_t k = 0; k < body; k++)
-            buf[k] = (char)ptr__lower((unsigned char)s[k]);
+        copy_lower(buf, s, body);
         buf[body] = '.';
         ptr__record_commit_name(rec, body + 1);
     }
@@ -296,6 +325,8 @@ static uint32_t ttl_of(const ptr_ctx *c, const ptr_request *req)
 static uint64_t quota_limit(ptr_ctx *c, const char *owner, size_t len)
 {
     uint64_t limit = c->policy.max_records_per_owner;
+    if (!atomic_load_explicit(&c->any_ovr, memory_order_acquire))
+        return limit;
     pthread_mutex_lock(&c->quota_lock);
     for (size_t i = 0; i < c->novr; i++)
         if (c->ovr[i].len == len && memcmp(c->ovr[i].owner, owner, len) == 0) {
@@ -401,26 +432,43 @@ ptr_status ptr__create_check(ptr_ctx *c, const ptr_scope *scope, const ptr_reque
     return st;
 }
 
+/*
+ * The record of a create: every piece of text in one reservation, laid out
+ * packed (record_internal.h), so that a store keeping records that way
+ * copies it whole. Only memory can fail.
+ */
 ptr_status ptr__create_fill(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
                             const ptr_addr *addr, int64_t t, ptr_record *rec, ptr_error *err)
 {
-    ptr_record_reset(rec);
-    if (ptr_record_set_region(rec, scope->region.s, scope->region.len) != PTR_OK ||
-        ptr_record_set_project(rec, scope->project.s, scope->project.len) != PTR_OK ||
-        ptr_record_set_owner(rec, scope->owner.s, scope->owner.len) != PTR_OK ||
-        ptr_record_set_description(rec, req->description.s, req->description.len) != PTR_OK)
+    size_t text = scope->region.len + scope->project.len + scope->owner.len + req->description.len;
+    for (size_t i = 0; i < req->name_count; i++) {
+        const size_t len = req->names[i].len;
+        /* Normalized: the trailing dot always there, once. */
+        text += len && req->names[i].s[len - 1] == '.' ? len : len + 1;
+    }
+    for (size_t i = 0; i < req->tag_count; i++)
+        text += req->tags[i].key_len + req->tags[i].value_len;
+    if (ptr__record_prepare(rec, text, req->name_count, req->tag_count) != PTR_OK)
         return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
-    ptr_record_set_address(rec, addr);
-    ptr_record_set_ttl(rec, ttl_of(c, req));
-    ptr_record_set_created(rec, t);
-    ptr_record_set_updated(rec, t);
-    ptr_record_set_revision(rec, 1);
-    ptr_status st = put_names(rec, req, err);
-    if (st == PTR_OK)
-        st = put_tags(rec, req, err);
-    if (st == PTR_OK)
-        st = forward_confirm(c, rec, err);
-    return st;
+    ptr__record_put_scope(rec, scope->region.s, scope->region.len, scope->project.s,
+                          scope->project.len, scope->owner.s, scope->owner.len);
+    ptr__record_put_description(rec, req->description.s, req->description.len);
+    /* Names checked already (see put_names): lower case and one trailing dot is all. */
+    for (size_t i = 0; i < req->name_count; i++) {
+        const char *s = req->names[i].s;
+        size_t body = req->names[i].len;
+        if (body && s[body - 1] == '.')
+            body--;
+        char *buf = ptr__record_put_name_at(rec, body + 1);
+        copy_lower(buf, s, body);
+        buf[body] = '.';
+    }
+    for (size_t i = 0; i < req->tag_count; i++) {
+        const ptr_tag *tg = &req->tags[i];
+        ptr__record_put_tag(rec, tg->key, tg->key_len, tg->value, tg->value_len);
+    }
+    ptr__record_put_fields(rec, addr, ttl_of(c, req), 1, t, t);
+    return forward_confirm(c, rec, err);
 }
 
 int64_t ptr__ctx_now(const ptr_ctx *c)
@@ -433,27 +481,57 @@ uint64_t ptr__quota_limit(ptr_ctx *c, const ptr_text *owner)
     return quota_limit(c, owner->s, owner->len);
 }
 
+static ptr_status exists_error(ptr_error *err)
+{
+    return ptr__fail(err, PTR_E_EXISTS, PTR_FIELD_ADDRESS, 0, 0,
+                     "the address already has a PTR record in this region");
+}
+
+static ptr_status quota_error(ptr_error *err, uint64_t limit)
+{
+    return ptr__failn(err, PTR_E_QUOTA, PTR_FIELD_OWNER, 0, 0,
+                      "the owner has used its quota of %u PTR records", limit);
+}
+
 ptr_status ptr__create_step(ptr_ctx *c, ptr_store_txn *txn, const ptr_scope *scope,
                             const ptr_record *rec, ptr_record *scratch, uint64_t *used,
                             uint64_t limit, ptr_error *err)
 {
+    ptr_status st;
+    if (ptr__store_has_insert_checked(c->store)) {
+        /* The store does the three steps below in one call, in the same order. */
+        st = ptr_store_insert_checked(c->store, txn, rec, limit);
+        if (st == PTR_E_EXISTS)
+            return exists_error(err);
+        if (st == PTR_E_QUOTA)
+            return quota_error(err, limit);
+        if (st == PTR_OK)
+            (*used)++;
+        return st;
+    }
     const ptr_addr *addr = ptr_record_address(rec);
-    ptr_status st = ptr_store_get(c->store, txn, scope->region.s, scope->region.len, addr, scratch);
+    st = ptr_store_get(c->store, txn, scope->region.s, scope->region.len, addr, scratch);
     if (st == PTR_OK)
-        return ptr__fail(err, PTR_E_EXISTS, PTR_FIELD_ADDRESS, 0, 0,
-                         "the address already has a PTR record in this region");
+        return exists_error(err);
     if (st != PTR_E_NOT_FOUND)
         return st;
     if (*used >= limit)
-        return ptr__failn(err, PTR_E_QUOTA, PTR_FIELD_OWNER, 0, 0,
-                          "the owner has used its quota of %u PTR records", limit);
+        return quota_error(err, limit);
     st = ptr_store_insert(c->store, txn, rec);
     if (st == PTR_E_EXISTS) /* the store's own uniqueness check, behind ours */
-        return ptr__fail(err, st, PTR_FIELD_ADDRESS, 0, 0,
-                         "the address already has a PTR record in this region");
+        return exists_error(err);
     if (st == PTR_OK)
         (*used)++;
     return st;
+}
+
+ptr_status ptr__owner_count(ptr_ctx *c, ptr_store_txn *txn, const ptr_text *owner, uint64_t *used)
+{
+    *used = 0;
+    /* A store with insert_checked counts for itself. */
+    if (ptr__store_has_insert_checked(c->store))
+        return PTR_OK;
+    return ptr_store_count_owner(c->store, txn, owner->s, owner->len, used);
 }
 
 typedef struct create_arg {
@@ -466,9 +544,8 @@ typedef struct create_arg {
 static ptr_status create_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error *err)
 {
     create_arg *a = p;
-    uint64_t used = 0;
-    ptr_status st =
-        ptr_store_count_owner(c->store, txn, a->scope->owner.s, a->scope->owner.len, &used);
+    uint64_t used;
+    ptr_status st = ptr__owner_count(c, txn, &a->scope->owner, &used);
     if (st != PTR_OK)
         return st;
     return ptr__create_step(c, txn, a->scope, a->rec, a->scratch, &used, a->limit, err);
@@ -851,6 +928,7 @@ ptr_status ptr_ctx_set_owner_quota(ptr_ctx *c, const char *owner, size_t owner_l
     }
     memcpy(copy, owner, owner_len);
     c->ovr[c->novr++] = (quota_override){copy, owner_len, limit};
+    atomic_store_explicit(&c->any_ovr, 1, memory_order_release);
 out:
     pthread_mutex_unlock(&c->quota_lock);
     return st;

@@ -39,12 +39,10 @@ static ptr_status batch_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error 
 {
     (void)err;
     batch_arg *a = p;
-    ptr_store *store = ptr__ctx_store(c);
     a->created = 0;
     a->rolled_back = 0;
-    uint64_t used = 0;
-    ptr_status st =
-        ptr_store_count_owner(store, txn, a->scope->owner.s, a->scope->owner.len, &used);
+    uint64_t used;
+    ptr_status st = ptr__owner_count(c, txn, &a->scope->owner, &used);
     if (st != PTR_OK)
         return st;
     ptr_status first = a->invalid;

@@ -22,7 +22,9 @@ ptr_status ptr__scope_check(const ptr_scope *s, int with_owner, ptr_error *err);
  * check: the request's fields and the authorize hook (no transaction).
  * fill: rec made from the request, normalized, forward-confirmed (no transaction).
  * step: inside a write transaction, exists? then quota (used is the owner's
- * count, read once by the caller; it grows by one on success), then insert.
+ * count, read once by the caller with ptr__owner_count; it grows by one on
+ * success), then insert; through the store's insert_checked when it has one.
+ * owner_count: the owner's count for step (0 when the store counts itself).
  */
 ptr_status ptr__create_check(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
                              ptr_addr *addr, ptr_error *err);
@@ -31,6 +33,7 @@ ptr_status ptr__create_fill(ptr_ctx *c, const ptr_scope *scope, const ptr_reques
 ptr_status ptr__create_step(ptr_ctx *c, ptr_store_txn *txn, const ptr_scope *scope,
                             const ptr_record *rec, ptr_record *scratch, uint64_t *used,
                             uint64_t limit, ptr_error *err);
+ptr_status ptr__owner_count(ptr_ctx *c, ptr_store_txn *txn, const ptr_text *owner, uint64_t *used);
 /* The owner's quota (an override, else the policy's), and the clock. */
 uint64_t ptr__quota_limit(ptr_ctx *c, const ptr_text *owner);
 int64_t ptr__ctx_now(const ptr_ctx *c);

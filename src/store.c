@@ -18,7 +18,7 @@ ptr_status ptr_store_new(const ptr_store_methods *methods, void *user, ptr_store
 {
     if (!methods || !out)
         return PTR_E_INVAL;
-    if (methods->version != 1)
+    if (methods->version != 1 && methods->version != 2)
         return PTR_E_UNSUPPORTED;
     if (!methods->begin || !methods->commit || !methods->rollback || !methods->get ||
         !methods->insert || !methods->replace || !methods->remove || !methods->count_owner ||
@@ -40,6 +40,8 @@ ptr_status ptr_store_new(const ptr_store_methods *methods, void *user, ptr_store
     s->m.count_owner = methods->count_owner;
     s->m.scan = methods->scan;
     s->m.destroy = methods->destroy;
+    if (methods->version >= 2)
+        s->m.insert_checked = methods->insert_checked;
     s->user = user;
     *out = s;
     return PTR_OK;
@@ -86,6 +88,38 @@ ptr_status ptr_store_insert(ptr_store *s, ptr_store_txn *txn, const ptr_record *
 {
     if (!s || !rec)
         return PTR_E_INVAL;
+    return s->m.insert(s->user, txn, rec);
+}
+
+int ptr__store_has_insert_checked(const ptr_store *s)
+{
+    return s->m.insert_checked != NULL;
+}
+
+ptr_status ptr_store_insert_checked(ptr_store *s, ptr_store_txn *txn, const ptr_record *rec,
+                                    uint64_t limit)
+{
+    if (!s || !rec)
+        return PTR_E_INVAL;
+    if (s->m.insert_checked)
+        return s->m.insert_checked(s->user, txn, rec, limit);
+    size_t rlen, olen;
+    const char *region = ptr_record_region(rec, &rlen), *owner = ptr_record_owner(rec, &olen);
+    ptr_record *scratch;
+    ptr_status st = ptr_record_new(ptr__record_allocator(rec), &scratch);
+    if (st != PTR_OK)
+        return st;
+    st = s->m.get(s->user, txn, region, rlen, ptr_record_address(rec), scratch);
+    ptr_record_free(scratch);
+    if (st == PTR_OK)
+        return PTR_E_EXISTS;
+    if (st != PTR_E_NOT_FOUND)
+        return st;
+    uint64_t used = 0;
+    if ((st = s->m.count_owner(s->user, txn, owner, olen, &used)) != PTR_OK)
+        return st;
+    if (used >= limit)
+        return PTR_E_QUOTA;
     return s->m.insert(s->user, txn, rec);
 }
 

@@ -101,6 +101,15 @@ static ptr_status fs_scan(void *user, ptr_store_txn *txn, const ptr_store_filter
     return ptr_store_scan(f->inner, txn, filter, after, visit, visit_ctx);
 }
 
+static ptr_status fs_insert_checked(void *user, ptr_store_txn *txn, const ptr_record *rec,
+                                    uint64_t limit)
+{
+    fault_state *f = user;
+    if (should_fail(f))
+        return (ptr_status)atomic_load(&f->status);
+    return ptr_store_insert_checked(f->inner, txn, rec, limit);
+}
+
 static void fs_destroy(void *user)
 {
     fault_state *f = user;
@@ -108,7 +117,7 @@ static void fs_destroy(void *user)
     free(f);
 }
 
-ptr_status fault_store_new(ptr_store *inner, fault_state **state, ptr_store **out)
+ptr_status fault_store_new_ex(ptr_store *inner, int checked, fault_state **state, ptr_store **out)
 {
     fault_state *f = calloc(1, sizeof *f);
     if (!f)
@@ -119,7 +128,7 @@ ptr_status fault_store_new(ptr_store *inner, fault_state **state, ptr_store **ou
     atomic_init(&f->fail_at, 0);
     atomic_init(&f->sticky, 0);
     atomic_init(&f->status, PTR_E_STORE);
-    /* Version 1 with every slot: also shows that a stack table is enough. */
+    /* Every slot (insert_checked when asked for): also shows that a stack table is enough. */
     const ptr_store_methods m = {
         .version = PTR_STORE_METHODS_VERSION,
         .begin = fs_begin,
@@ -132,6 +141,7 @@ ptr_status fault_store_new(ptr_store *inner, fault_state **state, ptr_store **ou
         .count_owner = fs_count_owner,
         .scan = fs_scan,
         .destroy = fs_destroy,
+        .insert_checked = checked ? fs_insert_checked : NULL,
     };
     ptr_status st = ptr_store_new(&m, f, out);
     if (st != PTR_OK) {
@@ -142,17 +152,27 @@ ptr_status fault_store_new(ptr_store *inner, fault_state **state, ptr_store **ou
     return PTR_OK;
 }
 
-ptr_store *fault_store_wrap(ptr_store *inner, fault_state **state)
+ptr_status fault_store_new(ptr_store *inner, fault_state **state, ptr_store **out)
+{
+    return fault_store_new_ex(inner, 0, state, out);
+}
+
+ptr_store *fault_store_wrap_ex(ptr_store *inner, int checked, fault_state **state)
 {
     fault_state *f;
     ptr_store *s;
     if (!inner)
         return NULL;
-    if (fault_store_new(inner, state ? state : &f, &s) != PTR_OK) {
+    if (fault_store_new_ex(inner, checked, state ? state : &f, &s) != PTR_OK) {
         ptr_store_free(inner);
         return NULL;
     }
     return s;
+}
+
+ptr_store *fault_store_wrap(ptr_store *inner, fault_state **state)
+{
+    return fault_store_wrap_ex(inner, 0, state);
 }
 
 void fault_arm(fault_state *f, long n, ptr_status status, int sticky)

@@ -11,9 +11,17 @@
 
 typedef struct fault_state fault_state;
 
-/* Wrap inner; the new store owns inner and frees it. *state stays valid until the store is freed.
+/*
+ * Wrap inner; the new store owns inner and frees it. *state stays valid until the store is freed.
+ * The wrapper has no insert_checked slot, so the service takes its get, count_owner, insert path.
  */
 ptr_status fault_store_new(ptr_store *inner, fault_state **state, ptr_store **out);
+
+/*
+ * As fault_store_new, and when checked, with an insert_checked slot too
+ * (one more call that can fail, forwarded to ptr_store_insert_checked of inner).
+ */
+ptr_status fault_store_new_ex(ptr_store *inner, int checked, fault_state **state, ptr_store **out);
 
 /*
  * fault_store_new for store factories: the wrapper around inner, or NULL when
@@ -21,6 +29,7 @@ ptr_status fault_store_new(ptr_store *inner, fault_state **state, ptr_store **ou
  * be NULL.
  */
 ptr_store *fault_store_wrap(ptr_store *inner, fault_state **state);
+ptr_store *fault_store_wrap_ex(ptr_store *inner, int checked, fault_state **state);
 
 /*
  * Fail the nth call from now (1 = the next one) with status; when sticky,

@@ -10,6 +10,7 @@
 
 static conformance_make_fn g_make;
 static void *g_arg;
+static int g_checked; /* service_faults_run_checked: wrap with the insert_checked slot */
 
 /* ---- helpers shared with other tests ------------------------------------------ */
 
@@ -245,6 +246,77 @@ static void insert_duplicate(void **state)
     assert_int_equal(owner_count(s, "o2"), 1);
     ptr_record_free(r);
     ptr_record_free(r2);
+}
+
+/* ptr_store_insert_checked in a write transaction; the dump after it. */
+static ptr_status put_checked(ptr_store *s, const ptr_record *r, uint64_t limit)
+{
+    ptr_store_txn *txn;
+    ptr_status st = ptr_store_begin(s, PTR_TXN_WRITE, &txn);
+    if (st != PTR_OK)
+        return st;
+    st = ptr_store_insert_checked(s, txn, r, limit);
+    if (st != PTR_OK) {
+        ptr_store_rollback(s, txn);
+        return st;
+    }
+    return ptr_store_commit(s, txn);
+}
+
+/*
+ * insert_checked (the slot, or libptr's get, count_owner, insert for a store
+ * without it): taken key first, then the owner's count against the limit,
+ * then the insert; a refusal changes nothing, a rollback undoes the insert.
+ */
+static void insert_checked_rules(void **state)
+{
+    ptr_store *s = *state;
+    ptr_record *a = test_record("r1", "p1", "o1", "203.0.113.1", N1, NULL);
+    ptr_record *b = test_record("r1", "p2", "o2", "203.0.113.1", N1, T1);
+    ptr_record *c = test_record("r1", "p1", "o1", "203.0.113.2", N1, NULL);
+    char *empty = store_dump(s);
+    assert_status(put_checked(s, a, 0), PTR_E_QUOTA);
+    char *now = store_dump(s);
+    assert_string_equal(now, empty);
+    free(now);
+    assert_status(put_checked(s, a, 1), PTR_OK);
+    char *one = store_dump(s);
+    /* A taken key is refused before the count is looked at, whatever the limit. */
+    assert_status(put_checked(s, b, 0), PTR_E_EXISTS);
+    assert_status(put_checked(s, b, 100), PTR_E_EXISTS);
+    assert_status(put_checked(s, c, 1), PTR_E_QUOTA);
+    now = store_dump(s);
+    assert_string_equal(now, one);
+    free(now);
+    /* Rolled back, it leaves nothing. */
+    ptr_store_txn *txn;
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    assert_status(ptr_store_insert_checked(s, txn, c, 2), PTR_OK);
+    ptr_store_rollback(s, txn);
+    now = store_dump(s);
+    assert_string_equal(now, one);
+    free(now);
+    assert_status(put_checked(s, c, 2), PTR_OK);
+    assert_int_equal(owner_count(s, "o1"), 2);
+    /* Another region's record of the same address, for another owner. */
+    ptr_record_set_region(b, "r2", 2);
+    assert_status(put_checked(s, b, 1), PTR_OK);
+    assert_int_equal(owner_count(s, "o2"), 1);
+    ptr_record *got;
+    assert_status(ptr_record_new(NULL, &got), PTR_OK);
+    assert_status(fetch(s, "r2", "203.0.113.1", got), PTR_OK);
+    sbuf x = {0}, y = {0};
+    dump_visit(&x, b);
+    dump_visit(&y, got);
+    assert_string_equal(x.s, y.s);
+    free(x.s);
+    free(y.s);
+    free(one);
+    free(empty);
+    ptr_record_free(got);
+    ptr_record_free(a);
+    ptr_record_free(b);
+    ptr_record_free(c);
 }
 
 static void replace_and_remove(void **state)
@@ -544,7 +616,7 @@ typedef struct race {
     ptr_status result;
 } race;
 
-/* The service's algorithm, at store level: get, count, insert, commit in one write txn. */
+/* The service's algorithm, at store level, in one write txn: get, count, insert, commit, or insert_checked, commit. */
 static void *race_thread(void *p)
 {
     race *r = p;
@@ -555,7 +627,14 @@ static void *race_thread(void *p)
         abort();
     ptr_store_txn *txn;
     ptr_status st = ptr_store_begin(r->s, PTR_TXN_WRITE, &txn);
-    if (st == PTR_OK) {
+    if (st == PTR_OK && (r->id & 1)) {
+        /* Half the threads take the one-call path, against the other half's three calls. */
+        st = ptr_store_insert_checked(r->s, txn, rec, r->limit);
+        if (st == PTR_OK)
+            st = ptr_store_commit(r->s, txn);
+        else
+            ptr_store_rollback(r->s, txn);
+    } else if (st == PTR_OK) {
         uint64_t n = 0;
         st = ptr_store_get(r->s, txn, "r1", 2, ptr_record_address(rec), scratch);
         if (st == PTR_OK)
@@ -672,6 +751,7 @@ int store_conformance_run(const char *name, conformance_make_fn make, void *arg)
         cmocka_unit_test_setup_teardown(empty_store, setup, teardown),
         cmocka_unit_test_setup_teardown(insert_get_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(insert_duplicate, setup, teardown),
+        cmocka_unit_test_setup_teardown(insert_checked_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(replace_and_remove, setup, teardown),
         cmocka_unit_test_setup_teardown(rollback_undoes_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(scan_filters, setup, teardown),
@@ -698,7 +778,7 @@ static int fx_setup(void **state)
     fx *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    f->store = fault_store_wrap(g_make(g_arg), &f->fault);
+    f->store = fault_store_wrap_ex(g_make(g_arg), g_checked, &f->fault);
     if (!f->store) {
         free(f);
         return -1;
@@ -852,20 +932,24 @@ static void faults_in_every_operation(void **state)
 static void busy_is_retried(void **state)
 {
     fx *f = *state;
-    /* One busy answer anywhere in a create (begin, get, count, insert, commit): retried. */
-    for (long n = 1; n <= 5; n++) {
+    /*
+     * One busy answer anywhere in a create (begin, get, count, insert, commit;
+     * or begin, insert_checked, commit): retried.
+     */
+    const long calls = g_checked ? 3 : 5;
+    for (long n = 1; n <= calls; n++) {
         char a[32];
         snprintf(a, sizeof a, "203.0.113.%ld", 100 + n);
         fault_arm(f->fault, n, PTR_E_BUSY, 0);
         assert_status(create(f, a), PTR_OK);
         assert_int_equal(fault_fired(f->fault), 1);
-        /* 5 calls that counted, the failed one and its retry: no record twice. */
+        /* The failed attempt and its retry: no record twice. */
         assert_status(create(f, a), PTR_E_EXISTS);
     }
     fault_arm(f->fault, 0, PTR_E_STORE, 0);
     uint64_t used, limit;
     assert_status(ptr_ctx_quota(f->ctx, PTR_LIT("o1"), &used, &limit, NULL), PTR_OK);
-    assert_int_equal(used, 5);
+    assert_int_equal(used, (uint64_t)calls);
 
     /* Always busy: 1 + busy_retries attempts, then PTR_E_BUSY and nothing changed. */
     char *before = store_dump(f->store);
@@ -885,6 +969,14 @@ static void busy_is_retried(void **state)
     assert_string_equal(before, after);
     free(before);
     free(after);
+}
+
+int service_faults_run_checked(const char *name, conformance_make_fn make, void *arg)
+{
+    g_checked = 1;
+    const int failed = service_faults_run(name, make, arg);
+    g_checked = 0;
+    return failed;
 }
 
 int service_faults_run(const char *name, conformance_make_fn make, void *arg)

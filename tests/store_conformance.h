@@ -23,6 +23,9 @@ int store_conformance_run(const char *name, conformance_make_fn make, void *arg)
  */
 int service_faults_run(const char *name, conformance_make_fn make, void *arg);
 
+/* As service_faults_run, with a wrapper that has the insert_checked slot. */
+int service_faults_run_checked(const char *name, conformance_make_fn make, void *arg);
+
 /*
  * Every record of the regions the tests use ("r1", "r2"), every field, in
  * scan order, plus the counts of owners "o1".."o3": two dumps are equal

@@ -175,9 +175,18 @@ static void st_destroy(void *u)
 static ptr_status op_store_new(void *arg)
 {
     (void)arg;
-    static const ptr_store_methods m = {1,        st_begin, st_commit, st_rollback,
-                                        st_get,   st_put,   st_put,    st_remove,
-                                        st_count, st_scan,  st_destroy};
+    /* A version 1 table: still accepted. */
+    static const ptr_store_methods m = {.version = 1,
+                                        .begin = st_begin,
+                                        .commit = st_commit,
+                                        .rollback = st_rollback,
+                                        .get = st_get,
+                                        .insert = st_put,
+                                        .replace = st_put,
+                                        .remove = st_remove,
+                                        .count_owner = st_count,
+                                        .scan = st_scan,
+                                        .destroy = st_destroy};
     ptr_store *s = NULL;
     ptr_status st = ptr_store_new(&m, NULL, &s);
     if (st == PTR_OK)

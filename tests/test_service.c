@@ -114,11 +114,15 @@ static void create_and_get(void **state)
     fx *f = *state;
     ptr_request r;
     ptr_request_init(&r);
-    const ptr_text names[] = {{PTR_LIT("Mail.Example.COM")}, {PTR_LIT("mx.example.com.")}};
+    /* Every letter in both cases, digits and hyphens, in words of 8 bytes and a tail. */
+    const ptr_text names[] = {
+        {PTR_LIT("Mail.Example.COM")},
+        {PTR_LIT("mx.example.com.")},
+        {PTR_LIT("ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789-abcdefghijklmnopqrstuvwxy.EXAMPLE.NET")}};
     const ptr_tag tags[] = {{PTR_LIT("env"), PTR_LIT("prod")}};
     r.address = (ptr_text){PTR_LIT("203.0.113.10/32")};
     r.names = names;
-    r.name_count = 2;
+    r.name_count = 3;
     r.description = (ptr_text){PTR_LIT("mail")};
     r.tags = tags;
     r.tag_count = 1;
@@ -133,9 +137,11 @@ static void create_and_get(void **state)
     assert_string_equal(ptr_record_region(got, NULL), "r1");
     assert_string_equal(ptr_record_project(got, NULL), "p1");
     assert_string_equal(ptr_record_owner(got, NULL), "o1");
-    assert_int_equal(ptr_record_name_count(got), 2);
+    assert_int_equal(ptr_record_name_count(got), 3);
     assert_string_equal(ptr_record_name(got, 0, &n), "mail.example.com.");
     assert_string_equal(ptr_record_name(got, 1, NULL), "mx.example.com.");
+    assert_string_equal(ptr_record_name(got, 2, NULL),
+                        "abcdefghijklmnopqrstuvwxyz-0123456789-abcdefghijklmnopqrstuvwxy.example.net.");
     assert_int_equal(ptr_record_ttl(got), 300);
     assert_string_equal(ptr_record_description(got, NULL), "mail");
     assert_int_equal(ptr_record_tag_count(got), 1);
@@ -146,7 +152,7 @@ static void create_and_get(void **state)
     assert_status(ptr_record_id(got, id, sizeof id, NULL), PTR_OK);
     assert_string_equal(id, "r1:203.0.113.10");
     /* The record handed back by create is the stored one. */
-    assert_int_equal(ptr_record_name_count(f->rec), 2);
+    assert_int_equal(ptr_record_name_count(f->rec), 3);
     assert_string_equal(ptr_record_name(f->rec, 0, NULL), "mail.example.com.");
 
     assert_status(ptr_ctx_get(f->ctx, &P1, PTR_LIT("203.0.113.11"), got, &e), PTR_E_NOT_FOUND);

@@ -633,17 +633,16 @@ static ptr_status export_bad(const char *const *recs, size_t n, cap *c, ptr_erro
         if (sp[1])
             assert_status(ptr_record_add_name(b.recs[i], sp + 1, strlen(sp + 1)), PTR_OK);
     }
-    const ptr_store_methods m = {PTR_STORE_METHODS_VERSION,
-                                 bs_begin,
-                                 bs_commit,
-                                 bs_rollback,
-                                 bs_get,
-                                 bs_write,
-                                 bs_write,
-                                 bs_remove,
-                                 bs_count,
-                                 bs_scan,
-                                 NULL};
+    const ptr_store_methods m = {.version = PTR_STORE_METHODS_VERSION,
+                                 .begin = bs_begin,
+                                 .commit = bs_commit,
+                                 .rollback = bs_rollback,
+                                 .get = bs_get,
+                                 .insert = bs_write,
+                                 .replace = bs_write,
+                                 .remove = bs_remove,
+                                 .count_owner = bs_count,
+                                 .scan = bs_scan};
     ptr_store *s = NULL;
     assert_status(ptr_store_new(&m, &b, &s), PTR_OK);
     ptr_zone_sink sink = cap_sink(c);

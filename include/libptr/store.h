@@ -9,6 +9,9 @@
  *
  *     begin(WRITE) -> get (exists?) -> count_owner (quota?) -> insert -> commit
  *
+ * (or begin(WRITE) -> insert_checked -> commit, when the store has that
+ * optional slot: the same three steps in one call)
+ *
  * and on any failure rollback. That is only correct if the store keeps the
  * isolation contract of ptr_store_methods.begin, which a conformance suite
  * (tests/store_conformance.c) checks for any store.
@@ -33,8 +36,11 @@
 
 PTR_BEGIN_DECLS
 
-/** \brief The ptr_store_methods version this header describes. */
-#define PTR_STORE_METHODS_VERSION 1
+/**
+ * \brief The ptr_store_methods version this header describes. Version 1
+ * tables (without insert_checked) are still accepted.
+ */
+#define PTR_STORE_METHODS_VERSION 2
 
 /** \brief begin() flag: a read transaction (get, count_owner, scan only). */
 #define PTR_TXN_READ 0x0u
@@ -124,7 +130,7 @@ typedef int (*ptr_store_visit_fn)(void *ctx, const ptr_record *rec);
  * ever appended, each marked with the version that added it.
  */
 typedef struct ptr_store_methods {
-    /** Set to ::PTR_STORE_METHODS_VERSION (1). */
+    /** Set to ::PTR_STORE_METHODS_VERSION (2), or 1 for a table without the version 2 slots. */
     unsigned int version;
 
     /**
@@ -204,6 +210,21 @@ typedef struct ptr_store_methods {
      * by ptr_store_free().
      */
     void (*destroy)(void *user);
+
+    /**
+     * Optional (NULL allowed), since version 2. The write step of a create
+     * in one call, for a store that can do it with fewer lookups than get,
+     * count_owner and insert (write transaction only), in this order:
+     * - ::PTR_E_EXISTS when the key of \p rec (region, address) is taken;
+     * - else ::PTR_E_QUOTA when the owner of \p rec already has \p limit
+     *   records or more (counted as count_owner counts);
+     * - else \p rec is inserted as insert does, and ::PTR_OK.
+     *
+     * Nothing changes when it fails. When NULL, libptr calls get,
+     * count_owner and insert instead, with the same result.
+     */
+    ptr_status (*insert_checked)(void *user, ptr_store_txn *txn, const ptr_record *rec,
+                                 uint64_t limit);
 } ptr_store_methods;
 
 /**
@@ -273,6 +294,13 @@ PTR_API ptr_status ptr_store_remove(ptr_store *s, ptr_store_txn *txn, const char
 /** \brief Call the count_owner slot. */
 PTR_API ptr_status ptr_store_count_owner(ptr_store *s, ptr_store_txn *txn, const char *owner,
                                          size_t owner_len, uint64_t *count);
+/**
+ * \brief Call the insert_checked slot; for a store without it, the same
+ * through get, count_owner and insert (get's record is made with \p rec's
+ * allocator, so this may fail with ::PTR_E_NOMEM).
+ */
+PTR_API ptr_status ptr_store_insert_checked(ptr_store *s, ptr_store_txn *txn, const ptr_record *rec,
+                                            uint64_t limit);
 /** \brief Call the scan slot. */
 PTR_API ptr_status ptr_store_scan(ptr_store *s, ptr_store_txn *txn, const ptr_store_filter *filter,
                                   const ptr_addr *after, ptr_store_visit_fn visit, void *visit_ctx);
