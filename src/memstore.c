@@ -484,6 +484,35 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
     uint32_t lens[FAST_PIECES];
     size_t text_len = 0, len;
     const char *packed = pieces <= FAST_PIECES ? ptr__record_packed(rec, lens, &text_len) : NULL;
+    if (packed && nn <= UINT8_MAX && nt <= UINT8_MAX) {
+        /* The common case: the record's text copied whole, its lengths narrowed. */
+        uint32_t longest = 0;
+        for (size_t k = 0; k < pieces; k++)
+            longest |= lens[k];
+        if (longest <= UINT16_MAX) {
+            mhead *h = m->alloc.malloc(m->alloc.ctx, sizeof *h + pieces * sizeof(uint16_t) + text_len);
+            if (!h)
+                return PTR_E_NOMEM;
+            h->region = ids[0];
+            h->addr = *ptr_record_address(rec);
+            h->nn = (uint8_t)nn;
+            h->nt = (uint8_t)nt;
+            h->wide = 0;
+            h->project = ids[1];
+            h->owner = ids[2];
+            h->ttl = ptr_record_ttl(rec);
+            h->text_len = (uint32_t)text_len;
+            h->created = ptr_record_created(rec);
+            h->updated = ptr_record_updated(rec);
+            h->revision = ptr_record_revision(rec);
+            uint16_t *l16 = (uint16_t *)h->data;
+            for (size_t k = 0; k < pieces; k++)
+                l16[k] = (uint16_t)lens[k];
+            memcpy(l16 + pieces, packed, text_len);
+            *out = h;
+            return PTR_OK;
+        }
+    }
     int wide = nn > UINT8_MAX || nt > UINT8_MAX;
     for (size_t k = 0; k < pieces; k++) {
         if (packed)

@@ -343,10 +343,33 @@ ptr_status ptr__record_prepare(ptr_record *r, size_t text, size_t names, size_t 
 }
 
 /* Append within what ptr__record_prepare reserved: no checks, no allocation. */
+/*
+ * Copy n bytes without a call for the short pieces a record is made of
+ * (scope ids, tag keys and values): two overlapping fixed-size moves cover
+ * any length from 4 to 32, and a call to memcpy cost more than such a copy.
+ */
+static inline void copy_piece(char *dst, const char *src, size_t n)
+{
+    if (n >= 16 && n <= 32) {
+        memcpy(dst, src, 16);
+        memcpy(dst + n - 16, src + n - 16, 16);
+    } else if (n >= 8 && n < 16) {
+        memcpy(dst, src, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(dst, src, 4);
+        memcpy(dst + n - 4, src + n - 4, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    } else {
+        memcpy(dst, src, n);
+    }
+}
+
 static span put_reserved(ptr_record *r, const char *s, size_t len)
 {
-    if (len)
-        memcpy(r->text + r->text_len, s, len);
+    copy_piece(r->text + r->text_len, s, len);
     r->text[r->text_len + len] = '\0';
     const span sp = {(uint32_t)r->text_len, (uint32_t)len};
     r->text_len += len + 1;

@@ -264,20 +264,31 @@ static ptr_status forward_confirm(const ptr_ctx *c, const ptr_record *rec, ptr_e
  * 'A'..'Z': adding 0x3f to its low 7 bits sets bit 7 from 'A' up, adding
  * 0x25 sets it above 'Z', and bytes with bit 7 set are left alone.
  */
-static void copy_lower(char *dst, const char *src, size_t n)
+static uint64_t lower_word(uint64_t x)
 {
     const uint64_t ones = 0x0101010101010101ULL, high = 0x80 * ones;
-    size_t k = 0;
-    for (; k + 8 <= n; k += 8) {
-        uint64_t x;
+    const uint64_t low7 = x & ~high;
+    const uint64_t upper = (low7 + 0x3f * ones) & ~(low7 + 0x25 * ones) & ~x & high;
+    return x | upper >> 2;
+}
+
+static void copy_lower(char *dst, const char *src, size_t n)
+{
+    if (n < 8) {
+        for (size_t k = 0; k < n; k++)
+            dst[k] = (char)ptr__lower((unsigned char)src[k]);
+        return;
+    }
+    uint64_t x;
+    for (size_t k = 0; k + 8 < n; k += 8) {
         memcpy(&x, src + k, 8);
-        const uint64_t low7 = x & ~high;
-        const uint64_t upper = (low7 + 0x3f * ones) & ~(low7 + 0x25 * ones) & ~x & high;
-        x |= upper >> 2;
+        x = lower_word(x);
         memcpy(dst + k, &x, 8);
     }
-    for (; k < n; k++)
-        dst[k] = (char)ptr__lower((unsigned char)src[k]);
+    /* The last eight bytes, overlapping the words before: lower case twice is lower case. */
+    memcpy(&x, src + n - 8, 8);
+    x = lower_word(x);
+    memcpy(dst + n - 8, &x, 8);
 }
 
 /*
@@ -568,8 +579,9 @@ ptr_status ptr_ctx_create(ptr_ctx *c, const ptr_scope *scope, const ptr_request 
         return st;
     if (own)
         rec = own;
+    /* A scratch record for the exists check, unless the store does that check itself. */
     if ((st = ptr__create_fill(c, scope, req, &addr, now(c), rec, err)) != PTR_OK ||
-        (st = new_record(c, &scratch, err)) != PTR_OK)
+        (!ptr__store_has_insert_checked(c->store) && (st = new_record(c, &scratch, err)) != PTR_OK))
         goto done;
 
     create_arg a = {scope, rec, scratch, quota_limit(c, scope->owner.s, scope->owner.len)};
