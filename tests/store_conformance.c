@@ -541,11 +541,26 @@ static void random_against_model(void **state)
             ptr_record_set_address(r, &pool[i]);
             ptr_record_add_name(r, "n.example.com.", 14);
             ptr_record_set_revision(r, (uint64_t)round);
-            switch (ptr_test_rand(&rng) % 3) {
+            switch (ptr_test_rand(&rng) % 4) {
             case 0:
                 assert_status(ptr_store_insert(s, txn, r), next[g][i] ? PTR_E_EXISTS : PTR_OK);
                 next[g][i] = 1;
                 break;
+            case 3: {
+                /* insert_checked against a limit around the owner's count. */
+                uint64_t used = 0;
+                for (size_t gg = 0; gg < 2; gg++)
+                    for (size_t j = 0; j < POOL; j++)
+                        used += (uint64_t)next[gg][j];
+                const uint64_t limit = used + ptr_test_rand(&rng) % 3 - 1 + (used == 0);
+                const ptr_status want = next[g][i]       ? PTR_E_EXISTS
+                                        : used >= limit ? PTR_E_QUOTA
+                                                        : PTR_OK;
+                assert_status(ptr_store_insert_checked(s, txn, r, limit), want);
+                if (want == PTR_OK)
+                    next[g][i] = 1;
+                break;
+            }
             case 1:
                 assert_status(ptr_store_replace(s, txn, r), next[g][i] ? PTR_OK : PTR_E_NOT_FOUND);
                 break;
