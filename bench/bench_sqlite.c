@@ -1,8 +1,10 @@
 /*
  * The SQLite store against raw SQLite doing the same work, on real database files:
  *   (a) raw SQLite, one transaction per record, the statements ptr_ctx_create makes the
- *       store run: BEGIN IMMEDIATE; the owner's count; the lookup of (region, address);
- *       the INSERT of the same 11 columns with the same encoding; COMMIT. Prepared once,
+ *       store run (its insert_checked slot): BEGIN IMMEDIATE; the owner's count (its row
+ *       of ptr_owner); the INSERT of the same 11 columns with the same encoding, whose
+ *       unique index answers for a taken key (a lookup of the key only at the quota); the
+ *       addition of the transaction's inserts to the owner's count; COMMIT. Prepared once,
  *       the encoded address key and lists computed before timing;
  *   (b) ptr_ctx_create over ptr_sqlite_store_open, the same records, one each;
  *   (c) ptr_ctx_create_many, batches of BATCH records, per-record time;
@@ -68,7 +70,7 @@ typedef struct raw_row {
 typedef struct slot {
     char path[512];
     sqlite3 *db;
-    sqlite3_stmt *begin, *count, *exists, *insert, *commit;
+    sqlite3_stmt *begin, *count, *exists, *insert, *add, *commit;
     ptr_store *store;
     ptr_ctx *ctx;
 } slot;
@@ -254,11 +256,14 @@ static void open_raw(sql_set *b, slot *s)
         die(s->path, sqlite3_errmsg(s->db));
     sqlite3_busy_timeout(s->db, 5000);
     s->begin = prepare(s->db, "BEGIN IMMEDIATE");
-    s->count = prepare(s->db, "SELECT count(*) FROM ptr_record WHERE owner = ?1");
+    s->count = prepare(s->db, "SELECT records FROM ptr_owner WHERE owner = ?1");
     s->exists = prepare(s->db, "SELECT 1 FROM ptr_record WHERE region = ?1 AND address = ?2");
     s->insert = prepare(s->db, "INSERT INTO ptr_record (region, address, project, owner, ttl,"
                                " description, names, tags, created, updated, revision)"
                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    s->add =
+        prepare(s->db, "INSERT INTO ptr_owner (owner, records) VALUES (?1, ?2)"
+                       " ON CONFLICT (owner) DO UPDATE SET records = records + excluded.records");
     s->commit = prepare(s->db, "COMMIT");
 }
 
@@ -277,8 +282,8 @@ static void close_all(dbset *d)
 {
     for (unsigned i = 0; i < NDB; i++) {
         slot *s = &d->slot[i];
-        sqlite3_stmt *st[] = {s->begin, s->count, s->exists, s->insert, s->commit};
-        for (unsigned k = 0; k < 5; k++)
+        sqlite3_stmt *st[] = {s->begin, s->count, s->exists, s->insert, s->add, s->commit};
+        for (unsigned k = 0; k < 6; k++)
             sqlite3_finalize(st[k]);
         sqlite3_close(s->db);
         ptr_ctx_free(s->ctx);
@@ -303,30 +308,46 @@ static int bind_str(sqlite3_stmt *st, int i, ptr_text t)
     return sqlite3_bind_text(st, i, t.s, (int)t.len, SQLITE_STATIC);
 }
 
-/* The owner's count, as the quota check reads it. */
+/* The owner's count, as the quota check reads it (no row: none yet). */
 static int64_t raw_count(const sql_set *b, slot *s, uint32_t i)
 {
     const ptr_scope sc = scope_of(b, i);
     bind_str(s->count, 1, sc.owner);
-    if (sqlite3_step(s->count) != SQLITE_ROW)
+    const int rc = sqlite3_step(s->count);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         die("count", sqlite3_errmsg(s->db));
-    const int64_t n = sqlite3_column_int64(s->count, 0);
+    const int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(s->count, 0) : 0;
     sqlite3_reset(s->count);
     return n;
 }
 
-/* The existence lookup, then the insert; 1 when the record was stored. */
-static int raw_put(const sql_set *b, slot *s, uint32_t i)
+/* Adds a transaction's inserts to the owner's count before COMMIT, as the store does. */
+static void raw_add(const sql_set *b, slot *s, uint32_t i, int64_t inserted)
+{
+    if (inserted == 0)
+        return;
+    const ptr_scope sc = scope_of(b, i);
+    bind_str(s->add, 1, sc.owner);
+    sqlite3_bind_int64(s->add, 2, inserted);
+    step_done(s->db, s->add);
+}
+
+/*
+ * As the store's insert_checked: under the quota the INSERT, whose unique index refuses a
+ * taken key; at the quota the lookup that tells a taken key from a full owner. 1 when stored.
+ */
+static int raw_put(const sql_set *b, slot *s, uint32_t i, int64_t used)
 {
     const ptr_scope sc = scope_of(b, i);
     const raw_row *r = &b->raw[i];
     const variant *v = &b->var[i % NVAR];
-    bind_str(s->exists, 1, sc.region);
-    sqlite3_bind_blob(s->exists, 2, r->key, sizeof r->key, SQLITE_STATIC);
-    const int rc = sqlite3_step(s->exists);
-    sqlite3_reset(s->exists);
-    if (rc != SQLITE_DONE)
-        return 0; /* taken (or failed): not inserted */
+    if (used >= PER_OWNER) {
+        bind_str(s->exists, 1, sc.region);
+        sqlite3_bind_blob(s->exists, 2, r->key, sizeof r->key, SQLITE_STATIC);
+        (void)sqlite3_step(s->exists);
+        sqlite3_reset(s->exists);
+        return 0;
+    }
     sqlite3_stmt *st = s->insert;
     bind_str(st, 1, sc.region);
     sqlite3_bind_blob(st, 2, r->key, sizeof r->key, SQLITE_STATIC);
@@ -339,8 +360,11 @@ static int raw_put(const sql_set *b, slot *s, uint32_t i)
     sqlite3_bind_int64(st, 9, CREATED);
     sqlite3_bind_int64(st, 10, CREATED);
     sqlite3_bind_int64(st, 11, 1);
-    step_done(s->db, st);
-    return 1;
+    const int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)
+        die("insert", sqlite3_errmsg(s->db));
+    return rc == SQLITE_DONE;
 }
 
 /* Records from .. to-1, one transaction each. */
@@ -349,24 +373,27 @@ static uint64_t raw_each(sql_set *b, slot *s, uint32_t from, uint32_t to)
     uint64_t acc = 0;
     for (uint32_t i = from; i < to; i++) {
         step_done(s->db, s->begin);
-        if (raw_count(b, s, i) < PER_OWNER)
-            acc += (uint64_t)raw_put(b, s, i);
+        const int put = raw_put(b, s, i, raw_count(b, s, i));
+        raw_add(b, s, i, put);
+        acc += (uint64_t)put;
         step_done(s->db, s->commit);
     }
     return acc;
 }
 
-/* As ptr_ctx_create_many runs a batch: one count, then lookup and insert per record. */
+/* As ptr_ctx_create_many runs a batch: one count, an insert per record, one count update. */
 static uint64_t raw_batched(sql_set *b, slot *s, uint32_t from, uint32_t to)
 {
     uint64_t acc = 0;
     for (uint32_t i = from; i < to; i += BATCH) {
         const uint32_t end = to - i < BATCH ? to : i + BATCH;
         step_done(s->db, s->begin);
-        int64_t used = raw_count(b, s, i);
+        int64_t used = raw_count(b, s, i), put = 0;
         for (uint32_t k = i; k < end; k++)
-            if (used < PER_OWNER && raw_put(b, s, k))
-                used++, acc++;
+            if (raw_put(b, s, k, used))
+                used++, put++;
+        raw_add(b, s, i, put);
+        acc += (uint64_t)put;
         step_done(s->db, s->commit);
     }
     return acc;

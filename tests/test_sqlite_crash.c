@@ -8,7 +8,9 @@
  *   field (owner, names in order, TTL, description, tags) is checked against
  *   what the child wrote, and a half-written row would not decode or match;
  * - no owner holds more records than the quota: a batch is committed whole
- *   or not at all, and the count is taken inside the write transaction.
+ *   or not at all, and the count is taken inside the write transaction;
+ * - each owner's count, as the quota reads it (its row of ptr_owner, which
+ *   the store writes just before COMMIT), equals the records found.
  * The next round's child starts the import from the top again (existing
  * addresses give PTR_E_EXISTS) and a final child runs it to the end, which
  * must leave exactly the quota for each owner.

@@ -8,7 +8,8 @@
  * count_owner in records built with setters, and then, where the service
  * lets them through, through ptr_ctx_create and ptr_ctx_list.
  *
- * After each: the table is intact (sqlite_master, row count), the payload
+ * After each: the tables are intact (sqlite_master, row count, each owner's
+ * count in ptr_owner equal to its rows), the payload
  * comes back byte for byte as data, and filters holding '%' or '_' match
  * only themselves (equality, not LIKE).
  */
@@ -126,15 +127,25 @@ static void table_intact(int64_t rows)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     assert_int_equal(sqlite3_open_v2(g_db.path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT (SELECT count(*) FROM ptr_record),"
-                                        " (SELECT count(*) FROM sqlite_master"
-                                        "  WHERE name IN ('ptr_record', 'ptr_record_owner'))",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
+    /* The schema's objects, and every owner's count as the quota reads it equal to its rows. */
+    assert_int_equal(
+        sqlite3_prepare_v2(db,
+                           "SELECT (SELECT count(*) FROM ptr_record),"
+                           " (SELECT count(*) FROM sqlite_master"
+                           "  WHERE name IN ('ptr_record', 'ptr_record_key', 'ptr_owner',"
+                           "   'ptr_record_deleted', 'ptr_record_moved')),"
+                           " (SELECT count(*) FROM"
+                           "   (SELECT owner, count(*) AS n FROM ptr_record GROUP BY owner) r"
+                           "   WHERE n IS NOT"
+                           "    (SELECT records FROM ptr_owner o WHERE o.owner = r.owner))"
+                           " + (SELECT count(*) FROM ptr_owner o WHERE records <>"
+                           "   (SELECT count(*) FROM ptr_record r WHERE r.owner = o.owner))",
+                           -1, &st, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int64(st, 0), rows);
-    assert_int_equal(sqlite3_column_int64(st, 1), 2);
+    assert_int_equal(sqlite3_column_int64(st, 1), 5);
+    assert_int_equal(sqlite3_column_int64(st, 2), 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
 }

@@ -2,9 +2,10 @@
  * The SQLite store: the store conformance suite on a file and on ":memory:",
  * again behind the fault-injecting wrapper (a failure at any store call of
  * any service operation leaves the database as it was), then what only this
- * store has: persistence, WAL and busy timeouts between connections, schema
- * migration and the refusal of foreign or newer databases, query plans, and
- * the row decoder on damaged column values.
+ * store has: persistence, WAL and busy timeouts between connections, the
+ * owner counts kept in ptr_owner (and read once per transaction by
+ * insert_checked), schema migration and the refusal of foreign or newer
+ * databases, query plans, and the row decoder on damaged column values.
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <pthread.h>
@@ -180,7 +181,7 @@ static void reopen_keeps_everything(void **state)
     assert_memory_equal(t.value, "v,a=l\0", 6);
     ptr_store_free(s);
 
-    /* The file is a libptr database, version 2, in WAL mode. */
+    /* The file is a libptr database of the current version, in WAL mode. */
     sqlite3 *db = raw_open(path);
     assert_int_equal(raw_int(db, "PRAGMA user_version"), ptr_sqlite_schema_version());
     assert_int_equal(raw_int(db, "PRAGMA application_id"), PTR__SQLITE_APPLICATION_ID);
@@ -322,6 +323,151 @@ static void threads_with_own_connections(void **state)
     assert_int_equal(exists, (THREADS - 1) * PER_THREAD);
 }
 
+/* ---- owner counts ------------------------------------------------------------------ */
+
+static uint64_t count_of(ptr_store *s, ptr_store_txn *txn, const char *owner)
+{
+    uint64_t n = 99;
+    assert_status(ptr_store_count_owner(s, txn, owner, strlen(owner), &n), PTR_OK);
+    return n;
+}
+
+static ptr_record *owned(const char *owner, const char *addr)
+{
+    return test_record("r1", "p1", owner, addr, NULL, NULL);
+}
+
+/* Rows whose owner's count in ptr_owner is not their number, and counts without rows. */
+static int64_t counts_off(sqlite3 *db)
+{
+    return raw_int(db, "SELECT (SELECT count(*) FROM"
+                       "  (SELECT owner, count(*) AS n FROM ptr_record GROUP BY owner) r"
+                       "  WHERE n IS NOT (SELECT records FROM ptr_owner o WHERE o.owner = r.owner))"
+                       " + (SELECT count(*) FROM ptr_owner o WHERE records <>"
+                       "  (SELECT count(*) FROM ptr_record r WHERE r.owner = o.owner))");
+}
+
+/*
+ * A write transaction's inserts are counted in memory and written at commit:
+ * count_owner sees them at once, with removes and owner changes (counted by
+ * the triggers) in any order, more owners than the store keeps in memory,
+ * and a rollback leaves no trace of them.
+ */
+static void owner_counts(void **state)
+{
+    (void)state;
+    char path[96], addr[32], owner[16];
+    temp_path(path, sizeof path);
+    ptr_store *s = open_path(path, PTR_SQLITE_CREATE, 1000, PTR_OK);
+    ptr_record *r[3] = {owned("o1", "203.0.113.1"), owned("o1", "203.0.113.2"),
+                        owned("o1", "203.0.113.3")};
+    ptr_store_txn *txn;
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    for (int i = 0; i < 3; i++)
+        assert_status(ptr_store_insert(s, txn, r[i]), PTR_OK);
+    assert_status(ptr_store_insert(s, txn, r[0]), PTR_E_EXISTS); /* not counted */
+    assert_int_equal(count_of(s, txn, "o1"), 3);
+    assert_status(ptr_store_remove(s, txn, "r1", 2, ptr_record_address(r[1])), PTR_OK);
+    assert_int_equal(count_of(s, txn, "o1"), 2);
+    assert_status(ptr_record_set_owner(r[2], PTR_LIT("o2")), PTR_OK);
+    assert_status(ptr_store_replace(s, txn, r[2]), PTR_OK);
+    assert_int_equal(count_of(s, txn, "o1"), 1);
+    assert_int_equal(count_of(s, txn, "o2"), 1);
+    /* Inserted and removed again: nothing. */
+    ptr_record *gone = owned("o3", "203.0.113.9");
+    assert_status(ptr_store_insert(s, txn, gone), PTR_OK);
+    assert_status(ptr_store_remove(s, txn, "r1", 2, ptr_record_address(gone)), PTR_OK);
+    assert_int_equal(count_of(s, txn, "o3"), 0);
+    /* 40 owners, more than the store holds before writing them out mid-transaction. */
+    for (int i = 0; i < 40; i++) {
+        snprintf(owner, sizeof owner, "x%02d", i);
+        snprintf(addr, sizeof addr, "198.51.100.%d", i + 1);
+        ptr_record *x = owned(owner, addr);
+        assert_status(ptr_store_insert(s, txn, x), PTR_OK);
+        ptr_record_free(x);
+    }
+    for (int i = 0; i < 40; i++) {
+        snprintf(owner, sizeof owner, "x%02d", i);
+        assert_int_equal(count_of(s, txn, owner), 1);
+    }
+    assert_int_equal(count_of(s, txn, "o1"), 1);
+    assert_status(ptr_store_commit(s, txn), PTR_OK);
+
+    /* A rolled-back insert is not counted, in memory or in the file. */
+    ptr_record *more = owned("o1", "203.0.113.4");
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    assert_status(ptr_store_insert(s, txn, more), PTR_OK);
+    assert_int_equal(count_of(s, txn, "o1"), 2);
+    ptr_store_rollback(s, txn);
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &txn), PTR_OK);
+    assert_int_equal(count_of(s, txn, "o1"), 1);
+    assert_int_equal(count_of(s, txn, "x07"), 1);
+    assert_int_equal(count_of(s, txn, "nobody"), 0);
+    assert_status(ptr_store_commit(s, txn), PTR_OK);
+    ptr_store_free(s);
+
+    sqlite3 *db = raw_open(path);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM ptr_record"), 42);
+    assert_int_equal(counts_off(db), 0);
+    assert_int_equal(raw_int(db, "SELECT records FROM ptr_owner WHERE owner = 'o2'"), 1);
+    sqlite3_close(db);
+    for (int i = 0; i < 3; i++)
+        ptr_record_free(r[i]);
+    ptr_record_free(gone);
+    ptr_record_free(more);
+}
+
+/*
+ * insert_checked reads an owner's stored count once per transaction; a
+ * remove or an owner change in the same transaction moves it (the
+ * triggers), and the next insert_checked must see that.
+ */
+static void insert_checked_counts(void **state)
+{
+    (void)state;
+    char path[96];
+    temp_path(path, sizeof path);
+    ptr_store *s = open_path(path, PTR_SQLITE_CREATE, 1000, PTR_OK);
+    ptr_record *a = owned("o1", "203.0.113.1"), *b = owned("o1", "203.0.113.2"),
+               *c = owned("o1", "203.0.113.3"), *d = owned("o2", "203.0.113.4");
+    ptr_store_txn *txn;
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    assert_status(ptr_store_insert(s, txn, d), PTR_OK);
+    assert_status(ptr_store_commit(s, txn), PTR_OK);
+
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    assert_status(ptr_store_insert_checked(s, txn, a, 2), PTR_OK);
+    assert_status(ptr_store_insert_checked(s, txn, b, 2), PTR_OK);
+    assert_status(ptr_store_insert_checked(s, txn, c, 2), PTR_E_QUOTA);
+    assert_status(ptr_store_insert_checked(s, txn, a, 2), PTR_E_EXISTS); /* the key first */
+    assert_status(ptr_store_insert_checked(s, txn, a, 5), PTR_E_EXISTS);
+    assert_status(ptr_store_remove(s, txn, "r1", 2, ptr_record_address(a)), PTR_OK);
+    assert_status(ptr_store_insert_checked(s, txn, c, 2), PTR_OK);
+    assert_int_equal(count_of(s, txn, "o1"), 2);
+    /* o2's record moves to o1: o1 is over its limit of 2, o2 has room again. */
+    assert_status(ptr_store_insert_checked(s, txn, d, 1), PTR_E_EXISTS);
+    assert_status(ptr_record_set_owner(d, PTR_LIT("o1")), PTR_OK);
+    assert_status(ptr_store_replace(s, txn, d), PTR_OK);
+    assert_status(ptr_store_insert_checked(s, txn, a, 3), PTR_E_QUOTA);
+    ptr_record *e = owned("o2", "203.0.113.5");
+    assert_status(ptr_store_insert_checked(s, txn, e, 1), PTR_OK);
+    assert_status(ptr_store_commit(s, txn), PTR_OK);
+
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &txn), PTR_OK);
+    assert_int_equal(count_of(s, txn, "o1"), 3);
+    assert_int_equal(count_of(s, txn, "o2"), 1);
+    assert_status(ptr_store_commit(s, txn), PTR_OK);
+    ptr_store_free(s);
+    sqlite3 *db = raw_open(path);
+    assert_int_equal(counts_off(db), 0);
+    sqlite3_close(db);
+    ptr_record_free(a);
+    ptr_record_free(b);
+    ptr_record_free(c);
+    ptr_record_free(d);
+    ptr_record_free(e);
+}
+
 /* ---- schema: migration and refusals --------------------------------------------- */
 
 /* Version 1 as the migration table wrote it, by hand: no revision column, no owner index. */
@@ -370,10 +516,94 @@ static void migrates_version_1(void **state)
     ptr_store_free(s);
 
     db = raw_open(path);
-    assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+    assert_int_equal(raw_int(db, "PRAGMA user_version"), ptr_sqlite_schema_version());
     assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
-                                 " AND name = 'ptr_record_owner'"),
+                                 " AND name = 'ptr_record_key'"),
                      1);
+    assert_int_equal(
+        raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'ptr_record_owner'"), 0);
+    assert_int_equal(raw_int(db, "SELECT records FROM ptr_owner WHERE owner = 'o1'"), 1);
+    sqlite3_close(db);
+    ptr_record_free(got);
+}
+
+/* Scan visitor: order[0] counts the records, order[1..3] their last address bytes. */
+static int last_octets(void *ctx, const ptr_record *rec)
+{
+    uint8_t *order = ctx;
+    if (order[0] < 3)
+        order[1 + order[0]] = ptr_record_address(rec)->bytes[3];
+    order[0]++;
+    return 0;
+}
+
+/*
+ * Version 2 (the records in a WITHOUT ROWID table, the owner index) becomes
+ * version 3: the same rows in a rowid table and each owner's count in
+ * ptr_owner, which then follows inserts, removes and owner changes.
+ */
+static void migrates_version_2(void **state)
+{
+    (void)state;
+    char path[96];
+    temp_path(path, sizeof path);
+    sqlite3 *db = raw_open(path);
+    raw_exec(db, V1_SCHEMA);
+    raw_exec(db, "ALTER TABLE ptr_record ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;"
+                 "CREATE INDEX ptr_record_owner ON ptr_record (owner);"
+                 "PRAGMA user_version = 2;"
+                 /* 203.0.113.6 and .4 for o2, in the order a scan must not follow. */
+                 "INSERT INTO ptr_record SELECT region, x'04cb007106000000000000000000000000',"
+                 " project, 'o2', ttl, description, names, tags, created, updated, 7"
+                 " FROM ptr_record;"
+                 "INSERT INTO ptr_record SELECT region, x'04cb007104000000000000000000000000',"
+                 " project, 'o2', ttl, description, names, tags, created, updated, 8"
+                 " FROM ptr_record WHERE owner = 'o1';");
+    sqlite3_close(db);
+
+    ptr_store *s = open_path(path, 0, 1000, PTR_OK);
+    db = raw_open(path);
+    assert_int_equal(raw_int(db, "PRAGMA user_version"), 3);
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM ptr_record"), 3);
+    assert_int_equal(raw_int(db, "SELECT records FROM ptr_owner WHERE owner = 'o2'"), 2);
+    sqlite3_close(db);
+
+    /* A scan still walks the region in address order. */
+    ptr_store_txn *txn;
+    ptr_store_filter f;
+    ptr_store_filter_init(&f);
+    f.region = (ptr_text){PTR_LIT("eu-de")};
+    uint8_t order[4] = {0};
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &txn), PTR_OK);
+    assert_status(ptr_store_scan(s, txn, &f, NULL, last_octets, order), PTR_OK);
+    assert_status(ptr_store_commit(s, txn), PTR_OK);
+    assert_int_equal(order[0], 3);
+    assert_memory_equal(order + 1, "\x04\x05\x06", 3);
+
+    ptr_record *got;
+    ptr_addr a;
+    uint64_t n;
+    assert_status(ptr_record_new(NULL, &got), PTR_OK);
+    assert_status(ptr_addr_parse(PTR_LIT("203.0.113.6"), &a), PTR_OK);
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    assert_status(ptr_store_get(s, txn, "eu-de", 5, &a, got), PTR_OK);
+    assert_int_equal(ptr_record_revision(got), 7);
+    /* o2 gives 203.0.113.6 to o1, then removes 203.0.113.4. */
+    assert_status(ptr_record_set_owner(got, PTR_LIT("o1")), PTR_OK);
+    assert_status(ptr_store_replace(s, txn, got), PTR_OK);
+    assert_status(ptr_addr_parse(PTR_LIT("203.0.113.4"), &a), PTR_OK);
+    assert_status(ptr_store_remove(s, txn, "eu-de", 5, &a), PTR_OK);
+    assert_status(ptr_store_count_owner(s, txn, "o1", 2, &n), PTR_OK);
+    assert_int_equal(n, 2);
+    assert_status(ptr_store_count_owner(s, txn, "o2", 2, &n), PTR_OK);
+    assert_int_equal(n, 0);
+    assert_status(ptr_store_commit(s, txn), PTR_OK);
+    ptr_store_free(s);
+
+    db = raw_open(path);
+    assert_int_equal(raw_int(db, "SELECT records FROM ptr_owner WHERE owner = 'o1'"), 2);
+    /* An owner left without records leaves no row behind. */
+    assert_int_equal(raw_int(db, "SELECT count(*) FROM ptr_owner WHERE owner = 'o2'"), 0);
     sqlite3_close(db);
     ptr_record_free(got);
 }
@@ -448,7 +678,9 @@ static void refuses_foreign_and_newer(void **state)
     temp_path(path, sizeof path);
     ptr_store_free(open_path(path, PTR_SQLITE_CREATE, 1000, PTR_OK));
     db = raw_open(path);
-    raw_exec(db, "PRAGMA user_version = 3;");
+    char newer[64];
+    snprintf(newer, sizeof newer, "PRAGMA user_version = %u;", ptr_sqlite_schema_version() + 1);
+    raw_exec(db, newer);
     sqlite3_close(db);
     assert_status(open_err(path, 0, &e), PTR_E_STORE);
     assert_error(&e, PTR_E_STORE, PTR_FIELD_NONE, 0, 0);
@@ -522,7 +754,7 @@ static void bad_arguments(void **state)
     /* The path need not be NUL-terminated. */
     assert_status(ptr_sqlite_store_open(":memory:xyz", 8, NULL, &s, NULL), PTR_OK);
     ptr_store_free(s);
-    assert_int_equal(ptr_sqlite_schema_version(), 2);
+    assert_int_equal(ptr_sqlite_schema_version(), 3);
 }
 
 /* ---- query plans ---------------------------------------------------------------- */
@@ -534,12 +766,18 @@ static void plans_use_the_indexes(void **state)
     temp_path(path, sizeof path);
     ptr_store_free(open_path(path, PTR_SQLITE_CREATE, 1000, PTR_OK));
     sqlite3 *db = raw_open(path);
+    raw_plan(db, PTR__SQLITE_SQL_GET, plan, sizeof plan);
+    /* One search of the key index. */
+    assert_non_null(
+        strstr(plan, "SEARCH ptr_record USING INDEX ptr_record_key (region=? AND address=?)"));
     raw_plan(db, PTR__SQLITE_SQL_SCAN, plan, sizeof plan);
-    /* A range of the primary key, already in order: no sort, no full scan. */
-    assert_non_null(strstr(plan, "SEARCH ptr_record USING PRIMARY KEY (region=? AND address>?)"));
+    /* A range of the key index, already in order: no sort, no full scan. */
+    assert_non_null(
+        strstr(plan, "SEARCH ptr_record USING INDEX ptr_record_key (region=? AND address>?)"));
     assert_null(strstr(plan, "TEMP B-TREE"));
+    /* The quota's count is one row, however many records the owner has. */
     raw_plan(db, PTR__SQLITE_SQL_COUNT_OWNER, plan, sizeof plan);
-    assert_non_null(strstr(plan, "USING COVERING INDEX ptr_record_owner (owner=?)"));
+    assert_non_null(strstr(plan, "SEARCH ptr_owner USING PRIMARY KEY (owner=?)"));
     sqlite3_close(db);
 }
 
@@ -728,7 +966,10 @@ int main(void)
         cmocka_unit_test(reopen_keeps_everything),
         cmocka_unit_test(busy_between_connections),
         cmocka_unit_test(threads_with_own_connections),
+        cmocka_unit_test(owner_counts),
+        cmocka_unit_test(insert_checked_counts),
         cmocka_unit_test(migrates_version_1),
+        cmocka_unit_test(migrates_version_2),
         cmocka_unit_test(failed_migration_changes_nothing),
         cmocka_unit_test(refuses_foreign_and_newer),
         cmocka_unit_test(read_only),

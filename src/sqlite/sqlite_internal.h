@@ -17,7 +17,7 @@
 #include "sqlite_row.h"
 
 /* The schema this library writes; older ones are migrated on open. */
-#define PTR__SQLITE_SCHEMA_VERSION 2
+#define PTR__SQLITE_SCHEMA_VERSION 3
 
 /*
  * PRAGMA application_id of a libptr database: "PTR1" read as a big-endian
@@ -26,17 +26,25 @@
 #define PTR__SQLITE_APPLICATION_ID 1347703345
 
 /*
- * The two queries whose plans matter for size (tests check them with
- * EXPLAIN QUERY PLAN): a scan page is a range of the primary key (region,
- * address), already in address order, with project and owner checked on the
- * way; the quota count reads the owner index alone. Columns: sqlite_row.h.
+ * The queries whose plans matter for size (tests check them with EXPLAIN
+ * QUERY PLAN): a get is one search of the key index (region, address); a
+ * scan page is a range of that index, already in address order, with
+ * project and owner checked on the way; the quota count is one row of
+ * ptr_owner. Columns: sqlite_row.h.
  */
+#define PTR__SQLITE_SQL_GET                                                                        \
+    "SELECT " PTR__SQLITE_COLUMNS " FROM ptr_record WHERE region = ?1 AND address = ?2"
 #define PTR__SQLITE_SQL_SCAN                                                                       \
     "SELECT " PTR__SQLITE_COLUMNS " FROM ptr_record"                                               \
     " WHERE region = ?1 AND address > ?2"                                                          \
     " AND (?3 IS NULL OR project = ?3) AND (?4 IS NULL OR owner = ?4)"                             \
     " ORDER BY address"
-#define PTR__SQLITE_SQL_COUNT_OWNER "SELECT count(*) FROM ptr_record WHERE owner = ?1"
+/* No row: the owner has no records. */
+#define PTR__SQLITE_SQL_COUNT_OWNER "SELECT records FROM ptr_owner WHERE owner = ?1"
+/* Adds ?2 (a transaction's inserts) to the owner's count. */
+#define PTR__SQLITE_SQL_ADD_OWNER                                                                  \
+    "INSERT INTO ptr_owner (owner, records) VALUES (?1, ?2)"                                       \
+    " ON CONFLICT (owner) DO UPDATE SET records = records + excluded.records"
 
 /* An SQLite result code as a libptr status (BUSY and LOCKED mean busy). */
 ptr_status ptr__sqlite_status(int rc);

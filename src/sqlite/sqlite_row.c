@@ -25,7 +25,7 @@ void ptr__sqlite_buf_free(ptr__sqlite_buf *b)
     b->cap = 0;
 }
 
-static ptr_status buf_reserve(ptr__sqlite_buf *b, size_t need)
+ptr_status ptr__sqlite_buf_reserve(ptr__sqlite_buf *b, size_t need)
 {
     if (need <= b->cap)
         return PTR_OK;
@@ -182,11 +182,14 @@ static const char *text_of(ptr__sqlite_bytes b)
 
 static ptr_status decode_lists(const ptr__sqlite_row *row, ptr_record *out)
 {
+    /* A list has at least its count: no bytes at all (perhaps a NULL pointer) is damage. */
+    if (!row->names.p || !row->tags.p)
+        return PTR_E_STORE;
     reader r = {row->names.p, row->names.p + row->names.len};
     size_t n, len, vlen;
     const char *s, *v;
     ptr_status st;
-    if (!row->names.p || !varint_get(&r, &n))
+    if (!varint_get(&r, &n))
         return PTR_E_STORE;
     for (size_t i = 0; i < n; i++) {
         if (!text_get(&r, &s, &len))
@@ -197,7 +200,7 @@ static ptr_status decode_lists(const ptr__sqlite_row *row, ptr_record *out)
     if (r.p != r.end)
         return PTR_E_STORE;
     r = (reader){row->tags.p, row->tags.p + row->tags.len};
-    if (!row->tags.p || !varint_get(&r, &n))
+    if (!varint_get(&r, &n))
         return PTR_E_STORE;
     for (size_t i = 0; i < n; i++) {
         if (!text_get(&r, &s, &len) || !text_get(&r, &v, &vlen))
@@ -302,7 +305,7 @@ ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__sq
     if (!lists)
         return PTR_E_INVAL;
     /* The key goes in the buffer too: every bound byte then lives until the statement is reset. */
-    ptr_status s = buf_reserve(buf, PTR__SQLITE_ADDR_LEN + lists);
+    ptr_status s = ptr__sqlite_buf_reserve(buf, PTR__SQLITE_ADDR_LEN + lists);
     if (s != PTR_OK)
         return s;
     ptr__sqlite_addr_encode(a, buf->p);

@@ -47,6 +47,9 @@ typedef struct ptr__sqlite_buf {
 
 void ptr__sqlite_buf_free(ptr__sqlite_buf *b);
 
+/* Room for at least need bytes (the contents are kept); PTR_E_NOMEM leaves b as it was. */
+ptr_status ptr__sqlite_buf_reserve(ptr__sqlite_buf *b, size_t need);
+
 /* The key of an address (family 4 or 6 only). */
 void ptr__sqlite_addr_encode(const ptr_addr *a, unsigned char out[PTR__SQLITE_ADDR_LEN]);
 

@@ -50,6 +50,65 @@ static const char *const steps[PTR__SQLITE_SCHEMA_VERSION] = {
     "ALTER TABLE ptr_record ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;"
     "CREATE INDEX ptr_record_owner ON ptr_record (owner);"
     "PRAGMA user_version = 2;",
+
+    /*
+     * 2 -> 3: the records move to a rowid table with a unique index on the
+     * key, and the owner index gives way to a table of counts.
+     *
+     * A WITHOUT ROWID table keeps whole rows in its interior pages, and
+     * SQLite's documentation (withoutrowid.html, "When To Use WITHOUT
+     * ROWID") advises it only for rows below about a twentieth of a page. A
+     * record with three names, a description and two tags is about 235
+     * bytes, over 204 for 4 KiB pages: interior pages held 14 rows each,
+     * five levels for 100,000 records, every lookup and insert comparing
+     * whole rows at each level. A rowid table appends new rows at its end
+     * and its interior pages hold integers; the index on (region, address)
+     * keeps the uniqueness check and the scan order with 30-byte entries.
+     *
+     * ptr_record_owner was there for the quota's count, and every insert
+     * paid for it. ptr_owner keeps the count itself: the store adds its own
+     * inserts once per owner at commit (sqlite_store.c), the triggers below
+     * count deletes and owner changes, whoever makes them. Every change is
+     * an addition, so their order does not matter, and an owner without a
+     * row has no records.
+     */
+    "CREATE TABLE ptr_record_v3 ("
+    " region TEXT NOT NULL,"
+    " address BLOB NOT NULL,"
+    " project TEXT NOT NULL,"
+    " owner TEXT NOT NULL,"
+    " ttl INTEGER NOT NULL,"
+    " description TEXT NOT NULL,"
+    " names BLOB NOT NULL,"
+    " tags BLOB NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " updated INTEGER NOT NULL,"
+    " revision INTEGER NOT NULL"
+    ");"
+    "INSERT INTO ptr_record_v3 (" PTR__SQLITE_COLUMNS ")"
+    " SELECT " PTR__SQLITE_COLUMNS " FROM ptr_record ORDER BY region, address;"
+    "DROP TABLE ptr_record;"
+    "ALTER TABLE ptr_record_v3 RENAME TO ptr_record;"
+    "CREATE UNIQUE INDEX ptr_record_key ON ptr_record (region, address);"
+    "CREATE TABLE ptr_owner ("
+    " owner TEXT PRIMARY KEY,"
+    " records INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "INSERT INTO ptr_owner (owner, records) SELECT owner, count(*) FROM ptr_record GROUP BY owner;"
+    "CREATE TRIGGER ptr_record_deleted AFTER DELETE ON ptr_record BEGIN"
+    " INSERT INTO ptr_owner (owner, records) VALUES (old.owner, -1)"
+    "  ON CONFLICT (owner) DO UPDATE SET records = records - 1;"
+    " DELETE FROM ptr_owner WHERE owner = old.owner AND records = 0;"
+    " END;"
+    "CREATE TRIGGER ptr_record_moved AFTER UPDATE OF owner ON ptr_record"
+    " WHEN new.owner IS NOT old.owner BEGIN"
+    " INSERT INTO ptr_owner (owner, records) VALUES (old.owner, -1)"
+    "  ON CONFLICT (owner) DO UPDATE SET records = records - 1;"
+    " DELETE FROM ptr_owner WHERE owner = old.owner AND records = 0;"
+    " INSERT INTO ptr_owner (owner, records) VALUES (new.owner, 1)"
+    "  ON CONFLICT (owner) DO UPDATE SET records = records + 1;"
+    " END;"
+    "PRAGMA user_version = 3;",
 };
 
 /* Prepare and run each statement of a constant script in turn. */

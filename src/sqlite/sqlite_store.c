@@ -13,6 +13,19 @@
  *
  * Every statement is constant SQL with bound parameters, prepared once per
  * connection and reset after each use.
+ *
+ * Owner counts (the quota): ptr_owner holds each owner's count, and a write
+ * transaction keeps the count of its own inserts per owner in memory, adds
+ * it to what count_owner reads, and writes it to ptr_owner just before
+ * COMMIT, in the same transaction. A batch of 500 records of one owner then
+ * writes its owner's row once rather than an index entry per record.
+ * Deletes and owner changes are counted by triggers (sqlite_schema.c).
+ *
+ * A create's write step is insert_checked: one INSERT, whose unique index
+ * answers for a taken key, after the owner's count, read once per
+ * transaction and owner (only this connection can change it while the
+ * write lock is held). Through get and insert, every record of a batch
+ * would also cost a lookup of its key.
  */
 #define _POSIX_C_SOURCE 200809L /* pthread_mutexattr_settype */
 #include <limits.h>
@@ -34,6 +47,7 @@ enum {
     S_REPLACE,
     S_REMOVE,
     S_COUNT_OWNER,
+    S_ADD_OWNER,
     S_SCAN,
     S_NSTMT
 };
@@ -43,7 +57,7 @@ static const char *const sql[S_NSTMT] = {
     [S_BEGIN_WRITE] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
-    [S_GET] = "SELECT " PTR__SQLITE_COLUMNS " FROM ptr_record WHERE region = ?1 AND address = ?2",
+    [S_GET] = PTR__SQLITE_SQL_GET,
     [S_INSERT] = "INSERT INTO ptr_record (" PTR__SQLITE_COLUMNS
                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     [S_REPLACE] = "UPDATE ptr_record SET project = ?3, owner = ?4, ttl = ?5, description = ?6,"
@@ -51,9 +65,24 @@ static const char *const sql[S_NSTMT] = {
                   " WHERE region = ?1 AND address = ?2",
     [S_REMOVE] = "DELETE FROM ptr_record WHERE region = ?1 AND address = ?2",
     [S_COUNT_OWNER] = PTR__SQLITE_SQL_COUNT_OWNER,
+    [S_ADD_OWNER] = PTR__SQLITE_SQL_ADD_OWNER,
     /* The rest of the filter (names, tags) is ptr_store_filter_match's. */
     [S_SCAN] = PTR__SQLITE_SQL_SCAN,
 };
+
+/*
+ * Owners a write transaction may have inserts for before they are written
+ * to ptr_owner; one more writes them all first. A batch has one owner.
+ */
+#define PENDING_OWNERS 16
+
+/* One owner's inserts in the open write transaction, not yet in ptr_owner. */
+typedef struct pending_owner {
+    size_t off, len; /* the owner's text in sqlstore.owners */
+    int64_t inserted;
+    int64_t stored;   /* the owner's row of ptr_owner, when stored_known */
+    int stored_known; /* read by insert_checked; forgotten when a remove or replace may change it */
+} pending_owner;
 
 typedef struct sqlstore {
     ptr_allocator alloc;
@@ -64,6 +93,11 @@ typedef struct sqlstore {
     int in_txn, in_write; /* guarded by lock */
     ptr__sqlite_buf buf;  /* encoded keys and lists being bound */
     ptr_record *scratch;  /* what scan hands to its visitor */
+    /* The open write transaction's inserts per owner (guarded by lock). */
+    pending_owner pending[PENDING_OWNERS];
+    unsigned npending;
+    ptr__sqlite_buf owners; /* their owners' text, one after another */
+    size_t owners_used;
 } sqlstore;
 
 /* ---- statements ------------------------------------------------------------- */
@@ -112,6 +146,74 @@ static sqlstore *txn_store(void *user, ptr_store_txn *txn)
     return (ptr_store_txn *)m == txn && m->in_txn ? m : NULL;
 }
 
+/* ---- owner counts ------------------------------------------------------------ */
+
+static const char *pending_text(const sqlstore *m, const pending_owner *p)
+{
+    return p->len ? (const char *)m->owners.p + p->off : "";
+}
+
+static pending_owner *pending_find(sqlstore *m, const char *owner, size_t len)
+{
+    for (unsigned i = 0; i < m->npending; i++) {
+        pending_owner *p = &m->pending[i];
+        if (p->len == len && memcmp(pending_text(m, p), len ? owner : "", len) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/*
+ * Add the transaction's inserts to ptr_owner. Never outside the transaction:
+ * after an error that made SQLite roll it back, the statement would commit
+ * on its own.
+ */
+static ptr_status pending_write(sqlstore *m)
+{
+    if (sqlite3_get_autocommit(m->db))
+        return PTR_E_STORE;
+    sqlite3_stmt *st = m->stmt[S_ADD_OWNER];
+    for (unsigned i = 0; i < m->npending; i++) {
+        pending_owner *p = &m->pending[i];
+        if (p->inserted == 0)
+            continue;
+        int rc = bind_text(st, 1, pending_text(m, p), p->len);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(st, 2, p->inserted);
+        if (rc == SQLITE_OK)
+            rc = run(st);
+        else
+            stmt_done(st);
+        if (rc != SQLITE_OK)
+            return ptr__sqlite_status(rc);
+        p->inserted = 0; /* in ptr_owner now */
+    }
+    m->npending = 0;
+    m->owners_used = 0;
+    return PTR_OK;
+}
+
+/* The owner's entry, made before the insert so that counting it cannot fail afterwards. */
+static ptr_status pending_entry(sqlstore *m, const char *owner, size_t len, pending_owner **out)
+{
+    if ((*out = pending_find(m, owner, len)) != NULL)
+        return PTR_OK;
+    ptr_status s;
+    if (m->npending == PENDING_OWNERS && (s = pending_write(m)) != PTR_OK)
+        return s;
+    if (len > SIZE_MAX - m->owners_used)
+        return PTR_E_NOMEM;
+    if ((s = ptr__sqlite_buf_reserve(&m->owners, m->owners_used + len)) != PTR_OK)
+        return s;
+    if (len)
+        memcpy(m->owners.p + m->owners_used, owner, len);
+    pending_owner *p = &m->pending[m->npending++];
+    *p = (pending_owner){m->owners_used, len, 0, 0, 0};
+    m->owners_used += len;
+    *out = p;
+    return PTR_OK;
+}
+
 /* ---- transactions ------------------------------------------------------------ */
 
 static ptr_status sq_begin(void *user, unsigned flags, ptr_store_txn **txn)
@@ -143,6 +245,8 @@ static void end_txn(sqlstore *m)
         (void)run(m->stmt[S_ROLLBACK]);
     m->in_txn = 0;
     m->in_write = 0;
+    m->npending = 0;
+    m->owners_used = 0;
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -151,10 +255,12 @@ static ptr_status sq_commit(void *user, ptr_store_txn *txn)
     sqlstore *m = txn_store(user, txn);
     if (!m)
         return PTR_E_INVAL;
-    const int rc = run(m->stmt[S_COMMIT]);
+    /* The counts go in with the records they count, or neither does. */
+    const ptr_status s = m->npending ? pending_write(m) : PTR_OK;
+    const int rc = s == PTR_OK ? run(m->stmt[S_COMMIT]) : SQLITE_OK;
     /* A failed COMMIT may leave the transaction open: end_txn rolls it back, as commit promises. */
     end_txn(m);
-    return ptr__sqlite_status(rc);
+    return s != PTR_OK ? s : ptr__sqlite_status(rc);
 }
 
 static void sq_rollback(void *user, ptr_store_txn *txn)
@@ -190,24 +296,56 @@ static ptr_status sq_get(void *user, ptr_store_txn *txn, const char *region, siz
     return s;
 }
 
+/* The owner's count as ptr_owner holds it (no row: 0). */
+static ptr_status stored_count(sqlstore *m, const char *owner, size_t owner_len, int64_t *out)
+{
+    sqlite3_stmt *st = m->stmt[S_COUNT_OWNER];
+    int rc = bind_text(st, 1, owner, owner_len);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    ptr_status s = PTR_OK;
+    *out = 0;
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) == SQLITE_INTEGER)
+            *out = sqlite3_column_int64(st, 0);
+        else
+            s = PTR_E_STORE;
+    } else if (rc != SQLITE_DONE) {
+        s = ptr__sqlite_status(rc);
+    }
+    stmt_done(st);
+    return s;
+}
+
+/*
+ * The stored count plus the transaction's own inserts. The stored count may
+ * be below zero inside a transaction that removed some of its own inserts
+ * (a remove is counted at once, an insert at commit); the sum may not.
+ */
+static ptr_status owner_total(int64_t stored, const pending_owner *p, uint64_t *count)
+{
+    int64_t n = stored;
+    if (p) {
+        if (n > 0 && p->inserted > INT64_MAX - n)
+            return PTR_E_STORE;
+        n += p->inserted;
+    }
+    if (n < 0)
+        return PTR_E_STORE;
+    *count = (uint64_t)n;
+    return PTR_OK;
+}
+
 static ptr_status sq_count_owner(void *user, ptr_store_txn *txn, const char *owner,
                                  size_t owner_len, uint64_t *count)
 {
     sqlstore *m = txn_store(user, txn);
     if (!m)
         return PTR_E_INVAL;
-    sqlite3_stmt *st = m->stmt[S_COUNT_OWNER];
-    int rc = bind_text(st, 1, owner, owner_len);
-    ptr_status s;
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const sqlite3_int64 n = sqlite3_column_int64(st, 0);
-        s = n < 0 ? PTR_E_STORE : PTR_OK;
-        if (s == PTR_OK)
-            *count = (uint64_t)n;
-    } else {
-        s = rc == SQLITE_DONE ? PTR_E_STORE : ptr__sqlite_status(rc);
-    }
-    stmt_done(st);
+    int64_t stored;
+    ptr_status s = stored_count(m, owner, owner_len, &stored);
+    if (s == PTR_OK)
+        s = owner_total(stored, pending_find(m, owner, owner_len), count);
     return s;
 }
 
@@ -267,11 +405,9 @@ static sqlstore *write_store(void *user, ptr_store_txn *txn)
     return m && m->in_write ? m : NULL;
 }
 
-static ptr_status sq_insert(void *user, ptr_store_txn *txn, const ptr_record *rec)
+/* Insert rec and count it for its owner (p); PTR_E_EXISTS for a taken key. */
+static ptr_status insert_row(sqlstore *m, const ptr_record *rec, pending_owner *p)
 {
-    sqlstore *m = write_store(user, txn);
-    if (!m)
-        return PTR_E_INVAL;
     sqlite3_stmt *st = m->stmt[S_INSERT];
     ptr_status s = ptr__sqlite_row_bind(st, rec, &m->buf);
     if (s == PTR_OK) {
@@ -281,9 +417,75 @@ static ptr_status sq_insert(void *user, ptr_store_txn *txn, const ptr_record *re
             s = PTR_E_EXISTS;
         else if (rc != SQLITE_DONE)
             s = ptr__sqlite_status(rc);
+        else
+            p->inserted++;
     }
     stmt_done(st);
     return s;
+}
+
+static ptr_status sq_insert(void *user, ptr_store_txn *txn, const ptr_record *rec)
+{
+    sqlstore *m = write_store(user, txn);
+    if (!m)
+        return PTR_E_INVAL;
+    size_t owner_len;
+    const char *owner = ptr_record_owner(rec, &owner_len);
+    pending_owner *p;
+    ptr_status s = pending_entry(m, owner, owner_len, &p);
+    return s == PTR_OK ? insert_row(m, rec, p) : s;
+}
+
+/* PTR_E_EXISTS when rec's key is taken, PTR_E_NOT_FOUND when it is free. */
+static ptr_status key_taken(sqlstore *m, const ptr_record *rec)
+{
+    size_t region_len;
+    const char *region = ptr_record_region(rec, &region_len);
+    sqlite3_stmt *st = m->stmt[S_GET];
+    unsigned char key[PTR__SQLITE_ADDR_LEN];
+    int rc = bind_key(st, region, region_len, ptr_record_address(rec), key);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    stmt_done(st);
+    if (rc == SQLITE_ROW)
+        return PTR_E_EXISTS;
+    return rc == SQLITE_DONE ? PTR_E_NOT_FOUND : ptr__sqlite_status(rc);
+}
+
+/*
+ * The unique index is the key check: under the limit, the INSERT alone
+ * answers PTR_E_EXISTS or stores the record. At the limit the key is looked
+ * up, because a taken key is the answer before the quota.
+ */
+static ptr_status sq_insert_checked(void *user, ptr_store_txn *txn, const ptr_record *rec,
+                                    uint64_t limit)
+{
+    sqlstore *m = write_store(user, txn);
+    if (!m || !addr_ok(ptr_record_address(rec)))
+        return PTR_E_INVAL;
+    size_t owner_len;
+    const char *owner = ptr_record_owner(rec, &owner_len);
+    pending_owner *p;
+    ptr_status s = pending_entry(m, owner, owner_len, &p);
+    if (s == PTR_OK && !p->stored_known) {
+        s = stored_count(m, owner, owner_len, &p->stored);
+        p->stored_known = s == PTR_OK;
+    }
+    uint64_t used;
+    if (s != PTR_OK || (s = owner_total(p->stored, p, &used)) != PTR_OK)
+        return s;
+    if (used >= limit) {
+        s = key_taken(m, rec);
+        return s == PTR_E_NOT_FOUND ? PTR_E_QUOTA : s;
+    }
+    return insert_row(m, rec, p);
+}
+
+/* A remove or an owner change moves stored counts (the triggers): read them again. */
+static void stored_counts_changed(sqlstore *m)
+{
+    for (unsigned i = 0; i < m->npending; i++)
+        m->pending[i].stored_known = 0;
 }
 
 static ptr_status sq_replace(void *user, ptr_store_txn *txn, const ptr_record *rec)
@@ -294,6 +496,7 @@ static ptr_status sq_replace(void *user, ptr_store_txn *txn, const ptr_record *r
     sqlite3_stmt *st = m->stmt[S_REPLACE];
     ptr_status s = ptr__sqlite_row_bind(st, rec, &m->buf);
     if (s == PTR_OK) {
+        stored_counts_changed(m);
         const int rc = sqlite3_step(st);
         if (rc != SQLITE_DONE)
             s = ptr__sqlite_status(rc);
@@ -313,6 +516,7 @@ static ptr_status sq_remove(void *user, ptr_store_txn *txn, const char *region, 
     sqlite3_stmt *st = m->stmt[S_REMOVE];
     unsigned char key[PTR__SQLITE_ADDR_LEN];
     int rc = bind_key(st, region, region_len, addr, key);
+    stored_counts_changed(m);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     ptr_status s = PTR_OK;
@@ -334,6 +538,7 @@ static void sq_destroy(void *user)
         sqlite3_finalize(m->stmt[i]); /* NULL is a no-op */
     sqlite3_close_v2(m->db);
     ptr__sqlite_buf_free(&m->buf);
+    ptr__sqlite_buf_free(&m->owners);
     ptr_record_free(m->scratch);
     pthread_mutex_destroy(&m->lock);
     m->alloc.free(m->alloc.ctx, m);
@@ -351,6 +556,7 @@ static const ptr_store_methods sqlstore_methods = {
     .count_owner = sq_count_owner,
     .scan = sq_scan,
     .destroy = sq_destroy,
+    .insert_checked = sq_insert_checked,
 };
 
 void ptr_sqlite_options_init(ptr_sqlite_options *o)
@@ -449,6 +655,7 @@ ptr_status ptr_sqlite_store_open(const char *path, size_t path_len, const ptr_sq
     memset(m, 0, sizeof *m);
     m->alloc = a;
     m->buf.alloc = &m->alloc;
+    m->owners.alloc = &m->alloc;
     m->readonly = (opts->flags & PTR_SQLITE_READONLY) != 0;
 
     pthread_mutexattr_t attr;
