@@ -44,17 +44,23 @@ ptr_status ptr__allocator_set(ptr_allocator *dst, const ptr_allocator *src)
     return PTR_OK;
 }
 
+size_t ptr__grown_cap(size_t cap, size_t need, size_t elem)
+{
+    size_t n = cap ? cap : 4;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return 0;
+        n *= 2;
+    }
+    return n > SIZE_MAX / elem ? 0 : n;
+}
+
 void *ptr__grow(const ptr_allocator *a, void *p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return p;
-    size_t n = *cap ? *cap : 4;
-    while (n < need) {
-        if (n > SIZE_MAX / 2)
-            return NULL;
-        n *= 2;
-    }
-    if (n > SIZE_MAX / elem)
+    const size_t n = ptr__grown_cap(*cap, need, elem);
+    if (!n)
         return NULL;
     void *q = p ? a->realloc(a->ctx, p, n * elem) : a->malloc(a->ctx, n * elem);
     if (q)

@@ -859,29 +859,11 @@ static ptr_status insert_new(memstore *m, const ptr_record *rec, const uint32_t 
     return PTR_OK;
 }
 
-static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *rec)
-{
-    memstore *m = txn_store(user, txn);
-    size_t rlen;
-    if (!m)
-        return PTR_E_INVAL;
-    ptr_status st = check_rec(m, rec, &rlen);
-    if (st != PTR_OK)
-        return st;
-    uint32_t ids[3];
-    if ((st = intern_scope(m, rec, ids)) != PTR_OK)
-        return st;
-    const ptr_addr *a = ptr_record_address(rec);
-    const uint32_t h = key_hash(ids[0], a);
-    if (table_find(m, ids[0], a, h) >= 0)
-        return PTR_E_EXISTS;
-    return insert_new(m, rec, ids, h);
-}
-
 /*
- * A create's write step in one call: one probe of the table for the key and
- * one look at the owner's count, where get, count_owner and insert would
- * each look the strings up and insert would probe again.
+ * insert, and a create's write step in one call (insert_checked): one probe
+ * of the table for the key and one look at the owner's count, where get,
+ * count_owner and insert would each look the strings up and insert would
+ * probe again. insert is this with no limit.
  */
 static ptr_status ms_insert_checked(void *user, ptr_store_txn *txn, const ptr_record *rec,
                                     uint64_t limit)
@@ -903,6 +885,11 @@ static ptr_status ms_insert_checked(void *user, ptr_store_txn *txn, const ptr_re
     if (m->strs[ids[2]].owner_count >= limit)
         return PTR_E_QUOTA;
     return insert_new(m, rec, ids, h);
+}
+
+static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *rec)
+{
+    return ms_insert_checked(user, txn, rec, UINT64_MAX);
 }
 
 static ptr_status ms_replace(void *user, ptr_store_txn *txn, const ptr_record *rec)

@@ -112,13 +112,8 @@ static void *grow_array(ptr_record *r, void *p, const void *inline_array, size_t
         return p;
     if (p != inline_array)
         return ptr__grow(&r->alloc, p, cap, need, elem);
-    size_t n = *cap;
-    while (n < need) {
-        if (n > SIZE_MAX / 2)
-            return NULL;
-        n *= 2;
-    }
-    if (n > SIZE_MAX / elem)
+    const size_t n = ptr__grown_cap(*cap, need, elem);
+    if (!n)
         return NULL;
     void *q = r->alloc.malloc(r->alloc.ctx, n * elem);
     if (!q)

@@ -21,6 +21,9 @@ ptr_status ptr__allocator_set(ptr_allocator *dst, const ptr_allocator *src);
  */
 void *ptr__grow(const ptr_allocator *a, void *p, size_t *cap, size_t need, size_t elem);
 
+/* The capacity ptr__grow picks (cap doubled, from 4, until need fits); 0 on overflow. */
+size_t ptr__grown_cap(size_t cap, size_t need, size_t elem);
+
 /* The record's allocator (for objects that hang off a record). */
 const ptr_allocator *ptr__record_allocator(const ptr_record *r);
 

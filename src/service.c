@@ -291,6 +291,19 @@ static void copy_lower(char *dst, const char *src, size_t n)
     memcpy(dst + n - 8, &x, 8);
 }
 
+/* A checked name's length without its trailing dot. */
+static size_t name_body(const ptr_text *t)
+{
+    return t->len && t->s[t->len - 1] == '.' ? t->len - 1 : t->len;
+}
+
+/* Write the normal form of a checked name of body bytes (without its dot): body + 1 bytes. */
+static void put_normal(char *buf, const ptr_text *t, size_t body)
+{
+    copy_lower(buf, t->s, body);
+    buf[body] = '.';
+}
+
 /*
  * Normalize the request's names into rec. Every caller has checked them with
  * the policy's flags first (ptr_request_check, ptr__request_check_fields), so
@@ -303,15 +316,11 @@ static ptr_status put_names(ptr_record *rec, const ptr_request *req, ptr_error *
 {
     ptr_record_clear_names(rec);
     for (size_t i = 0; i < req->name_count; i++) {
-        const char *s = req->names[i].s;
-        size_t body = req->names[i].len;
-        if (body && s[body - 1] == '.')
-            body--;
+        const size_t body = name_body(&req->names[i]);
         char *buf = ptr__record_reserve_name(rec, body + 1);
         if (!buf)
             return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
-        copy_lower(buf, s, body);
-        buf[body] = '.';
+        put_normal(buf, &req->names[i], body);
         ptr__record_commit_name(rec, body + 1);
     }
     return PTR_OK;
@@ -452,11 +461,8 @@ ptr_status ptr__create_fill(ptr_ctx *c, const ptr_scope *scope, const ptr_reques
                             const ptr_addr *addr, int64_t t, ptr_record *rec, ptr_error *err)
 {
     size_t text = scope->region.len + scope->project.len + scope->owner.len + req->description.len;
-    for (size_t i = 0; i < req->name_count; i++) {
-        const size_t len = req->names[i].len;
-        /* Normalized: the trailing dot always there, once. */
-        text += len && req->names[i].s[len - 1] == '.' ? len : len + 1;
-    }
+    for (size_t i = 0; i < req->name_count; i++)
+        text += name_body(&req->names[i]) + 1; /* normalized: the trailing dot always, once */
     for (size_t i = 0; i < req->tag_count; i++)
         text += req->tags[i].key_len + req->tags[i].value_len;
     if (ptr__record_prepare(rec, text, req->name_count, req->tag_count) != PTR_OK)
@@ -466,13 +472,8 @@ ptr_status ptr__create_fill(ptr_ctx *c, const ptr_scope *scope, const ptr_reques
     ptr__record_put_description(rec, req->description.s, req->description.len);
     /* Names checked already (see put_names): lower case and one trailing dot is all. */
     for (size_t i = 0; i < req->name_count; i++) {
-        const char *s = req->names[i].s;
-        size_t body = req->names[i].len;
-        if (body && s[body - 1] == '.')
-            body--;
-        char *buf = ptr__record_put_name_at(rec, body + 1);
-        copy_lower(buf, s, body);
-        buf[body] = '.';
+        const size_t body = name_body(&req->names[i]);
+        put_normal(ptr__record_put_name_at(rec, body + 1), &req->names[i], body);
     }
     for (size_t i = 0; i < req->tag_count; i++) {
         const ptr_tag *tg = &req->tags[i];
