@@ -166,8 +166,17 @@ static void test_length_bounds_the_text(void **state)
 
     /* A text that ends where its buffer ends, on the heap, so a read past
      * it is caught under ASan and valgrind. */
-    static const char *const texts[] = {
-        "1.2.3.4", "1.2.3.", "255.255.255.255", "::", "1::", "::1.2.3.4", "1:2:3:4:5:6:7:8"};
+    static const char *const texts[] = {"1.2.3.4",
+                                        "1.2.3.",
+                                        "255.255.255.255",
+                                        "::",
+                                        "1::",
+                                        "::1.2.3.4",
+                                        "1:2:3:4:5:6:7:8",
+                                        "2001:db8:85a3::8a2e:370:7334",
+                                        "1234:5678:9abc:def0:1234:5678:9abc:def0",
+                                        "::ffff:1:2:3:4:5:6",
+                                        "a:b:c:d:e:f::"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         const size_t n = strlen(texts[i]);
         for (size_t len = 0; len <= n; len++) {
@@ -304,6 +313,50 @@ static void test_v6_other_bytes(void **state)
     assert_refused("::\xff");
     assert_refused("2001:db8::1\n");
     assert_refused("2001.db8::1");
+}
+
+/*
+ * Most IPv6 texts, 8..39 bytes of hex digits and colons, are classified a
+ * word or sixteen bytes at a time: a wrong byte is refused wherever it
+ * stands, including bytes that are a digit or ':' plus 0x80, and either case
+ * of a letter is read the same everywhere.
+ */
+static void test_v6_every_position(void **state)
+{
+    (void)state;
+    static const char full[] = "1234:5678:9abc:def0:1234:5678:9abc:def0";
+    static const char want[] = "123456789abcdef0123456789abcdef0";
+    static const char bad[] = {'g',    'G',    '/',    '@',    '`',    ' ',    '.',   '\0',
+                               '\x7f', '\x80', '\xb0', '\xba', '\xc1', '\xe1', '\xff'};
+    char t[sizeof full];
+    for (size_t i = 0; i < sizeof full - 1; i++) {
+        for (size_t b = 0; b < sizeof bad; b++) {
+            memcpy(t, full, sizeof full);
+            t[i] = bad[b];
+            refuse(ptr_addr_parse, t, sizeof full - 1, PTR_E_ADDR, __FILE__, __LINE__);
+        }
+        memcpy(t, full, sizeof full);
+        if (t[i] >= 'a' && t[i] <= 'f')
+            t[i] = (char)(t[i] - 'a' + 'A');
+        ptr_addr a;
+        assert_status(ptr_addr_parse(t, sizeof full - 1, &a), PTR_OK);
+        check_bytes(&a, want, __FILE__, __LINE__);
+    }
+    /* Around the lengths where the reading changes (8, 16, 32, 39 and 40). */
+    assert_parses("1:2::3:4", "00010002000000000000000000030004");
+    assert_parses("1:2:3::4", "00010002000300000000000000000004");
+    assert_parses("1234::5678:9abc", "12340000000000000000000056789abc");
+    assert_parses("1234::5678:9abc:1", "1234000000000000000056789abc0001");
+    assert_parses("1234:5678:9abc::def0:12", "123456789abc000000000000def00012");
+    assert_parses("1234:5678:9abc:def0::1234:5678", "123456789abcdef00000000012345678");
+    assert_parses("1234:5678:9abc:def0:1234::5678:9", "123456789abcdef01234000056780009");
+    assert_parses("ABCD:EF01:2345:6789:abcd:ef01::2345", "abcdef0123456789abcdef0100002345");
+    assert_refused("1:2::3:4:");
+    assert_refused("12345::6");
+    assert_refused(":1:2:3:4:5:6:7:8");
+    assert_refused("1:2:3:4:5:6:7:8::");
+    assert_refused("1234:5678:9abc:def0:1234:5678:9abc:def01");
+    assert_refused("1234:5678:9abc:def0:1234:5678:9abc:def0:");
 }
 
 static void test_parse_misuse(void **state)
@@ -589,27 +642,17 @@ static void test_is_public_misuse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_v4_valid),
-        cmocka_unit_test(test_v4_octet_limits),
-        cmocka_unit_test(test_v4_leading_zeros),
-        cmocka_unit_test(test_v4_parts),
-        cmocka_unit_test(test_v4_other_bytes),
-        cmocka_unit_test(test_length_bounds_the_text),
-        cmocka_unit_test(test_v4_clears_the_rest),
-        cmocka_unit_test(test_v6_valid),
-        cmocka_unit_test(test_v6_compression),
-        cmocka_unit_test(test_v6_groups),
-        cmocka_unit_test(test_v6_dotted_quad),
-        cmocka_unit_test(test_v6_other_bytes),
-        cmocka_unit_test(test_parse_misuse),
-        cmocka_unit_test(test_host_parse),
-        cmocka_unit_test(test_host_prefix_lengths),
-        cmocka_unit_test(test_host_misuse),
-        cmocka_unit_test(test_prefix_parse),
-        cmocka_unit_test(test_prefix_limits),
-        cmocka_unit_test(test_prefix_misuse),
-        cmocka_unit_test(test_addr_equal),
-        cmocka_unit_test(test_is_public),
+        cmocka_unit_test(test_v4_valid),           cmocka_unit_test(test_v4_octet_limits),
+        cmocka_unit_test(test_v4_leading_zeros),   cmocka_unit_test(test_v4_parts),
+        cmocka_unit_test(test_v4_other_bytes),     cmocka_unit_test(test_length_bounds_the_text),
+        cmocka_unit_test(test_v4_clears_the_rest), cmocka_unit_test(test_v6_valid),
+        cmocka_unit_test(test_v6_compression),     cmocka_unit_test(test_v6_groups),
+        cmocka_unit_test(test_v6_dotted_quad),     cmocka_unit_test(test_v6_other_bytes),
+        cmocka_unit_test(test_v6_every_position),  cmocka_unit_test(test_parse_misuse),
+        cmocka_unit_test(test_host_parse),         cmocka_unit_test(test_host_prefix_lengths),
+        cmocka_unit_test(test_host_misuse),        cmocka_unit_test(test_prefix_parse),
+        cmocka_unit_test(test_prefix_limits),      cmocka_unit_test(test_prefix_misuse),
+        cmocka_unit_test(test_addr_equal),         cmocka_unit_test(test_is_public),
         cmocka_unit_test(test_is_public_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  *
  *  1. ptr_addr_parse accepts exactly what inet_pton(AF_INET) then
  *     inet_pton(AF_INET6) accept, with the same bytes, and ptr_addr_format
- *     prints exactly what inet_ntop prints.
+ *     prints exactly what inet_ntop prints: on random texts, and on every
+ *     layout of IPv6 groups and "::".
  *  2. ptr_revname_parse(ptr_revname(a)) == a, in any letter case, with and
  *     without the root dot.
  *
@@ -212,6 +213,61 @@ static void show(const char *what, const struct text *t)
     print_error("\" (len %zu)\n", t->len);
 }
 
+/*
+ * Parses t placed at the very end of block (MAX_TEXT bytes) and checks the
+ * result against inet_pton, and the formatted address against inet_ntop.
+ * Returns the family inet_pton accepts, or 0 when it refuses the text.
+ */
+static int check_against_libc(const struct text *t, char *block)
+{
+    char *exact = block + MAX_TEXT - t->len;
+    memcpy(exact, t->s, t->len);
+    char cstr[MAX_TEXT + 1];
+    memcpy(cstr, t->s, t->len);
+    cstr[t->len] = '\0';
+
+    ptr_addr a;
+    memset(&a, 0xa5, sizeof a);
+    const ptr_status got = ptr_addr_parse(exact, t->len, &a);
+
+    uint8_t want[16];
+    int family = 0;
+    if (memchr(t->s, '\0', t->len)) {
+        /* inet_pton would stop at the NUL; the text is invalid */
+    } else if (inet_pton(AF_INET, cstr, want) == 1) {
+        family = 4;
+    } else if (inet_pton(AF_INET6, cstr, want) == 1) {
+        family = 6;
+    }
+
+    if (family == 0) {
+        if (got != PTR_E_ADDR) {
+            show("accepted, inet_pton refuses", t);
+            fail();
+        }
+        return 0;
+    }
+    if (got != PTR_OK || a.family != family || memcmp(a.bytes, want, family == 4 ? 4 : 16) != 0) {
+        show("differs from inet_pton", t);
+        fail();
+    }
+    if (family == 4) {
+        static const uint8_t zero[12];
+        assert_memory_equal(a.bytes + 4, zero, 12);
+    }
+
+    char mine[PTR_ADDR_STRLEN], theirs[INET6_ADDRSTRLEN];
+    size_t len = 0;
+    assert_status(ptr_addr_format(&a, mine, sizeof mine, &len), PTR_OK);
+    assert_non_null(inet_ntop(family == 4 ? AF_INET : AF_INET6, want, theirs, sizeof theirs));
+    if (len != strlen(theirs) || strcmp(mine, theirs) != 0) {
+        show("format differs from inet_ntop", t);
+        print_error("mine \"%s\", inet_ntop \"%s\"\n", mine, theirs);
+        fail();
+    }
+    return family;
+}
+
 static void test_parse_matches_inet_pton(void **state)
 {
     (void)state;
@@ -225,56 +281,15 @@ static void test_parse_matches_inet_pton(void **state)
     struct text t;
     for (unsigned n = 0; n < DIFF_CASES; n++) {
         gen_case(&st, &t);
-        char *exact = block + MAX_TEXT - t.len;
-        memcpy(exact, t.s, t.len);
-        char cstr[MAX_TEXT + 1];
-        memcpy(cstr, t.s, t.len);
-        cstr[t.len] = '\0';
-
-        ptr_addr a;
-        memset(&a, 0xa5, sizeof a);
-        const ptr_status got = ptr_addr_parse(exact, t.len, &a);
-
-        uint8_t want[16];
-        int family = 0;
-        if (memchr(t.s, '\0', t.len)) {
-            with_nul++; /* inet_pton would stop at the NUL; the text is invalid */
-        } else if (inet_pton(AF_INET, cstr, want) == 1) {
-            family = 4;
-        } else if (inet_pton(AF_INET6, cstr, want) == 1) {
-            family = 6;
-        }
-
-        if (family == 0) {
-            if (got != PTR_E_ADDR) {
-                show("accepted, inet_pton refuses", &t);
-                fail();
-            }
-            rejected++;
-            continue;
-        }
-        if (got != PTR_OK || a.family != family ||
-            memcmp(a.bytes, want, family == 4 ? 4 : 16) != 0) {
-            show("differs from inet_pton", &t);
-            fail();
-        }
-        if (family == 4) {
-            static const uint8_t zero[12];
-            assert_memory_equal(a.bytes + 4, zero, 12);
+        const int family = check_against_libc(&t, block);
+        if (family == 4)
             accepted4++;
-        } else {
+        else if (family == 6)
             accepted6++;
-        }
-
-        char mine[PTR_ADDR_STRLEN], theirs[INET6_ADDRSTRLEN];
-        size_t len = 0;
-        assert_status(ptr_addr_format(&a, mine, sizeof mine, &len), PTR_OK);
-        assert_non_null(inet_ntop(family == 4 ? AF_INET : AF_INET6, want, theirs, sizeof theirs));
-        if (len != strlen(theirs) || strcmp(mine, theirs) != 0) {
-            show("format differs from inet_ntop", &t);
-            print_error("mine \"%s\", inet_ntop \"%s\"\n", mine, theirs);
-            fail();
-        }
+        else
+            rejected++;
+        if (family == 0 && memchr(t.s, '\0', t.len))
+            with_nul++;
     }
     free(block);
     print_message("accepted %lu IPv4, %lu IPv6; rejected %lu (%lu with a NUL)\n", accepted4,
@@ -283,6 +298,80 @@ static void test_parse_matches_inet_pton(void **state)
     assert_true(accepted4 > DIFF_CASES / 10);
     assert_true(accepted6 > DIFF_CASES / 10);
     assert_true(rejected > DIFF_CASES / 10);
+}
+
+/*
+ * IPv6 text of a given layout: groups of width[i] hex digits, each of either
+ * case, "::" before group gap (after the last when gap == groups, nowhere
+ * when it is greater) and, with quad, a dotted quad for the last group.
+ */
+static void put_layout(uint64_t *st, struct text *t, unsigned groups, const unsigned *width,
+                       unsigned gap, int quad)
+{
+    t->len = 0;
+    for (unsigned i = 0; i <= groups; i++) {
+        if (i == gap)
+            put_str(t, "::");
+        else if (i > 0 && i < groups)
+            put_char(t, ':');
+        if (i == groups)
+            break;
+        if (quad && i == groups - 1) {
+            for (unsigned k = 0; k < 4; k++) {
+                if (k)
+                    put_char(t, '.');
+                put_num(t, rnd(st, 256), 10, 1, 0);
+            }
+            continue;
+        }
+        for (unsigned k = 0; k < width[i]; k++)
+            put_num(t, rnd(st, 16), 16, 1, rnd(st, 4) == 0);
+    }
+}
+
+/*
+ * Every layout of up to nine groups of 1..5 digits, with "::" at each place
+ * or none, ending in a dotted quad or not: each as built, valid or not, and
+ * once more after mutate(). Group counts above six try LAYOUT_SAMPLES of
+ * their width choices. Plain hex-and-colon texts take a parsing path of
+ * their own, and this reaches every arrangement of short groups and "::"
+ * there, which the random texts above reach unevenly.
+ */
+#define LAYOUT_SAMPLES 4000u
+
+static void test_v6_every_layout(void **state)
+{
+    (void)state;
+    uint64_t st = test_seed() ^ 0x6c61796f7574ULL;
+    char *block = malloc(MAX_TEXT);
+    assert_non_null(block);
+    unsigned long cases = 0, accepted6 = 0;
+    unsigned width[9];
+    for (unsigned groups = 0; groups <= 9; groups++) {
+        unsigned long choices = 1;
+        for (unsigned i = 0; i < groups; i++)
+            choices *= 5;
+        const int sample = groups > 6;
+        const unsigned long rounds = sample ? LAYOUT_SAMPLES : choices;
+        for (unsigned long r = 0; r < rounds; r++) {
+            unsigned long c = sample ? (unsigned long)(ptr_test_rand(&st) % choices) : r;
+            for (unsigned i = 0; i < groups; i++, c /= 5)
+                width[i] = 1 + (unsigned)(c % 5);
+            for (unsigned gap = 0; gap <= groups + 1; gap++) {
+                for (int quad = 0; quad <= (groups > 0); quad++) {
+                    struct text t;
+                    put_layout(&st, &t, groups, width, gap, quad);
+                    accepted6 += check_against_libc(&t, block) == 6;
+                    mutate(&st, &t);
+                    accepted6 += check_against_libc(&t, block) == 6;
+                    cases += 2;
+                }
+            }
+        }
+    }
+    free(block);
+    print_message("%lu cases, %lu accepted as IPv6\n", cases, accepted6);
+    assert_true(accepted6 > cases / 20);
 }
 
 /* ASCII letters of s flipped to upper case at random. */
@@ -346,6 +435,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_matches_inet_pton),
+        cmocka_unit_test(test_v6_every_layout),
         cmocka_unit_test(test_revname_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
