@@ -534,6 +534,47 @@ static void test_property_vs_reference(void **state)
     assert_true(over_limit > 500);
 }
 
+/*
+ * Printable ASCII of 0..40 bytes, around the checker's eight-byte steps, with
+ * at every position a byte that ends the fast run (a control, DEL, a
+ * continuation byte, a lead byte, a two-byte character), and limits just
+ * around the length and the position: the reference agrees on each.
+ */
+static void test_ascii_runs(void **state)
+{
+    (void)state;
+    static const unsigned char stops[][2] = {{0x1F, 0}, {0x7F, 0},    {0x80, 0},
+                                             {0xFF, 0}, {0xC3, 0xA9}, {0xC2, 0x85}};
+    unsigned char text[48];
+    ptr_policy p;
+    ptr_policy_init(&p);
+    for (size_t len = 0; len <= 40; len++) {
+        for (size_t at = 0; at <= len; at++) {
+            for (size_t k = 0; k < sizeof stops / sizeof stops[0]; k++) {
+                for (size_t i = 0; i < len; i++)
+                    text[i] = (unsigned char)(0x20 + (i * 7) % 95);
+                const size_t n = len;
+                if (at < len) {
+                    text[at] = stops[k][0];
+                    if (stops[k][1] && at + 1 < len)
+                        text[at + 1] = stops[k][1];
+                }
+                unsigned char *buf = malloc(n ? n : 1);
+                assert_non_null(buf);
+                memcpy(buf, text, n);
+                check_against_ref(buf, n, 255, NULL);
+                const uint32_t a32 = (uint32_t)at, n32 = (uint32_t)n;
+                const uint32_t limits[] = {0, 1, 7, 8, 9, a32, a32 + 1, n32, n32 + 1};
+                for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+                    p.description_max = limits[l];
+                    check_against_ref(buf, n, limits[l], &p);
+                }
+                free(buf);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +589,7 @@ int main(void)
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_length_is_the_bound),
         cmocka_unit_test(test_property_vs_reference),
+        cmocka_unit_test(test_ascii_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

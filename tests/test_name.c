@@ -814,6 +814,66 @@ static void test_property(void **state)
     assert_true(long_ok > 100);
 }
 
+/*
+ * Every length around the checker's blocks of 8 and 16 bytes (1..70), labels
+ * of several lengths, and at every position either one byte replaced by one
+ * that matters to a label rule or to a range test (some with bit 7 set), or
+ * the bytes from there by a pair of hyphens or dots or an "xn--" prefix (cut
+ * at the end of the name): the verdict and the offset match the model, for
+ * all flags. Copies of exact length catch a read past the end.
+ */
+static void test_block_boundaries(void **state)
+{
+    (void)state;
+    static const unsigned char subst[] = {
+        '-', '.',  '_',  '0',  '9',  'A',  'Z',  'a',  'z',  ' ',  '/',  ':',  '@',  '`',  '[',
+        '{', '\\', '\0', 0x0D, 0x0E, 0x7F, 0xAD, 0xAE, 0xB0, 0xC1, 0xDF, 0xE1, 0xFA, 0xFF,
+    };
+    static const char *const runs[] = {"--", "..", "-.", ".-", "xn--", "Xn--9ca"};
+    static const size_t label_lens[] = {1, 2, 3, 7, 8, 15, 63};
+    unsigned char base[80], n[80];
+    size_t checked = 0;
+    for (size_t len = 1; len <= 70; len++) {
+        for (size_t li = 0; li < sizeof label_lens / sizeof *label_lens; li++) {
+            const size_t k = label_lens[li];
+            for (size_t i = 0; i < len; i++)
+                base[i] = i % (k + 1) == k ? '.' : (unsigned char)('a' + i % 26);
+            if (base[len - 1] == '.')
+                base[len - 1] = 'z';
+            for (size_t pos = 0; pos < len; pos++) {
+                for (size_t v = 0; v < sizeof subst + sizeof runs / sizeof *runs; v++) {
+                    memcpy(n, base, len);
+                    if (v < sizeof subst) {
+                        n[pos] = subst[v];
+                    } else {
+                        const char *r = runs[v - sizeof subst];
+                        const size_t rlen = strlen(r);
+                        memcpy(n + pos, r, pos + rlen <= len ? rlen : len - pos);
+                    }
+                    for (unsigned flags = 0; flags < 4; flags++) {
+                        char *s = dup_exact((const char *)n, len);
+                        ptr_error e;
+                        memset(&e, 0, sizeof e);
+                        const ptr_status st = ptr_name_check(s, len, flags, &e);
+                        size_t off = 0;
+                        const int ok = ref_check(n, len, flags, &off);
+                        if (ok != (st == PTR_OK) || (!ok && e.offset != off)) {
+                            print_error(
+                                "\"%.*s\" flags %u: check %s at %zu (%s), model %s at %zu\n",
+                                (int)len, s, flags, ptr_status_name(st), e.offset, e.message,
+                                ok ? "accepts" : "rejects", off);
+                            fail();
+                        }
+                        free(s);
+                        checked++;
+                    }
+                }
+            }
+        }
+    }
+    assert_true(checked > 100000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -835,6 +895,7 @@ int main(void)
         cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_normalize_buffer),
         cmocka_unit_test(test_property),
+        cmocka_unit_test(test_block_boundaries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,6 +134,51 @@ static void name_errors(void **state)
     assert_error(&e, PTR_E_INVAL, PTR_FIELD_NAME, 0, 0);
 }
 
+/*
+ * Two names of 1..40 bytes that differ in one byte, at every position and on
+ * both sides of the duplicate check's eight-byte words: in case only, they
+ * are duplicates (with or without the trailing dot on either); in a letter,
+ * they are not. Lengths that differ by the trailing dot alone still match.
+ */
+static void duplicate_names_every_position(void **state)
+{
+    (void)state;
+    char a[48], b[48];
+    for (size_t len = 3; len <= 40; len++) {
+        for (size_t i = 0; i < len; i++)
+            a[i] = i % 6 == 1 && i + 1 < len ? '.' : (char)('a' + i % 26);
+        a[len] = '.';
+        ptr_request r = good();
+        ptr_error e;
+        ptr_text names[2];
+        r.names = names;
+        r.name_count = 2;
+        for (size_t at = 0; at < len; at++) {
+            if (a[at] == '.')
+                continue;
+            for (unsigned dots = 0; dots < 4; dots++) {
+                memcpy(b, a, len + 1);
+                names[0] = (ptr_text){a, len + (dots & 1)};
+                names[1] = (ptr_text){b, len + (dots >> 1)};
+                b[at] = (char)(a[at] ^ 0x20); /* the other case */
+                assert_status(ptr_request_check(&r, NULL, NULL, &e), PTR_E_NAME_DUP);
+                assert_error(&e, PTR_E_NAME_DUP, PTR_FIELD_NAME, 1, 0);
+                b[at] = a[at] == 'z' ? 'y' : (char)(a[at] + 1); /* another letter */
+                assert_status(ptr_request_check(&r, NULL, NULL, &e), PTR_OK);
+            }
+        }
+        /* One byte longer or shorter is another name. */
+        memcpy(b, a, len);
+        b[len] = 'x';
+        names[0] = (ptr_text){a, len};
+        names[1] = (ptr_text){b, len + 1};
+        assert_status(ptr_request_check(&r, NULL, NULL, &e), PTR_OK);
+        names[1] = (ptr_text){b, len - 1};
+        if (b[len - 2] != '.')
+            assert_status(ptr_request_check(&r, NULL, NULL, &e), PTR_OK);
+    }
+}
+
 static void other_field_errors(void **state)
 {
     (void)state;
@@ -196,7 +241,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(valid_request), cmocka_unit_test(address_errors),
         cmocka_unit_test(name_errors),   cmocka_unit_test(other_field_errors),
-        cmocka_unit_test(misuse),
+        cmocka_unit_test(misuse),        cmocka_unit_test(duplicate_names_every_position),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -232,6 +232,59 @@ static void test_lengths(void **state)
     check_tag_bad(k, 129, v, 1, &p, PTR_E_TAG, PTR_FIELD_TAG_KEY, 128, NULL, __FILE__, __LINE__);
 }
 
+/*
+ * Keys and values of 1..20 bytes, with at every position a byte that is not
+ * allowed, or a space: the first problem by position is reported, at the
+ * right offset, however the length falls on the checker's groups of four.
+ * And each length against a policy limit one below, equal and one above.
+ */
+static void test_every_position(void **state)
+{
+    (void)state;
+    char t[24];
+    ptr_policy p;
+    ptr_policy_init(&p);
+    for (size_t len = 1; len <= 20; len++) {
+        for (size_t at = 0; at < len; at++) {
+            memset(t, 'a', sizeof t);
+            t[at] = '/';
+            check_tag_bad(t, len, "v", 1, NULL, PTR_E_TAG, PTR_FIELD_TAG_KEY, at, "not allowed",
+                          __FILE__, __LINE__);
+            check_tag_bad("k", 1, t, len, NULL, PTR_E_TAG, PTR_FIELD_TAG_VALUE, at, "not allowed",
+                          __FILE__, __LINE__);
+            t[at] = ' ';
+            if (at == 0) {
+                check_tag_bad(t, len, "v", 1, NULL, PTR_E_TAG, PTR_FIELD_TAG_KEY, 0, "starts with",
+                              __FILE__, __LINE__);
+                check_tag_bad("k", 1, t, len, NULL, PTR_E_TAG, PTR_FIELD_TAG_VALUE, 0,
+                              "starts with", __FILE__, __LINE__);
+            } else if (at == len - 1) {
+                check_tag_bad(t, len, "v", 1, NULL, PTR_E_TAG, PTR_FIELD_TAG_KEY, at, "ends with",
+                              __FILE__, __LINE__);
+                check_tag_bad("k", 1, t, len, NULL, PTR_E_TAG, PTR_FIELD_TAG_VALUE, at, "ends with",
+                              __FILE__, __LINE__);
+            } else {
+                check_tag_ok(t, len, t, len, NULL, __FILE__, __LINE__);
+            }
+        }
+        memset(t, 'a', sizeof t);
+        p.tag_key_max = p.tag_value_max = (uint32_t)len;
+        check_tag_ok(t, len, t, len, &p, __FILE__, __LINE__);
+        p.tag_key_max = (uint32_t)len - 1;
+        check_tag_bad(t, len, "", 0, &p, PTR_E_TAG, PTR_FIELD_TAG_KEY, len - 1, "longer than",
+                      __FILE__, __LINE__);
+        p.tag_key_max = (uint32_t)len;
+        p.tag_value_max = (uint32_t)len - 1;
+        check_tag_bad(t, len, t, len, &p, PTR_E_TAG, PTR_FIELD_TAG_VALUE, len - 1, "longer than",
+                      __FILE__, __LINE__);
+        p.tag_key_max = (uint32_t)len - 1;
+        /* Past the limit, the length is reported before a bad byte after it. */
+        t[len - 1] = '/';
+        check_tag_bad(t, len, "v", 1, &p, PTR_E_TAG, PTR_FIELD_TAG_KEY, len - 1, "longer than",
+                      __FILE__, __LINE__);
+    }
+}
+
 static void test_tag_null(void **state)
 {
     (void)state;
@@ -414,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_reserved_prefix), cmocka_unit_test(test_lengths),
         cmocka_unit_test(test_tag_null),        cmocka_unit_test(test_tags_count),
         cmocka_unit_test(test_tags_each),       cmocka_unit_test(test_tags_duplicates),
+        cmocka_unit_test(test_every_position),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
