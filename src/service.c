@@ -21,6 +21,7 @@
 
 #include "record_internal.h"
 #include "service_internal.h"
+#include "swar.h"
 
 #define CONFIG_V1_SIZE  (offsetof(ptr_ctx_config, busy_retries) + sizeof(unsigned))
 #define DEFAULT_RETRIES 8
@@ -258,20 +259,11 @@ static ptr_status forward_confirm(const ptr_ctx *c, const ptr_record *rec, ptr_e
 }
 
 /*
- * dst = src (n bytes) in ASCII lower case, eight bytes at a time: a name's
- * letters are ASCII (checked before), and the per-byte loop cost a create
- * more than its copy. Within each word, a byte gets 0x20 when it lies in
- * 'A'..'Z': adding 0x3f to its low 7 bits sets bit 7 from 'A' up, adding
- * 0x25 sets it above 'Z', and bytes with bit 7 set are left alone.
+ * dst = src (n bytes) in ASCII lower case, eight bytes at a time (swar.h): a
+ * name's letters are ASCII (checked before), and the per-byte loop cost a
+ * create more than its copy. Lower-casing is the same for every byte, so the
+ * words are loaded in the host's order.
  */
-static uint64_t lower_word(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101ULL, high = 0x80 * ones;
-    const uint64_t low7 = x & ~high;
-    const uint64_t upper = (low7 + 0x3f * ones) & ~(low7 + 0x25 * ones) & ~x & high;
-    return x | upper >> 2;
-}
-
 static void copy_lower(char *dst, const char *src, size_t n)
 {
     if (n < 8) {
@@ -282,12 +274,12 @@ static void copy_lower(char *dst, const char *src, size_t n)
     uint64_t x;
     for (size_t k = 0; k + 8 < n; k += 8) {
         memcpy(&x, src + k, 8);
-        x = lower_word(x);
+        x = ptr__lower8(x);
         memcpy(dst + k, &x, 8);
     }
     /* The last eight bytes, overlapping the words before: lower case twice is lower case. */
     memcpy(&x, src + n - 8, 8);
-    x = lower_word(x);
+    x = ptr__lower8(x);
     memcpy(dst + n - 8, &x, 8);
 }
 
