@@ -476,6 +476,32 @@ static const char *piece(const ptr_record *rec, size_t k, size_t *len)
 /* Records with up to this many pieces of text are measured on the stack. */
 #define FAST_PIECES 64
 
+/*
+ * A record's allocation with its fixed fields from rec and ids, room for
+ * lens_size bytes of lengths and text_len of text; the counts are in the
+ * header unless wide (then head_make writes them before the lengths).
+ */
+static mhead *head_alloc(memstore *m, const ptr_record *rec, const uint32_t ids[3],
+                         size_t lens_size, size_t text_len, int wide)
+{
+    mhead *h = m->alloc.malloc(m->alloc.ctx, sizeof *h + lens_size + text_len);
+    if (!h)
+        return NULL;
+    h->region = ids[0];
+    h->addr = *ptr_record_address(rec);
+    h->nn = wide ? 0 : (uint8_t)ptr_record_name_count(rec);
+    h->nt = wide ? 0 : (uint8_t)ptr_record_tag_count(rec);
+    h->wide = (uint8_t)wide;
+    h->project = ids[1];
+    h->owner = ids[2];
+    h->ttl = ptr_record_ttl(rec);
+    h->text_len = (uint32_t)text_len;
+    h->created = ptr_record_created(rec);
+    h->updated = ptr_record_updated(rec);
+    h->revision = ptr_record_revision(rec);
+    return h;
+}
+
 /* A record's allocation: its fixed fields from rec and ids, its lengths, its text. */
 static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t ids[3], mhead **out)
 {
@@ -490,21 +516,9 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
         for (size_t k = 0; k < pieces; k++)
             longest |= lens[k];
         if (longest <= UINT16_MAX) {
-            mhead *h = m->alloc.malloc(m->alloc.ctx, sizeof *h + pieces * sizeof(uint16_t) + text_len);
+            mhead *h = head_alloc(m, rec, ids, pieces * sizeof(uint16_t), text_len, 0);
             if (!h)
                 return PTR_E_NOMEM;
-            h->region = ids[0];
-            h->addr = *ptr_record_address(rec);
-            h->nn = (uint8_t)nn;
-            h->nt = (uint8_t)nt;
-            h->wide = 0;
-            h->project = ids[1];
-            h->owner = ids[2];
-            h->ttl = ptr_record_ttl(rec);
-            h->text_len = (uint32_t)text_len;
-            h->created = ptr_record_created(rec);
-            h->updated = ptr_record_updated(rec);
-            h->revision = ptr_record_revision(rec);
             uint16_t *l16 = (uint16_t *)h->data;
             for (size_t k = 0; k < pieces; k++)
                 l16[k] = (uint16_t)lens[k];
@@ -530,21 +544,9 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
     const size_t lens_size = wide ? (2 + pieces) * sizeof(uint32_t) : pieces * sizeof(uint16_t);
     if (text_len > UINT32_MAX || lens_size > SIZE_MAX - sizeof(mhead) - text_len)
         return PTR_E_INVAL;
-    mhead *h = m->alloc.malloc(m->alloc.ctx, sizeof *h + lens_size + text_len);
+    mhead *h = head_alloc(m, rec, ids, lens_size, text_len, wide);
     if (!h)
         return PTR_E_NOMEM;
-    h->region = ids[0];
-    h->addr = *ptr_record_address(rec);
-    h->nn = wide ? 0 : (uint8_t)nn;
-    h->nt = wide ? 0 : (uint8_t)nt;
-    h->wide = (uint8_t)wide;
-    h->project = ids[1];
-    h->owner = ids[2];
-    h->ttl = ptr_record_ttl(rec);
-    h->text_len = (uint32_t)text_len;
-    h->created = ptr_record_created(rec);
-    h->updated = ptr_record_updated(rec);
-    h->revision = ptr_record_revision(rec);
     uint16_t *l16 = (uint16_t *)h->data;
     uint32_t *l32 = (uint32_t *)h->data;
     if (wide) {
