@@ -527,22 +527,23 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
             return PTR_OK;
         }
     }
+    /*
+     * Any other record (its text not packed, more pieces than counted on the
+     * stack, a piece over 64 KiB or more than 255 names or tags): gathered
+     * piece by piece through the accessors.
+     */
     int wide = nn > UINT8_MAX || nt > UINT8_MAX;
+    text_len = 0;
     for (size_t k = 0; k < pieces; k++) {
-        if (packed)
-            len = lens[k];
-        else
-            piece(rec, k, &len);
+        piece(rec, k, &len);
         if (len > UINT16_MAX)
             wide = 1;
-        if (!packed) {
-            if (len > UINT32_MAX - 1 || text_len > UINT32_MAX - 1 - len)
-                return PTR_E_INVAL;
-            text_len += len + 1;
-        }
+        if (len > UINT32_MAX - 1 || text_len > UINT32_MAX - 1 - len)
+            return PTR_E_INVAL;
+        text_len += len + 1;
     }
     const size_t lens_size = wide ? (2 + pieces) * sizeof(uint32_t) : pieces * sizeof(uint16_t);
-    if (text_len > UINT32_MAX || lens_size > SIZE_MAX - sizeof(mhead) - text_len)
+    if (lens_size > SIZE_MAX - sizeof(mhead) - text_len)
         return PTR_E_INVAL;
     mhead *h = head_alloc(m, rec, ids, lens_size, text_len, wide);
     if (!h)
@@ -555,22 +556,16 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
         l32 += 2;
     }
     char *t = (char *)h->data + lens_size;
-    if (packed)
-        memcpy(t, packed, text_len);
     for (size_t k = 0; k < pieces; k++) {
-        const char *src = packed ? NULL : piece(rec, k, &len);
-        if (packed)
-            len = lens[k];
+        const char *src = piece(rec, k, &len);
         if (wide)
             l32[k] = (uint32_t)len;
         else
             l16[k] = (uint16_t)len;
-        if (!packed) {
-            if (len)
-                memcpy(t, src, len);
-            t[len] = '\0';
-            t += len + 1;
-        }
+        if (len)
+            memcpy(t, src, len);
+        t[len] = '\0';
+        t += len + 1;
     }
     *out = h;
     return PTR_OK;
@@ -762,6 +757,16 @@ static ptr_status reserve_write(memstore *m)
     return PTR_OK;
 }
 
+/* Position of the entry for (region text, addr), or -1 (a region never seen has none). */
+static ALWAYS_INLINE long key_find(memstore *m, const char *region, size_t region_len,
+                                   const ptr_addr *addr)
+{
+    const long rid = intern_lookup(m, REGIONS, region, region_len);
+    if (rid < 0)
+        return -1;
+    return table_find(m, (uint32_t)rid, addr, key_hash((uint32_t)rid, addr));
+}
+
 /* ---- reads ------------------------------------------------------------------ */
 
 static ptr_status ms_get(void *user, ptr_store_txn *txn, const char *region, size_t region_len,
@@ -770,10 +775,7 @@ static ptr_status ms_get(void *user, ptr_store_txn *txn, const char *region, siz
     memstore *m = txn_store(user, txn);
     if (!m)
         return PTR_E_INVAL;
-    long rid = intern_lookup(m, REGIONS, region, region_len);
-    if (rid < 0)
-        return PTR_E_NOT_FOUND;
-    long pos = table_find(m, (uint32_t)rid, addr, key_hash((uint32_t)rid, addr));
+    const long pos = key_find(m, region, region_len, addr);
     if (pos < 0)
         return PTR_E_NOT_FOUND;
     const mhead *r = m->table[pos].rec;
@@ -904,11 +906,7 @@ static ptr_status ms_replace(void *user, ptr_store_txn *txn, const ptr_record *r
     if (st != PTR_OK)
         return st;
     const char *region = ptr_record_region(rec, &rlen);
-    long rid = intern_lookup(m, REGIONS, region, rlen);
-    if (rid < 0)
-        return PTR_E_NOT_FOUND;
-    const ptr_addr *a = ptr_record_address(rec);
-    long pos = table_find(m, (uint32_t)rid, a, key_hash((uint32_t)rid, a));
+    const long pos = key_find(m, region, rlen, ptr_record_address(rec));
     if (pos < 0)
         return PTR_E_NOT_FOUND;
     uint32_t ids[3];
@@ -935,10 +933,7 @@ static ptr_status ms_remove(void *user, ptr_store_txn *txn, const char *region, 
         return PTR_E_INVAL;
     if (!m->in_write)
         return PTR_E_INVAL;
-    long rid = intern_lookup(m, REGIONS, region, region_len);
-    if (rid < 0)
-        return PTR_E_NOT_FOUND;
-    long pos = table_find(m, (uint32_t)rid, addr, key_hash((uint32_t)rid, addr));
+    const long pos = key_find(m, region, region_len, addr);
     if (pos < 0)
         return PTR_E_NOT_FOUND;
     ptr_status st = reserve_write(m);
