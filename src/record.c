@@ -204,13 +204,13 @@ static span span_of(const ptr_record *r, const span *field, size_t k)
     return r->lazy ? lazy_span(r, k) : *field;
 }
 
-/* Write a lazy record's spans. Never allocates: loading made the room. */
-static void materialize(ptr_record *r)
+/*
+ * Every span of a packed record from its pieces' lengths (packed order);
+ * the arrays have the room (name_count, tag_count set).
+ */
+static void spans_from_lens(ptr_record *r, const uint16_t *l)
 {
-    if (!r->lazy)
-        return;
     uint32_t off = 0;
-    const uint16_t *l = r->plens;
     span *const fixed[4] = {&r->region, &r->project, &r->owner, &r->description};
     for (size_t k = 0; k < 4; k++, l++) {
         *fixed[k] = (span){off, *l};
@@ -224,6 +224,14 @@ static void materialize(ptr_record *r)
         r->tags[i] = (span){off, *l};
         off += *l + 1u;
     }
+}
+
+/* Write a lazy record's spans. Never allocates: loading made the room. */
+static void materialize(ptr_record *r)
+{
+    if (!r->lazy)
+        return;
+    spans_from_lens(r, r->plens);
     r->lazy = 0;
 }
 
@@ -543,31 +551,8 @@ ptr_status ptr__record_load_packed(ptr_record *r, const char *text, size_t text_
         r->lazy = 1;
         return PTR_OK;
     }
-    uint32_t off = 0;
-    span sp[4];
-    for (size_t k = 0; k < 4; k++) {
-        sp[k] = (span){off, lens[k]};
-        off += lens[k] + 1u;
-    }
-    r->region = sp[0];
-    r->project = sp[1];
-    r->owner = sp[2];
-    r->description = sp[3];
-    lens += 4;
-    span *out = r->names;
-    for (size_t i = 0; i < names; i++) {
-        out[i] = (span){off, lens[i]};
-        off += lens[i] + 1u;
-    }
-    lens += names;
-    out = r->tags;
-    for (size_t i = 0; i < 2 * tags; i++) {
-        out[i] = (span){off, lens[i]};
-        off += lens[i] + 1u;
-    }
+    spans_from_lens(r, lens);
     r->lazy = 0;
-    r->name_count = names;
-    r->tag_count = tags;
     return PTR_OK;
 }
 
