@@ -77,6 +77,14 @@ ptr_status ptr__record_load_packed(ptr_record *r, const char *text, size_t text_
 /* Does the store have the insert_checked slot (else the service does its three steps)? */
 int ptr__store_has_insert_checked(const ptr_store *s);
 
+/*
+ * What insert_checked does, through get (into scratch), the owner's count
+ * used (read by the caller) and insert, for a store without the slot:
+ * PTR_E_EXISTS, else PTR_E_QUOTA when used >= limit, else the insert's status.
+ */
+ptr_status ptr__store_checked_steps(ptr_store *s, ptr_store_txn *txn, const ptr_record *rec,
+                                   ptr_record *scratch, uint64_t used, uint64_t limit);
+
 /* Scope text rules (shared by the service and request checks). */
 ptr_status ptr__scope_text_check(ptr_text t, ptr_field field, ptr_error *err);
 

@@ -497,33 +497,17 @@ static ptr_status quota_error(ptr_error *err, uint64_t limit)
                       "the owner has used its quota of %u PTR records", limit);
 }
 
-ptr_status ptr__create_step(ptr_ctx *c, ptr_store_txn *txn, const ptr_scope *scope,
-                            const ptr_record *rec, ptr_record *scratch, uint64_t *used,
-                            uint64_t limit, ptr_error *err)
+ptr_status ptr__create_step(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec,
+                            ptr_record *scratch, uint64_t *used, uint64_t limit, ptr_error *err)
 {
-    ptr_status st;
-    if (ptr__store_has_insert_checked(c->store)) {
-        /* The store does the three steps below in one call, in the same order. */
-        st = ptr_store_insert_checked(c->store, txn, rec, limit);
-        if (st == PTR_E_EXISTS)
-            return exists_error(err);
-        if (st == PTR_E_QUOTA)
-            return quota_error(err, limit);
-        if (st == PTR_OK)
-            (*used)++;
-        return st;
-    }
-    const ptr_addr *addr = ptr_record_address(rec);
-    st = ptr_store_get(c->store, txn, scope->region.s, scope->region.len, addr, scratch);
-    if (st == PTR_OK)
+    /* The store does the three steps in one call when it can. */
+    const ptr_status st = ptr__store_has_insert_checked(c->store)
+                              ? ptr_store_insert_checked(c->store, txn, rec, limit)
+                              : ptr__store_checked_steps(c->store, txn, rec, scratch, *used, limit);
+    if (st == PTR_E_EXISTS)
         return exists_error(err);
-    if (st != PTR_E_NOT_FOUND)
-        return st;
-    if (*used >= limit)
+    if (st == PTR_E_QUOTA)
         return quota_error(err, limit);
-    st = ptr_store_insert(c->store, txn, rec);
-    if (st == PTR_E_EXISTS) /* the store's own uniqueness check, behind ours */
-        return exists_error(err);
     if (st == PTR_OK)
         (*used)++;
     return st;
@@ -552,7 +536,7 @@ static ptr_status create_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error
     ptr_status st = ptr__owner_count(c, txn, &a->scope->owner, &used);
     if (st != PTR_OK)
         return st;
-    return ptr__create_step(c, txn, a->scope, a->rec, a->scratch, &used, a->limit, err);
+    return ptr__create_step(c, txn, a->rec, a->scratch, &used, a->limit, err);
 }
 
 ptr_status ptr_ctx_create(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,

@@ -52,7 +52,7 @@ static ptr_status batch_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error 
         ptr_error *e = err_at(a->errs, i);
         if (e)
             ptr_error_clear(e);
-        st = ptr__create_step(c, txn, a->scope, a->recs[i], a->scratch, &used, a->limit, e);
+        st = ptr__create_step(c, txn, a->recs[i], a->scratch, &used, a->limit, e);
         a->results[i] = st;
         if (st == PTR_OK) {
             a->created++;

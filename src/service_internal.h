@@ -30,9 +30,8 @@ ptr_status ptr__create_check(ptr_ctx *c, const ptr_scope *scope, const ptr_reque
                              ptr_addr *addr, ptr_error *err);
 ptr_status ptr__create_fill(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
                             const ptr_addr *addr, int64_t t, ptr_record *rec, ptr_error *err);
-ptr_status ptr__create_step(ptr_ctx *c, ptr_store_txn *txn, const ptr_scope *scope,
-                            const ptr_record *rec, ptr_record *scratch, uint64_t *used,
-                            uint64_t limit, ptr_error *err);
+ptr_status ptr__create_step(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec,
+                            ptr_record *scratch, uint64_t *used, uint64_t limit, ptr_error *err);
 ptr_status ptr__owner_count(ptr_ctx *c, ptr_store_txn *txn, const ptr_text *owner, uint64_t *used);
 /* The owner's quota (an override, else the policy's), and the clock. */
 uint64_t ptr__quota_limit(ptr_ctx *c, const ptr_text *owner);

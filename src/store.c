@@ -96,6 +96,21 @@ int ptr__store_has_insert_checked(const ptr_store *s)
     return s->m.insert_checked != NULL;
 }
 
+ptr_status ptr__store_checked_steps(ptr_store *s, ptr_store_txn *txn, const ptr_record *rec,
+                                   ptr_record *scratch, uint64_t used, uint64_t limit)
+{
+    size_t rlen;
+    const char *region = ptr_record_region(rec, &rlen);
+    ptr_status st = s->m.get(s->user, txn, region, rlen, ptr_record_address(rec), scratch);
+    if (st == PTR_OK)
+        return PTR_E_EXISTS;
+    if (st != PTR_E_NOT_FOUND)
+        return st;
+    if (used >= limit)
+        return PTR_E_QUOTA;
+    return s->m.insert(s->user, txn, rec); /* its own PTR_E_EXISTS still counts */
+}
+
 ptr_status ptr_store_insert_checked(ptr_store *s, ptr_store_txn *txn, const ptr_record *rec,
                                     uint64_t limit)
 {
@@ -103,24 +118,18 @@ ptr_status ptr_store_insert_checked(ptr_store *s, ptr_store_txn *txn, const ptr_
         return PTR_E_INVAL;
     if (s->m.insert_checked)
         return s->m.insert_checked(s->user, txn, rec, limit);
-    size_t rlen, olen;
-    const char *region = ptr_record_region(rec, &rlen), *owner = ptr_record_owner(rec, &olen);
-    ptr_record *scratch;
-    ptr_status st = ptr_record_new(ptr__record_allocator(rec), &scratch);
+    size_t olen;
+    const char *owner = ptr_record_owner(rec, &olen);
+    uint64_t used = 0;
+    ptr_status st = s->m.count_owner(s->user, txn, owner, olen, &used);
     if (st != PTR_OK)
         return st;
-    st = s->m.get(s->user, txn, region, rlen, ptr_record_address(rec), scratch);
+    ptr_record *scratch;
+    if ((st = ptr_record_new(ptr__record_allocator(rec), &scratch)) != PTR_OK)
+        return st;
+    st = ptr__store_checked_steps(s, txn, rec, scratch, used, limit);
     ptr_record_free(scratch);
-    if (st == PTR_OK)
-        return PTR_E_EXISTS;
-    if (st != PTR_E_NOT_FOUND)
-        return st;
-    uint64_t used = 0;
-    if ((st = s->m.count_owner(s->user, txn, owner, olen, &used)) != PTR_OK)
-        return st;
-    if (used >= limit)
-        return PTR_E_QUOTA;
-    return s->m.insert(s->user, txn, rec);
+    return st;
 }
 
 ptr_status ptr_store_replace(ptr_store *s, ptr_store_txn *txn, const ptr_record *rec)
