@@ -18,9 +18,7 @@
 
 #include "ptrctl.h"
 
-#ifdef PTRCTL_HAVE_ZONE
 #include <libptr/zone.h>
-#endif
 
 #define MAX_NS   16
 #define PATH_CAP 4096
@@ -143,8 +141,6 @@ static int contact_rname(const ptrctl *c, const char *s, char *buf, size_t cap)
     return ptrctl_fail(c, PTR_E_NAME, &err);
 }
 
-#ifdef PTRCTL_HAVE_ZONE
-
 typedef struct file_sink {
     const ptrctl *c;
     const char *dir;
@@ -228,8 +224,6 @@ static ptr_status sink_end(void *user)
     return PTR_OK;
 }
 
-#endif /* PTRCTL_HAVE_ZONE */
-
 int cmd_export_zone(ptrctl *c, int argc, char **argv)
 {
     const char *dir = ".", *contact = NULL;
@@ -277,7 +271,6 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
                  "the zone files in the directory have a serial that cannot grow any more");
         return ptrctl_fail(c, PTR_E_INVAL, &err);
     }
-#ifdef PTRCTL_HAVE_ZONE
     int rc = ptrctl_open(c);
     if (rc)
         return rc;
@@ -318,13 +311,4 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
         return ptrctl_system(c, fs.what, dir);
     }
     return ptrctl_fail(c, st, &err);
-#else
-    (void)ns;
-    ptr_error err;
-    ptr_error_clear(&err);
-    err.status = PTR_E_UNSUPPORTED;
-    snprintf(err.message, sizeof err.message,
-             "this ptrctl was built without zone export (src/zone.c)");
-    return ptrctl_fail(c, PTR_E_UNSUPPORTED, &err);
-#endif
 }

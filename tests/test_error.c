@@ -1,7 +1,7 @@
 /* Status codes, their texts, names and cloud codes; ptr_error filling. */
 #include "ptr_test.h"
 
-#include "internal.h"
+#include "util/internal.h"
 
 /* Every status with its frozen number, its name and the cloud error code it maps to. */
 static const struct {

@@ -10,7 +10,7 @@
 
 #include "ptr_test.h"
 
-#include "punycode.h"
+#include "name/punycode.h"
 
 #define U PTR_NAME_ALLOW_UNDERSCORE
 #define S PTR_NAME_ALLOW_SINGLE_LABEL

@@ -1,7 +1,7 @@
 /* Policy presets: every field of both, and NULL handling. */
 #include "ptr_test.h"
 
-#include "internal.h"
+#include "util/internal.h"
 
 /* The Huawei Cloud defaults, field by field (DESIGN.md's table). */
 static void check_huawei_fields(const ptr_policy *p, uint32_t max_tags)

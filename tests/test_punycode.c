@@ -6,7 +6,7 @@
  */
 #include "ptr_test.h"
 
-#include "punycode.h"
+#include "name/punycode.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 

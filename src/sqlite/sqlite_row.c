@@ -12,7 +12,7 @@
 
 #include "sqlite_internal.h"
 #include "sqlite_row.h"
-#include "../varint.h"
+#include "varint.h"
 
 /* Longest varint we write or accept: 32-bit values (record text is below 4 GiB). */
 #define VARINT_MAX 5

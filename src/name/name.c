@@ -20,9 +20,9 @@
 #include <emmintrin.h>
 #endif
 
-#include "internal.h"
-#include "punycode.h"
-#include "swar.h"
+#include "util/internal.h"
+#include "name/punycode.h"
+#include "util/swar.h"
 
 /* Byte classes; every byte not listed is class 0 and never allowed in a label. */
 enum { NC_DIGIT = 1u, NC_ALPHA = 2u, NC_HYPHEN = 4u, NC_UNDERSCORE = 8u };

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 
 /* 1 for a byte allowed in a tag key or value. */
 static const unsigned char tag_char[256] = {

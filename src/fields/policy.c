@@ -1,7 +1,7 @@
 /* Policy presets: the limits of Huawei Cloud and Open Telekom Cloud (DESIGN.md's table). */
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 
 static const ptr_policy defaults = {
     .struct_size = sizeof(ptr_policy),

@@ -7,8 +7,8 @@
  */
 #include <string.h>
 
-#include "internal.h"
-#include "punycode.h"
+#include "util/internal.h"
+#include "name/punycode.h"
 
 /* Bootstring parameters for Punycode (RFC 3492 §5). */
 enum {

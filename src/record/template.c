@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "record_internal.h"
+#include "record/record_internal.h"
 
 static const char hexdig[] = "0123456789abcdef";
 

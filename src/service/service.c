@@ -19,9 +19,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "record_internal.h"
-#include "service_internal.h"
-#include "swar.h"
+#include "record/record_internal.h"
+#include "service/service_internal.h"
+#include "util/swar.h"
 
 #define CONFIG_V1_SIZE  (offsetof(ptr_ctx_config, busy_retries) + sizeof(unsigned))
 #define DEFAULT_RETRIES 8

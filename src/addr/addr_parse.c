@@ -23,7 +23,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>

@@ -5,7 +5,7 @@
 #ifndef LIBPTR_RECORD_INTERNAL_H
 #define LIBPTR_RECORD_INTERNAL_H
 
-#include "internal.h"
+#include "util/internal.h"
 #include "libptr/alloc.h"
 #include "libptr/record.h"
 #include "libptr/service.h"

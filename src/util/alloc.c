@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "record_internal.h"
+#include "record/record_internal.h"
 
 static void *libc_malloc(void *ctx, size_t n)
 {

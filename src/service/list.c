@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "service_internal.h"
+#include "service/service_internal.h"
 
 #define QUERY_V1_SIZE (offsetof(ptr_list_query, marker) + sizeof(ptr_text))
 

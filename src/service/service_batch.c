@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include "service_internal.h"
+#include "service/service_internal.h"
 
 typedef struct batch_arg {
     const ptr_scope *scope;

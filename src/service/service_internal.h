@@ -2,7 +2,7 @@
 #ifndef LIBPTR_SERVICE_INTERNAL_H
 #define LIBPTR_SERVICE_INTERNAL_H
 
-#include "record_internal.h"
+#include "record/record_internal.h"
 
 /* A transaction body; see ptr__run_txn. */
 typedef ptr_status (*ptr__txn_body)(ptr_ctx *c, ptr_store_txn *txn, void *arg, ptr_error *err);

@@ -1,7 +1,7 @@
 /* Status codes: their text, their names, their cloud error codes; ptr_error filling. */
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 
 const char *ptr_strerror(ptr_status s)
 {

@@ -14,7 +14,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 
 /*
  * Octet v as decimal text followed by its label dot, padded with NULs to four

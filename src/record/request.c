@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "record_internal.h"
-#include "swar.h"
+#include "record/record_internal.h"
+#include "util/swar.h"
 
 /* The first request layout: every field up to expected_revision. */
 #define REQUEST_V1_SIZE (offsetof(ptr_request, expected_revision) + sizeof(uint64_t))

@@ -7,7 +7,7 @@
  * tell "not a TTL at all" from "a TTL the policy refuses"; the parser's only
  * limit is what fits in the uint32_t it returns.
  */
-#include "internal.h"
+#include "util/internal.h"
 
 /*
  * Seconds per unit letter, or 0 for a byte that is not a unit. The letters

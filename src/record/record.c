@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "record_internal.h"
+#include "record/record_internal.h"
 
 typedef struct span {
     uint32_t off, len;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record_internal.h"
+#include "record/record_internal.h"
 
 struct ptr_store {
     ptr_store_methods m;

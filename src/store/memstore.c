@@ -42,8 +42,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lock.h"
-#include "record_internal.h"
+#include "store/lock.h"
+#include "record/record_internal.h"
 
 /*
  * A record: fixed fields, then its lengths and text (see head_make). The key

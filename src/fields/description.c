@@ -8,8 +8,8 @@
  * §10): an overlong form or a surrogate is how a filter that looks at bytes
  * gets bypassed by a consumer that decodes leniently.
  */
-#include "internal.h"
-#include "swar.h"
+#include "util/internal.h"
+#include "util/swar.h"
 
 /* Whether all eight bytes of w are printable ASCII (0x20..0x7E). */
 static inline int printable8(uint64_t w)

@@ -20,7 +20,7 @@
  * AMT 192.52.193.0/24, 192.175.48.0/24, 2620:4f:8000::/48) are not listed,
  * so they count as public.
  */
-#include "internal.h"
+#include "util/internal.h"
 
 struct v4_block {
     uint32_t net; /* host byte order */

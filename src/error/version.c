@@ -1,5 +1,5 @@
 /* The run-time release version. */
-#include "internal.h"
+#include "util/internal.h"
 
 const char *ptr_version(void)
 {

@@ -18,7 +18,7 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "util/internal.h"
 
 size_t ptr_addr_strlen(void)
 {

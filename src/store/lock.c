@@ -8,7 +8,7 @@
 #include <sched.h>
 #include <time.h>
 
-#include "lock.h"
+#include "store/lock.h"
 
 #define SPINS       128
 #define YIELDS      64
