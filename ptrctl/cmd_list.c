@@ -50,7 +50,8 @@ int cmd_list(ptrctl *c, int argc, char **argv)
         return ptrctl_fail(c, st, &err);
     const size_t n = ptr_record_list_count(l);
     size_t mlen = 0;
-    const char *marker = ptr_record_list_next_marker(l, &mlen);
+    char marker[PTR_ADDR_STRLEN];
+    ptr_record_list_next_marker(l, marker, sizeof marker, &mlen);
     if (c->json) {
         fputs("{\"ptrs\": [", stdout);
         for (size_t i = 0; i < n; i++) {

@@ -53,8 +53,7 @@ static ptr_status resolve_addr(ptrctl *c, const char *addr, ptr_record **rec, in
     *is_default = 0;
     ptr_status st = ptr_record_new(NULL, rec);
     if (st == PTR_OK)
-        st = ptr_ctx_resolve(c->ctx, c->region, strlen(c->region), addr, strlen(addr), *rec,
-                             is_default, err);
+        st = ptr_ctx_resolve(c->ctx, &c->scope, addr, strlen(addr), *rec, is_default, err);
     if (st != PTR_OK ||
         ptr_addr_format(ptr_record_address(*rec), a, PTR_ADDR_STRLEN + 1, NULL) != PTR_OK)
         a[0] = '\0';

@@ -110,6 +110,59 @@ static ptr_status fs_insert_checked(void *user, ptr_store_txn *txn, const ptr_re
     return ptr_store_insert_checked(f->inner, txn, rec, limit);
 }
 
+static ptr_status fs_count(void *user, ptr_store_txn *txn, const ptr_store_filter *filter,
+                           uint64_t *count)
+{
+    fault_state *f = user;
+    if (should_fail(f))
+        return (ptr_status)atomic_load(&f->status);
+    return ptr_store_count(f->inner, txn, filter, count);
+}
+
+static ptr_status fs_begin_keys(void *user, unsigned flags, const ptr_txn_keys *keys,
+                                ptr_store_txn **txn)
+{
+    fault_state *f = user;
+    if (should_fail(f))
+        return (ptr_status)atomic_load(&f->status);
+    return ptr_store_begin_keys(f->inner, flags, keys, txn);
+}
+
+static ptr_status fs_limit_get(void *user, ptr_store_txn *txn, const char *owner, size_t len,
+                               uint64_t *limit)
+{
+    fault_state *f = user;
+    if (should_fail(f))
+        return (ptr_status)atomic_load(&f->status);
+    return ptr_store_owner_limit_get(f->inner, txn, owner, len, limit);
+}
+
+static ptr_status fs_limit_set(void *user, ptr_store_txn *txn, const char *owner, size_t len,
+                               uint64_t limit)
+{
+    fault_state *f = user;
+    if (should_fail(f))
+        return (ptr_status)atomic_load(&f->status);
+    return ptr_store_owner_limit_set(f->inner, txn, owner, len, limit);
+}
+
+static ptr_status fs_limit_remove(void *user, ptr_store_txn *txn, const char *owner, size_t len)
+{
+    fault_state *f = user;
+    if (should_fail(f))
+        return (ptr_status)atomic_load(&f->status);
+    return ptr_store_owner_limit_remove(f->inner, txn, owner, len);
+}
+
+static ptr_status fs_limit_scan(void *user, ptr_store_txn *txn, ptr_store_limit_visit_fn visit,
+                                void *visit_ctx)
+{
+    fault_state *f = user;
+    if (should_fail(f))
+        return (ptr_status)atomic_load(&f->status);
+    return ptr_store_owner_limit_scan(f->inner, txn, visit, visit_ctx);
+}
+
 static void fs_destroy(void *user)
 {
     fault_state *f = user;
@@ -128,7 +181,11 @@ ptr_status fault_store_new_ex(ptr_store *inner, int checked, fault_state **state
     atomic_init(&f->fail_at, 0);
     atomic_init(&f->sticky, 0);
     atomic_init(&f->status, PTR_E_STORE);
-    /* Every slot (insert_checked when asked for): also shows that a stack table is enough. */
+    /*
+     * Every slot (insert_checked when asked for, the owner limits when the
+     * inner store keeps them): also shows that a stack table is enough.
+     */
+    const int limits = ptr_store_has_owner_limits(inner);
     const ptr_store_methods m = {
         .version = PTR_STORE_METHODS_VERSION,
         .begin = fs_begin,
@@ -142,6 +199,12 @@ ptr_status fault_store_new_ex(ptr_store *inner, int checked, fault_state **state
         .scan = fs_scan,
         .destroy = fs_destroy,
         .insert_checked = checked ? fs_insert_checked : NULL,
+        .count = fs_count,
+        .begin_keys = fs_begin_keys,
+        .owner_limit_get = limits ? fs_limit_get : NULL,
+        .owner_limit_set = limits ? fs_limit_set : NULL,
+        .owner_limit_remove = limits ? fs_limit_remove : NULL,
+        .owner_limit_scan = limits ? fs_limit_scan : NULL,
     };
     ptr_status st = ptr_store_new(&m, f, out);
     if (st != PTR_OK) {

@@ -18,6 +18,8 @@
 
 /* Length of a string literal, for (s, len) calls. */
 #define PTR_LIT(s) (s), (sizeof(s) - 1)
+/* A scope for the calls that use only its region (ptr_ctx_resolve). */
+#define PTR_TEST_REGION(r) (&(ptr_scope){{PTR_LIT(r)}, {PTR_LIT("p1")}, {PTR_LIT("o1")}})
 
 static inline void ptr_test_status_eq(ptr_status got, ptr_status want, const char *expr,
                                       const char *file, int line)

@@ -130,13 +130,13 @@ static ptr_status op_resolve(fx *f)
     ptr_status st = ptr_record_new(&A, &r);
     if (st != PTR_OK)
         return st;
-    st = ptr_ctx_resolve(f->ctx, PTR_LIT("r1"), PTR_LIT("203.0.113.77"), r, NULL, NULL);
+    st = ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("203.0.113.77"), r, NULL, NULL);
     ptr_record_free(r);
     return st;
 }
 static ptr_status op_set_quota(fx *f)
 {
-    return ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1"), 70);
+    return ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1"), 70, NULL);
 }
 
 /* A list with every filter at once, and a second page from a marker. */
@@ -155,7 +155,8 @@ static ptr_status op_list_filtered(fx *f)
     ptr_status st = ptr_ctx_list(f->ctx, &P1, &q, &l, NULL);
     if (st == PTR_OK) {
         size_t n = 0;
-        const char *m = ptr_record_list_next_marker(l, &n);
+        char m[PTR_ADDR_STRLEN];
+        ptr_record_list_next_marker(l, m, sizeof m, &n);
         q.marker = (ptr_text){m, n};
         ptr_record_list *l2 = NULL;
         st = ptr_ctx_list(f->ctx, &P1, &q, &l2, NULL);
@@ -171,7 +172,7 @@ static ptr_status op_resolve_record(fx *f)
     ptr_status st = ptr_record_new(&A, &r);
     if (st != PTR_OK)
         return st;
-    st = ptr_ctx_resolve(f->ctx, PTR_LIT("r1"), PTR_LIT("203.0.113.2"), r, NULL, NULL);
+    st = ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("203.0.113.2"), r, NULL, NULL);
     ptr_record_free(r);
     return st;
 }
@@ -182,7 +183,7 @@ static ptr_status op_resolve_default_v6(fx *f)
     ptr_status st = ptr_record_new(&A, &r);
     if (st != PTR_OK)
         return st;
-    st = ptr_ctx_resolve(f->ctx, PTR_LIT("r1"), PTR_LIT("2001:db8::77"), r, NULL, NULL);
+    st = ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("2001:db8::77"), r, NULL, NULL);
     ptr_record_free(r);
     return st;
 }

@@ -58,6 +58,9 @@ static const struct {
     {PTR_FIELD_OWNER, 11, "owner"},
     {PTR_FIELD_REVISION, 12, "revision"},
     {PTR_FIELD_REVNAME, 13, "revname"},
+    {PTR_FIELD_LIMIT, 14, "limit"},
+    {PTR_FIELD_MARKER, 15, "marker"},
+    {PTR_FIELD_ADDRESSES, 16, "addresses"},
 };
 #define NFIELD (sizeof fields / sizeof fields[0])
 
@@ -165,7 +168,7 @@ static void test_field_names(void **state)
         assert_non_null(n);
         assert_string_equal(n, fields[i].name);
     }
-    const int unknown[] = {-1, 14, 99, 2147483647};
+    const int unknown[] = {-1, 17, 99, 2147483647};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *n = ptr_field_name((ptr_field)unknown[i]);
         assert_non_null(n);

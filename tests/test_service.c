@@ -140,8 +140,9 @@ static void create_and_get(void **state)
     assert_int_equal(ptr_record_name_count(got), 3);
     assert_string_equal(ptr_record_name(got, 0, &n), "mail.example.com.");
     assert_string_equal(ptr_record_name(got, 1, NULL), "mx.example.com.");
-    assert_string_equal(ptr_record_name(got, 2, NULL),
-                        "abcdefghijklmnopqrstuvwxyz-0123456789-abcdefghijklmnopqrstuvwxy.example.net.");
+    assert_string_equal(
+        ptr_record_name(got, 2, NULL),
+        "abcdefghijklmnopqrstuvwxyz-0123456789-abcdefghijklmnopqrstuvwxy.example.net.");
     assert_int_equal(ptr_record_ttl(got), 300);
     assert_string_equal(ptr_record_description(got, NULL), "mail");
     assert_int_equal(ptr_record_tag_count(got), 1);
@@ -223,7 +224,7 @@ static void quota(void **state)
     assert_int_equal(used, 3);
     assert_int_equal(limit, 3);
     /* Raised by the embedder. */
-    assert_status(ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1"), 4), PTR_OK);
+    assert_status(ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1"), 4, NULL), PTR_OK);
     assert_status(create(f, &P1, addrs[4], "a.example.com", &e), PTR_OK);
     assert_status(ptr_ctx_quota(f->ctx, PTR_LIT("o1"), &used, &limit, &e), PTR_OK);
     assert_int_equal(used, 4);
@@ -231,10 +232,10 @@ static void quota(void **state)
     assert_status(ptr_ctx_quota(f->ctx, PTR_LIT("o2"), &used, &limit, &e), PTR_OK);
     assert_int_equal(limit, 3);
     /* Lowered: nothing is deleted, nothing new fits; a delete gives room back. */
-    assert_status(ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1"), 4), PTR_OK);
+    assert_status(ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1"), 4, NULL), PTR_OK);
     assert_status(ptr_ctx_delete(f->ctx, &P1, PTR_LIT("203.0.113.1"), &e), PTR_OK);
     assert_status(create(f, &P1, "203.0.113.9", "a.example.com", &e), PTR_OK);
-    assert_status(ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1:"), 4), PTR_E_INVAL);
+    assert_status(ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1:"), 4, NULL), PTR_E_INVAL);
     assert_status(ptr_ctx_quota(f->ctx, PTR_LIT(""), &used, &limit, &e), PTR_E_INVAL);
     assert_error(&e, PTR_E_INVAL, PTR_FIELD_OWNER, 0, 0);
     fx_free(f);
@@ -356,7 +357,8 @@ static void delete_and_resolve(void **state)
     ptr_error e;
     int dflt = -1;
     assert_status(
-        ptr_ctx_resolve(f->ctx, PTR_LIT("r1"), PTR_LIT("203.0.113.10"), f->rec, &dflt, &e), PTR_OK);
+        ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("203.0.113.10"), f->rec, &dflt, &e),
+        PTR_OK);
     assert_int_equal(dflt, 1);
     assert_int_equal(ptr_record_name_count(f->rec), 1);
     assert_string_equal(ptr_record_name(f->rec, 0, NULL), "ecs-203-0-113-10.compute.example.com.");
@@ -365,19 +367,21 @@ static void delete_and_resolve(void **state)
     assert_status(create(f, &P1, "203.0.113.10", "mail.example.com", &e), PTR_OK);
     /* Resolve answers for the region, whatever the project. */
     assert_status(
-        ptr_ctx_resolve(f->ctx, PTR_LIT("r1"), PTR_LIT("203.0.113.10"), f->rec, &dflt, &e), PTR_OK);
+        ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("203.0.113.10"), f->rec, &dflt, &e),
+        PTR_OK);
     assert_int_equal(dflt, 0);
     assert_string_equal(ptr_record_name(f->rec, 0, NULL), "mail.example.com.");
 
     assert_status(ptr_ctx_delete(f->ctx, &P1, PTR_LIT("203.0.113.10"), &e), PTR_OK);
     assert_status(ptr_ctx_delete(f->ctx, &P1, PTR_LIT("203.0.113.10"), &e), PTR_E_NOT_FOUND);
     assert_status(
-        ptr_ctx_resolve(f->ctx, PTR_LIT("r1"), PTR_LIT("203.0.113.10"), f->rec, &dflt, &e), PTR_OK);
+        ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("203.0.113.10"), f->rec, &dflt, &e),
+        PTR_OK);
     assert_int_equal(dflt, 1);
     assert_string_equal(ptr_record_name(f->rec, 0, NULL), "ecs-203-0-113-10.compute.example.com.");
     assert_status(ptr_ctx_delete(f->ctx, &P1, PTR_LIT("198.51.100.66"), &e), PTR_E_FORBIDDEN);
     assert_status(
-        ptr_ctx_resolve(f->ctx, PTR_LIT("r:1"), PTR_LIT("203.0.113.10"), f->rec, NULL, &e),
+        ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r:1"), PTR_LIT("203.0.113.10"), f->rec, NULL, &e),
         PTR_E_INVAL);
     assert_error(&e, PTR_E_INVAL, PTR_FIELD_REGION, 0, 1);
 }
@@ -446,9 +450,8 @@ static size_t page_all(fx *f, const ptr_list_query *base, uint32_t lim,
         }
         assert_null(ptr_record_list_at(l, ptr_record_list_count(l)));
         size_t ml;
-        const char *m = ptr_record_list_next_marker(l, &ml);
-        assert_int_equal(strlen(m), ml);
-        memcpy(marker, m, ml + 1);
+        assert_status(ptr_record_list_next_marker(l, marker, PTR_ADDR_STRLEN, &ml), PTR_OK);
+        assert_int_equal(strlen(marker), ml);
         ptr_record_list_free(l);
         if (!ml)
             break;
@@ -572,10 +575,11 @@ static void list_pages_and_filters(void **state)
     fq.name = (ptr_text){NULL, 0};
     fq.limit = 501;
     assert_status(ptr_ctx_list(f->ctx, &P1, &fq, &l, &e), PTR_E_INVAL);
+    assert_error(&e, PTR_E_INVAL, PTR_FIELD_LIMIT, 0, 0);
     fq.limit = 0;
     fq.marker = (ptr_text){PTR_LIT("zzz")};
     assert_status(ptr_ctx_list(f->ctx, &P1, &fq, &l, &e), PTR_E_ADDR);
-    assert_error(&e, PTR_E_ADDR, PTR_FIELD_ADDRESS, 0, 0);
+    assert_error(&e, PTR_E_ADDR, PTR_FIELD_MARKER, 0, 0);
     fq.marker = (ptr_text){NULL, 0};
     const ptr_tag badtag = {PTR_LIT("_sys_x"), NULL, 0};
     fq.tags = &badtag;
@@ -598,12 +602,14 @@ static void default_name_templates(void **state)
     fx *f = fx_make(&p);
     ptr_error e;
     int d;
-    assert_status(ptr_ctx_resolve(f->ctx, PTR_LIT("r1"), PTR_LIT("2001:db8::a"), f->rec, &d, &e),
-                  PTR_OK);
+    assert_status(
+        ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("2001:db8::a"), f->rec, &d, &e),
+        PTR_OK);
     assert_string_equal(ptr_record_name(f->rec, 0, NULL),
                         "host-2001-0db8-0000-0000-0000-0000-0000-000a.v.example.net.");
-    assert_status(ptr_ctx_resolve(f->ctx, PTR_LIT("r1"), PTR_LIT("198.51.100.7"), f->rec, &d, &e),
-                  PTR_OK);
+    assert_status(
+        ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("198.51.100.7"), f->rec, &d, &e),
+        PTR_OK);
     assert_string_equal(ptr_record_name(f->rec, 0, NULL), "host-198-51-100-7.v.example.net.");
     fx_free(f);
 
@@ -613,8 +619,9 @@ static void default_name_templates(void **state)
     p.default_name_template = tmpl;
     f = fx_make(&p);
     tmpl[0] = 'X';
-    assert_status(ptr_ctx_resolve(f->ctx, PTR_LIT("r1"), PTR_LIT("198.51.100.7"), f->rec, &d, &e),
-                  PTR_OK);
+    assert_status(
+        ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("198.51.100.7"), f->rec, &d, &e),
+        PTR_OK);
     assert_string_equal(ptr_record_name(f->rec, 0, NULL), "7.100.51.198.rev.example.com.");
     fx_free(f);
 

@@ -30,7 +30,7 @@ static void fx_init(fx *f, const ptr_allocator *alloc, uint32_t quota)
     cfg.store = f->store;
     cfg.allocator = alloc;
     assert_status(ptr_ctx_new(&cfg, &f->ctx, NULL), PTR_OK);
-    assert_status(ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1"), quota), PTR_OK);
+    assert_status(ptr_ctx_set_owner_quota(f->ctx, PTR_LIT("o1"), quota, NULL), PTR_OK);
 }
 
 static void fx_done(fx *f)

@@ -633,7 +633,7 @@ static ptr_status export_bad(const char *const *recs, size_t n, cap *c, ptr_erro
         if (sp[1])
             assert_status(ptr_record_add_name(b.recs[i], sp + 1, strlen(sp + 1)), PTR_OK);
     }
-    const ptr_store_methods m = {.version = PTR_STORE_METHODS_VERSION,
+    const ptr_store_methods m = {.version = 2,
                                  .begin = bs_begin,
                                  .commit = bs_commit,
                                  .rollback = bs_rollback,

@@ -59,6 +59,17 @@ PTR_API void ptr_record_free(ptr_record *r);
 PTR_API void ptr_record_reset(ptr_record *r);
 
 /**
+ * \brief Make room in \p r for \p text bytes of text in all, \p names names
+ * and \p tags tags, so that the setters then fill it without allocating (a
+ * store rebuilding records from rows reserves once per row). Optional: the
+ * setters grow the record as needed. Changes no field.
+ * \retval PTR_OK
+ * \retval PTR_E_NOMEM (the record is unchanged)
+ * \retval PTR_E_INVAL NULL \p r, or sizes of 4 GiB or more
+ */
+PTR_API ptr_status ptr_record_reserve(ptr_record *r, size_t text, size_t names, size_t tags);
+
+/**
  * \brief Make \p dst an exact copy of \p src (allocating through \p dst's
  * allocator). On failure \p dst is left reset.
  * \retval PTR_OK
@@ -69,8 +80,9 @@ PTR_API ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src);
 
 /**
  * \name Setters
- * For store adapters that rebuild a record from a row, and for tests. They
- * copy the text and check nothing beyond the pointers: the service validates
+ * The one way to fill a record: for store adapters that rebuild a record
+ * from a row, for the service, and for tests. They copy the text and check
+ * nothing beyond the pointers: the service validates
  * and normalizes before anything reaches a store. Each returns ::PTR_OK,
  * ::PTR_E_NOMEM (the record is unchanged) or ::PTR_E_INVAL (NULL record, or
  * NULL text with a length above 0, or text of 4 GiB or more).

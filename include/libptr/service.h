@@ -249,7 +249,8 @@ PTR_API size_t ptr_batch_max(void);
  *                 and its index in \p addrs
  * \retval PTR_OK
  * \retval PTR_E_NOT_FOUND one address has no record in the scope (none is deleted)
- * \retval PTR_E_INVAL     no address, more than 50, or the same one twice
+ * \retval PTR_E_INVAL     no address or more than 50 (::PTR_FIELD_ADDRESSES), or
+ *                         the same one twice (::PTR_FIELD_ADDRESS, the index of the second)
  */
 PTR_API ptr_status ptr_ctx_delete_batch(ptr_ctx *ctx, const ptr_scope *scope, const ptr_text *addrs,
                                         size_t n, ptr_error *err);
@@ -285,8 +286,9 @@ typedef struct ptr_record_list ptr_record_list;
  *
  * Paging with next_marker visits every record that exists throughout the
  * paging exactly once (records created or deleted meanwhile may or may not
- * appear). With ::PTR_LIST_TOTAL the page also carries the number of all
- * matching records, which costs a scan of all of them.
+ * appear). A page costs O(page) reads of the store, wherever the marker is.
+ * With ::PTR_LIST_TOTAL the page also carries the number of all matching
+ * records, which the store counts (its count slot) in the same transaction.
  *
  * \param[in]  ctx   the context
  * \param[in]  scope the caller: records of its region and project only
@@ -294,8 +296,9 @@ typedef struct ptr_record_list ptr_record_list;
  * \param[out] out the page; free with ptr_record_list_free()
  * \param[out] err   optional; the failing field and why
  * \retval PTR_OK
- * \retval PTR_E_INVAL a bad limit or scope (field named); PTR_E_ADDR a bad
- *         marker; PTR_E_NAME a bad name; PTR_E_TAG a bad tag filter
+ * \retval PTR_E_INVAL a bad limit (field ::PTR_FIELD_LIMIT) or scope;
+ *         PTR_E_ADDR a bad marker (::PTR_FIELD_MARKER); PTR_E_NAME a bad
+ *         name; PTR_E_TAG a bad tag filter
  */
 PTR_API ptr_status ptr_ctx_list(ptr_ctx *ctx, const ptr_scope *scope, const ptr_list_query *q,
                                 ptr_record_list **out, ptr_error *err);
@@ -307,10 +310,15 @@ PTR_API const ptr_record *ptr_record_list_at(const ptr_record_list *l, size_t i)
 /** \brief All matching records, with ::PTR_LIST_TOTAL; else -1. */
 PTR_API int64_t ptr_record_list_total(const ptr_record_list *l);
 /**
- * \brief The marker of the next page (the last address of this one), or ""
- * when this is the last page.
+ * \brief The marker of the next page (the last address of this one) into a
+ * caller buffer (::PTR_ADDR_STRLEN bytes are always enough), so that it
+ * outlives the page; "" when this is the last page.
+ * \retval PTR_OK
+ * \retval PTR_E_BUFFER \p cap too small; \p *out_len gets the length needed
+ * \retval PTR_E_INVAL  NULL \p l or \p buf
  */
-PTR_API const char *ptr_record_list_next_marker(const ptr_record_list *l, size_t *len);
+PTR_API ptr_status ptr_record_list_next_marker(const ptr_record_list *l, char *buf, size_t cap,
+                                               size_t *out_len);
 /** \brief Free a page. NULL is ignored. */
 PTR_API void ptr_record_list_free(ptr_record_list *l);
 
@@ -320,8 +328,8 @@ PTR_API void ptr_record_list_free(ptr_record_list *l);
  * name, normalized, with the policy's default TTL.
  *
  * \param[in]  ctx        the context
- * \param[in]  region     the region (no project: an address answers for all)
- * \param[in]  region_len its length
+ * \param[in]  scope      the caller; only its region is used (an address
+ *                        answers the same for every project)
  * \param[in]  addr       the address text
  * \param[in]  addr_len   its length
  * \param[out] out        a record made by ptr_record_new(), overwritten; for a
@@ -332,12 +340,13 @@ PTR_API void ptr_record_list_free(ptr_record_list *l);
  * \retval PTR_OK
  * \retval PTR_E_ADDR, PTR_E_NOT_HOST, PTR_E_INVAL, PTR_E_BUSY, PTR_E_STORE, PTR_E_NOMEM
  */
-PTR_API ptr_status ptr_ctx_resolve(ptr_ctx *ctx, const char *region, size_t region_len,
-                                   const char *addr, size_t addr_len, ptr_record *out,
-                                   int *is_default, ptr_error *err);
+PTR_API ptr_status ptr_ctx_resolve(ptr_ctx *ctx, const ptr_scope *scope, const char *addr,
+                                   size_t addr_len, ptr_record *out, int *is_default,
+                                   ptr_error *err);
 
 /**
- * \brief An owner's quota: records it has (in the whole store) and its limit.
+ * \brief An owner's quota: records it has (in the whole store) and its limit
+ * (its own, kept in the store, else the policy's max_records_per_owner).
  * \param[in]  ctx       the context
  * \param[in]  owner     the owner
  * \param[in]  owner_len its length
@@ -352,17 +361,30 @@ PTR_API ptr_status ptr_ctx_quota(ptr_ctx *ctx, const char *owner, size_t owner_l
 
 /**
  * \brief Give one owner a limit other than the policy's
- * max_records_per_owner (raise or lower it). Kept in the context, not in the
- * store. A lower limit never deletes records; it only stops new ones.
- * \param[in] ctx       the context
- * \param[in] owner     the owner
- * \param[in] owner_len its length
- * \param[in] limit     the owner's new limit
+ * max_records_per_owner (raise or lower it). Kept in the store, so every
+ * process and host sharing the store enforces it. A lower limit never
+ * deletes records; it only stops new ones.
+ * \param[in]  ctx       the context
+ * \param[in]  owner     the owner
+ * \param[in]  owner_len its length
+ * \param[in]  limit     the owner's new limit
+ * \param[out] err       optional
  * \retval PTR_OK
- * \retval PTR_E_INVAL bad owner text; PTR_E_NOMEM
+ * \retval PTR_E_INVAL bad owner text (::PTR_FIELD_OWNER)
+ * \retval PTR_E_UNSUPPORTED the store keeps no limits (no owner_limit_* slots)
+ * \retval PTR_E_BUSY, PTR_E_STORE
  */
 PTR_API ptr_status ptr_ctx_set_owner_quota(ptr_ctx *ctx, const char *owner, size_t owner_len,
-                                           uint32_t limit);
+                                           uint32_t limit, ptr_error *err);
+
+/**
+ * \brief Remove an owner's own limit: the policy's applies again.
+ * \retval PTR_OK
+ * \retval PTR_E_NOT_FOUND the owner had no limit of its own
+ * \retval PTR_E_INVAL, PTR_E_UNSUPPORTED, PTR_E_BUSY, PTR_E_STORE as ptr_ctx_set_owner_quota()
+ */
+PTR_API ptr_status ptr_ctx_clear_owner_quota(ptr_ctx *ctx, const char *owner, size_t owner_len,
+                                             ptr_error *err);
 
 PTR_END_DECLS
 

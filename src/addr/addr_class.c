@@ -1,5 +1,5 @@
 /*
- * Address class: ptr_addr_is_public.
+ * Address class and order: ptr_addr_is_public, ptr_addr_compare.
  *
  * "Public" means an address a tenant could really hold on the Internet and
  * want a PTR record for. The ranges below come from the IANA IPv4 and IPv6
@@ -20,6 +20,8 @@
  * AMT 192.52.193.0/24, 192.175.48.0/24, 2620:4f:8000::/48) are not listed,
  * so they count as public.
  */
+#include <string.h>
+
 #include "util/internal.h"
 
 struct v4_block {
@@ -110,4 +112,14 @@ int ptr_addr_is_public(const ptr_addr *a)
     if (a->family == 6)
         return is_public6(a->bytes);
     return 0;
+}
+
+/* Store order: IPv4 before IPv6, then the bytes as one unsigned number. */
+int ptr_addr_compare(const ptr_addr *a, const ptr_addr *b)
+{
+    if (!a || !b)
+        return 0;
+    if (a->family != b->family)
+        return a->family < b->family ? -1 : 1;
+    return memcmp(a->bytes, b->bytes, a->family == 4 ? 4 : 16);
 }

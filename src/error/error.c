@@ -128,6 +128,9 @@ const char *ptr_field_name(ptr_field f)
     case PTR_FIELD_OWNER: return "owner";
     case PTR_FIELD_REVISION: return "revision";
     case PTR_FIELD_REVNAME: return "revname";
+    case PTR_FIELD_LIMIT: return "limit";
+    case PTR_FIELD_MARKER: return "marker";
+    case PTR_FIELD_ADDRESSES: return "addresses";
     }
     return "unknown";
 }

@@ -1,13 +1,15 @@
 /*
- * The record object. All of a record's text lives in one growable arena, each
- * piece followed by a NUL so accessors can hand out C strings; fields refer to
- * it by (offset, length). A store that fills the same record again and again
- * (get, scan) therefore allocates nothing once the arena is large enough,
- * which keeps a lookup through the vtable close to a bare hash lookup.
+ * The record object, filled one way: through the public setters.
  *
- * Setters append: text they replace stays in the arena as garbage until the
- * record is reset. Records are short-lived views, so that is cheaper than
- * compacting.
+ * All of a record's text lives in one growable arena, each piece followed by
+ * a NUL so that accessors hand out C strings; fields refer to it by (offset,
+ * length). A record filled again and again (a store's get into the caller's
+ * record) allocates nothing once the arena is large enough: reset keeps it.
+ *
+ * Setting a piece that is already set appends the new text and leaves the
+ * old bytes behind. Those are reclaimed when the arena would otherwise grow
+ * (compact), so a record that is set over and over never holds more than
+ * twice its live text.
  */
 #include <stddef.h>
 #include <string.h>
@@ -18,51 +20,24 @@ typedef struct span {
     uint32_t off, len;
 } span;
 
-/* Pieces a record may hold lazily: four fixed ones, then names and tags. */
-#define PLENS_MAX 32
-
-/* What a record holds without allocating: text bytes, name spans, tag spans (two a tag). */
-#define INLINE_TEXT  384
-#define INLINE_NAMES 12
-#define INLINE_TAGS  24
-
 struct ptr_record {
     ptr_allocator alloc;
     char *text; /* the arena */
-    size_t text_len, text_cap;
-    span *names;
-    size_t name_count, name_cap;
-    span *tags; /* two spans per tag: key, value */
-    size_t tag_count, tag_cap;
+    uint32_t text_len, text_cap;
+    /* The names' spans, then two per tag (key, value): one array for both. */
+    span *spans;
+    uint32_t name_count, tag_count, span_cap;
     span region, project, owner, description;
     ptr_addr addr;
     uint32_t ttl;
     uint64_t revision;
     int64_t created, updated;
-    /*
-     * "Lazy": filled by ptr__record_load_packed, the spans above not yet
-     * written; the pieces' lengths in the packed order are in plens, and an
-     * accessor adds up the lengths before its piece (a dozen additions at
-     * most) instead of every get writing a span per piece. Any change to
-     * the text first writes the spans (materialize); the arrays already have
-     * the room for them, so that cannot fail.
-     */
-    int lazy;
-    uint16_t plens[PLENS_MAX];
-    /*
-     * Room for a typical record inside the object itself: its text and the
-     * spans of its names and tags start here and move to the heap only
-     * when they outgrow it. Making and filling a record is then one
-     * allocation instead of four, which a batch of 500 creates, each with a
-     * record of its own, pays 500 times.
-     */
-    span inames[INLINE_NAMES];
-    span itags[INLINE_TAGS];
-    char itext[INLINE_TEXT];
 };
 
 /* Text is addressed with 32-bit offsets; a record never comes near 4 GiB. */
 #define TEXT_MAX ((size_t)UINT32_MAX - 1)
+/* The smallest arena. */
+#define TEXT_MIN 64
 
 ptr_status ptr_record_new(const ptr_allocator *alloc, ptr_record **out)
 {
@@ -74,14 +49,8 @@ ptr_status ptr_record_new(const ptr_allocator *alloc, ptr_record **out)
     ptr_record *r = a.malloc(a.ctx, sizeof *r);
     if (!r)
         return PTR_E_NOMEM;
-    memset(r, 0, offsetof(ptr_record, inames));
+    memset(r, 0, sizeof *r);
     r->alloc = a;
-    r->text = r->itext;
-    r->text_cap = INLINE_TEXT;
-    r->names = r->inames;
-    r->name_cap = INLINE_NAMES;
-    r->tags = r->itags;
-    r->tag_cap = INLINE_TAGS;
     *out = r;
     return PTR_OK;
 }
@@ -91,93 +60,140 @@ void ptr_record_free(ptr_record *r)
     if (!r)
         return;
     const ptr_allocator a = r->alloc;
-    if (r->text != r->itext)
+    if (r->text)
         a.free(a.ctx, r->text);
-    if (r->names != r->inames)
-        a.free(a.ctx, r->names);
-    if (r->tags != r->itags)
-        a.free(a.ctx, r->tags);
+    if (r->spans)
+        a.free(a.ctx, r->spans);
     a.free(a.ctx, r);
-}
-
-/*
- * ptr__grow for one of the record's arrays, which may still be its inline
- * one: that is never given to realloc, but copied (its used elements) to a
- * first heap array.
- */
-static void *grow_array(ptr_record *r, void *p, const void *inline_array, size_t used, size_t *cap,
-                        size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return p;
-    if (p != inline_array)
-        return ptr__grow(&r->alloc, p, cap, need, elem);
-    const size_t n = ptr__grown_cap(*cap, need, elem);
-    if (!n)
-        return NULL;
-    void *q = r->alloc.malloc(r->alloc.ctx, n * elem);
-    if (!q)
-        return NULL;
-    if (used)
-        memcpy(q, p, used * elem);
-    *cap = n;
-    return q;
-}
-
-static span *grow_names(ptr_record *r, size_t need)
-{
-    return grow_array(r, r->names, r->inames, r->name_count, &r->name_cap, need, sizeof(span));
-}
-
-static span *grow_tags(ptr_record *r, size_t need)
-{
-    return grow_array(r, r->tags, r->itags, 2 * r->tag_count, &r->tag_cap, need, sizeof(span));
 }
 
 void ptr_record_reset(ptr_record *r)
 {
     if (!r)
         return;
-    r->text_len = 0;
-    r->name_count = 0;
-    r->tag_count = 0;
-    r->region = r->project = r->owner = r->description = (span){0, 0};
-    r->lazy = 0;
-    memset(&r->addr, 0, sizeof r->addr);
-    r->ttl = 0;
-    r->revision = 0;
-    r->created = r->updated = 0;
+    char *text = r->text;
+    span *spans = r->spans;
+    const uint32_t text_cap = r->text_cap, span_cap = r->span_cap;
+    const ptr_allocator a = r->alloc;
+    memset(r, 0, sizeof *r);
+    r->alloc = a;
+    r->text = text;
+    r->text_cap = text_cap;
+    r->spans = spans;
+    r->span_cap = span_cap;
 }
 
-const ptr_allocator *ptr__record_allocator(const ptr_record *r)
+/* An empty piece takes no room in the arena; any other its bytes and a NUL. */
+static size_t piece_size(span sp)
 {
-    return &r->alloc;
+    return sp.len ? (size_t)sp.len + 1 : 0;
 }
 
-/* Make room for n more bytes of text (plus its NUL). */
-static ptr_status reserve_text(ptr_record *r, size_t n)
+/* Bytes the pieces in use take in the arena. */
+static size_t live_text(const ptr_record *r)
 {
-    if (n > TEXT_MAX || r->text_len > TEXT_MAX - n - 1)
+    size_t n = piece_size(r->region) + piece_size(r->project) + piece_size(r->owner) +
+               piece_size(r->description);
+    const size_t spans = (size_t)r->name_count + 2u * r->tag_count;
+    for (size_t i = 0; i < spans; i++)
+        n += piece_size(r->spans[i]);
+    return n;
+}
+
+static void move_piece(char *to, uint32_t *at, const char *from, span *sp)
+{
+    if (!sp->len) {
+        sp->off = 0;
+        return;
+    }
+    memcpy(to + *at, from + sp->off, sp->len);
+    to[*at + sp->len] = '\0';
+    sp->off = *at;
+    *at += sp->len + 1;
+}
+
+/*
+ * Make room for \p extra more bytes: in a new arena that holds only the live
+ * pieces (dropping what setters left behind), at least doubled when it
+ * grows. The old arena is kept on failure.
+ */
+static ptr_status reserve_text(ptr_record *r, size_t extra)
+{
+    if (extra > TEXT_MAX - r->text_len)
         return PTR_E_INVAL;
-    char *t = grow_array(r, r->text, r->itext, r->text_len, &r->text_cap, r->text_len + n + 1, 1);
+    if (r->text_len + extra <= r->text_cap)
+        return PTR_OK;
+    const size_t live = live_text(r);
+    size_t cap = live + extra;
+    if (cap > TEXT_MAX)
+        return PTR_E_INVAL;
+    if (cap < 2u * (size_t)r->text_cap && 2u * (size_t)r->text_cap <= TEXT_MAX)
+        cap = 2u * (size_t)r->text_cap;
+    if (cap < TEXT_MIN)
+        cap = TEXT_MIN; /* a record filled piece by piece then grows a few times, not each time */
+    char *t = r->alloc.malloc(r->alloc.ctx, cap);
     if (!t)
         return PTR_E_NOMEM;
+    uint32_t at = 0;
+    span *fixed[4] = {&r->region, &r->project, &r->owner, &r->description};
+    for (size_t i = 0; i < 4; i++)
+        move_piece(t, &at, r->text, fixed[i]);
+    const size_t spans = (size_t)r->name_count + 2u * r->tag_count;
+    for (size_t i = 0; i < spans; i++)
+        move_piece(t, &at, r->text, &r->spans[i]);
+    if (r->text)
+        r->alloc.free(r->alloc.ctx, r->text);
     r->text = t;
+    r->text_len = at;
+    r->text_cap = (uint32_t)cap;
     return PTR_OK;
 }
 
+static ptr_status reserve_spans(ptr_record *r, size_t need)
+{
+    if (need <= r->span_cap)
+        return PTR_OK;
+    if (need > UINT32_MAX / 2)
+        return PTR_E_INVAL;
+    size_t cap = r->span_cap;
+    void *p = ptr__grow(&r->alloc, r->spans, &cap, need, sizeof *r->spans);
+    if (!p)
+        return PTR_E_NOMEM;
+    r->spans = p;
+    r->span_cap = (uint32_t)cap;
+    return PTR_OK;
+}
+
+ptr_status ptr_record_reserve(ptr_record *r, size_t text, size_t names, size_t tags)
+{
+    if (!r || text > TEXT_MAX || names > UINT32_MAX / 4 || tags > UINT32_MAX / 4)
+        return PTR_E_INVAL;
+    const size_t spans = (size_t)r->name_count + 2u * r->tag_count + names + 2u * tags;
+    ptr_status st = reserve_spans(r, spans);
+    if (st == PTR_OK) /* each piece's NUL too */
+        st = reserve_text(r, text + 4 + names + 2u * tags);
+    return st;
+}
+
+/* Append s to the arena with its NUL; *out gets its span. */
 static ptr_status append_text(ptr_record *r, const char *s, size_t len, span *out)
 {
     if (!s && len)
         return PTR_E_INVAL;
-    ptr_status st = reserve_text(r, len);
+    if (len >= TEXT_MAX)
+        return PTR_E_INVAL;
+    if (len == 0) {
+        *out = (span){0, 0};
+        return PTR_OK;
+    }
+    ptr_status st = reserve_text(r, len + 1);
     if (st != PTR_OK)
         return st;
     if (len)
         memcpy(r->text + r->text_len, s, len);
     r->text[r->text_len + len] = '\0';
-    *out = (span){(uint32_t)r->text_len, (uint32_t)len};
-    r->text_len += len + 1;
+    *out = (span){r->text_len, (uint32_t)len};
+    r->text_len += (uint32_t)len + 1;
     return PTR_OK;
 }
 
@@ -185,61 +201,14 @@ static const char *span_text(const ptr_record *r, span sp, size_t *len)
 {
     if (len)
         *len = sp.len;
-    /* Empty text may have no arena behind it, or stale bytes after a reset. */
     return sp.len ? r->text + sp.off : "";
 }
 
-/* Piece k of a lazy record (see struct ptr_record). */
-static span lazy_span(const ptr_record *r, size_t k)
-{
-    uint32_t off = 0;
-    for (size_t i = 0; i < k; i++)
-        off += r->plens[i] + 1u;
-    return (span){off, r->plens[k]};
-}
-
-/* A field's span: the field itself, or piece k when the record is lazy. */
-static span span_of(const ptr_record *r, const span *field, size_t k)
-{
-    return r->lazy ? lazy_span(r, k) : *field;
-}
-
-/*
- * Every span of a packed record from its pieces' lengths (packed order);
- * the arrays have the room (name_count, tag_count set).
- */
-static void spans_from_lens(ptr_record *r, const uint16_t *l)
-{
-    uint32_t off = 0;
-    span *const fixed[4] = {&r->region, &r->project, &r->owner, &r->description};
-    for (size_t k = 0; k < 4; k++, l++) {
-        *fixed[k] = (span){off, *l};
-        off += *l + 1u;
-    }
-    for (size_t i = 0; i < r->name_count; i++, l++) {
-        r->names[i] = (span){off, *l};
-        off += *l + 1u;
-    }
-    for (size_t i = 0; i < 2 * r->tag_count; i++, l++) {
-        r->tags[i] = (span){off, *l};
-        off += *l + 1u;
-    }
-}
-
-/* Write a lazy record's spans. Never allocates: loading made the room. */
-static void materialize(ptr_record *r)
-{
-    if (!r->lazy)
-        return;
-    spans_from_lens(r, r->plens);
-    r->lazy = 0;
-}
-
-static ptr_status set_text(ptr_record *r, span *field, const char *s, size_t len)
+/* Set one of the four fixed pieces; the old text becomes garbage. */
+static ptr_status set_piece(ptr_record *r, span *field, const char *s, size_t len)
 {
     if (!r)
         return PTR_E_INVAL;
-    materialize(r);
     span sp;
     ptr_status st = append_text(r, s, len, &sp);
     if (st == PTR_OK)
@@ -249,22 +218,22 @@ static ptr_status set_text(ptr_record *r, span *field, const char *s, size_t len
 
 ptr_status ptr_record_set_region(ptr_record *r, const char *s, size_t len)
 {
-    return set_text(r, r ? &r->region : NULL, s, len);
+    return set_piece(r, r ? &r->region : NULL, s, len);
 }
 
 ptr_status ptr_record_set_project(ptr_record *r, const char *s, size_t len)
 {
-    return set_text(r, r ? &r->project : NULL, s, len);
+    return set_piece(r, r ? &r->project : NULL, s, len);
 }
 
 ptr_status ptr_record_set_owner(ptr_record *r, const char *s, size_t len)
 {
-    return set_text(r, r ? &r->owner : NULL, s, len);
+    return set_piece(r, r ? &r->owner : NULL, s, len);
 }
 
 ptr_status ptr_record_set_description(ptr_record *r, const char *s, size_t len)
 {
-    return set_text(r, r ? &r->description : NULL, s, len);
+    return set_piece(r, r ? &r->description : NULL, s, len);
 }
 
 ptr_status ptr_record_set_address(ptr_record *r, const ptr_addr *a)
@@ -277,44 +246,29 @@ ptr_status ptr_record_set_address(ptr_record *r, const ptr_addr *a)
 
 ptr_status ptr_record_add_name(ptr_record *r, const char *s, size_t len)
 {
-    if (!r)
+    if (!r || (!s && len))
         return PTR_E_INVAL;
-    materialize(r);
-    span *n = grow_names(r, r->name_count + 1);
-    if (!n)
-        return PTR_E_NOMEM;
-    r->names = n;
+    const size_t used = (size_t)r->name_count + 2u * r->tag_count;
+    ptr_status st = reserve_spans(r, used + 1);
     span sp;
-    ptr_status st = append_text(r, s, len, &sp);
     if (st == PTR_OK)
-        r->names[r->name_count++] = sp;
-    return st;
-}
-
-char *ptr__record_reserve_name(ptr_record *r, size_t n)
-{
-    materialize(r);
-    span *names = grow_names(r, r->name_count + 1);
-    if (!names)
-        return NULL;
-    r->names = names;
-    if (reserve_text(r, n) != PTR_OK)
-        return NULL;
-    return r->text + r->text_len;
-}
-
-void ptr__record_commit_name(ptr_record *r, size_t len)
-{
-    r->text[r->text_len + len] = '\0';
-    r->names[r->name_count++] = (span){(uint32_t)r->text_len, (uint32_t)len};
-    r->text_len += len + 1;
+        st = append_text(r, s, len, &sp);
+    if (st != PTR_OK)
+        return st;
+    /* Names come before the tags in the span array: make room when tags are there. */
+    if (r->tag_count)
+        memmove(&r->spans[r->name_count + 1], &r->spans[r->name_count],
+                2u * r->tag_count * sizeof *r->spans);
+    r->spans[r->name_count++] = sp;
+    return PTR_OK;
 }
 
 ptr_status ptr_record_clear_names(ptr_record *r)
 {
     if (!r)
         return PTR_E_INVAL;
-    materialize(r);
+    if (r->tag_count)
+        memmove(&r->spans[0], &r->spans[r->name_count], 2u * r->tag_count * sizeof *r->spans);
     r->name_count = 0;
     return PTR_OK;
 }
@@ -324,22 +278,22 @@ ptr_status ptr_record_add_tag(ptr_record *r, const char *key, size_t key_len, co
 {
     if (!r || (!key && key_len) || (!value && value_len))
         return PTR_E_INVAL;
-    materialize(r);
-    span *t = grow_tags(r, 2 * (r->tag_count + 1));
-    if (!t)
-        return PTR_E_NOMEM;
-    r->tags = t;
-    /* Reserve both pieces first so that a failure cannot leave half a tag. */
-    if (key_len > TEXT_MAX || value_len > TEXT_MAX - key_len - 1)
-        return PTR_E_INVAL;
-    ptr_status st = reserve_text(r, key_len + value_len + 1);
+    const size_t used = (size_t)r->name_count + 2u * r->tag_count;
+    ptr_status st = reserve_spans(r, used + 2);
+    /* Both pieces at once, so that a failure leaves no half tag behind. */
+    if (st == PTR_OK && key_len + value_len + 2 < key_len)
+        st = PTR_E_INVAL;
+    if (st == PTR_OK)
+        st = reserve_text(r, key_len + value_len + 2);
+    span k, v;
+    if (st == PTR_OK)
+        st = append_text(r, key, key_len, &k);
+    if (st == PTR_OK)
+        st = append_text(r, value, value_len, &v);
     if (st != PTR_OK)
         return st;
-    span k, v;
-    append_text(r, key, key_len, &k);
-    append_text(r, value, value_len, &v);
-    r->tags[2 * r->tag_count] = k;
-    r->tags[2 * r->tag_count + 1] = v;
+    r->spans[used] = k;
+    r->spans[used + 1] = v;
     r->tag_count++;
     return PTR_OK;
 }
@@ -348,7 +302,6 @@ ptr_status ptr_record_clear_tags(ptr_record *r)
 {
     if (!r)
         return PTR_E_INVAL;
-    materialize(r);
     r->tag_count = 0;
     return PTR_OK;
 }
@@ -385,177 +338,6 @@ ptr_status ptr_record_set_revision(ptr_record *r, uint64_t rev)
     return PTR_OK;
 }
 
-ptr_status ptr__record_prepare(ptr_record *r, size_t text, size_t names, size_t tags)
-{
-    ptr_record_reset(r);
-    /* Room for every piece's NUL too: region, project, owner, description, names, tags. */
-    const size_t pieces = 4 + names + 2 * tags;
-    if (text > TEXT_MAX - pieces)
-        return PTR_E_INVAL;
-    ptr_status st = reserve_text(r, text + pieces);
-    if (st != PTR_OK)
-        return st;
-    span *n = grow_names(r, names + 1);
-    if (!n)
-        return PTR_E_NOMEM;
-    r->names = n;
-    span *t = grow_tags(r, 2 * tags + 2);
-    if (!t)
-        return PTR_E_NOMEM;
-    r->tags = t;
-    return PTR_OK;
-}
-
-/* Append within what ptr__record_prepare reserved: no checks, no allocation. */
-/*
- * Copy n bytes without a call for the short pieces a record is made of
- * (scope ids, tag keys and values): two overlapping fixed-size moves cover
- * any length from 4 to 32, and a call to memcpy cost more than such a copy.
- */
-static inline void copy_piece(char *dst, const char *src, size_t n)
-{
-    if (n >= 16 && n <= 32) {
-        memcpy(dst, src, 16);
-        memcpy(dst + n - 16, src + n - 16, 16);
-    } else if (n >= 8 && n < 16) {
-        memcpy(dst, src, 8);
-        memcpy(dst + n - 8, src + n - 8, 8);
-    } else if (n >= 4 && n < 8) {
-        memcpy(dst, src, 4);
-        memcpy(dst + n - 4, src + n - 4, 4);
-    } else if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            dst[i] = src[i];
-    } else {
-        memcpy(dst, src, n);
-    }
-}
-
-static span put_reserved(ptr_record *r, const char *s, size_t len)
-{
-    copy_piece(r->text + r->text_len, s, len);
-    r->text[r->text_len + len] = '\0';
-    const span sp = {(uint32_t)r->text_len, (uint32_t)len};
-    r->text_len += len + 1;
-    return sp;
-}
-
-void ptr__record_put_scope(ptr_record *r, const char *region, size_t rlen, const char *project,
-                           size_t plen, const char *owner, size_t olen)
-{
-    r->region = put_reserved(r, region, rlen);
-    r->project = put_reserved(r, project, plen);
-    r->owner = put_reserved(r, owner, olen);
-}
-
-void ptr__record_put_name(ptr_record *r, const char *s, size_t len)
-{
-    r->names[r->name_count++] = put_reserved(r, s, len);
-}
-
-char *ptr__record_put_name_at(ptr_record *r, size_t len)
-{
-    char *p = r->text + r->text_len;
-    p[len] = '\0';
-    r->names[r->name_count++] = (span){(uint32_t)r->text_len, (uint32_t)len};
-    r->text_len += len + 1;
-    return p;
-}
-
-void ptr__record_put_description(ptr_record *r, const char *s, size_t len)
-{
-    r->description = put_reserved(r, s, len);
-}
-
-void ptr__record_put_tag(ptr_record *r, const char *k, size_t klen, const char *v, size_t vlen)
-{
-    r->tags[2 * r->tag_count] = put_reserved(r, k, klen);
-    r->tags[2 * r->tag_count + 1] = put_reserved(r, v, vlen);
-    r->tag_count++;
-}
-
-void ptr__record_put_fields(ptr_record *r, const ptr_addr *a, uint32_t ttl, uint64_t revision,
-                            int64_t created, int64_t updated)
-{
-    r->addr = *a;
-    r->ttl = ttl;
-    r->revision = revision;
-    r->created = created;
-    r->updated = updated;
-}
-
-const char *ptr__record_packed(const ptr_record *r, uint32_t *lens, size_t *text_len)
-{
-    if (r->lazy) {
-        for (size_t k = 0; k < 4 + r->name_count + 2 * r->tag_count; k++)
-            lens[k] = r->plens[k];
-        *text_len = r->text_len;
-        return r->text;
-    }
-    const span fixed[4] = {r->region, r->project, r->owner, r->description};
-    size_t off = 0, k = 0;
-    for (size_t i = 0; i < 4; i++, k++) {
-        if (fixed[i].off != off)
-            return NULL;
-        lens[k] = fixed[i].len;
-        off += fixed[i].len + 1u;
-    }
-    for (size_t i = 0; i < r->name_count; i++, k++) {
-        if (r->names[i].off != off)
-            return NULL;
-        lens[k] = r->names[i].len;
-        off += r->names[i].len + 1u;
-    }
-    for (size_t i = 0; i < 2 * r->tag_count; i++, k++) {
-        if (r->tags[i].off != off)
-            return NULL;
-        lens[k] = r->tags[i].len;
-        off += r->tags[i].len + 1u;
-    }
-    if (off != r->text_len)
-        return NULL;
-    *text_len = off;
-    return r->text;
-}
-
-ptr_status ptr__record_load_packed(ptr_record *r, const char *text, size_t text_len,
-                                   const uint16_t *lens, size_t names, size_t tags)
-{
-    /* Capacity checks inline: a record reused for every get has the room already. */
-    if (text_len > r->text_cap) {
-        if (text_len > TEXT_MAX)
-            return PTR_E_INVAL;
-        r->text_len = 0;
-        if (reserve_text(r, text_len) != PTR_OK)
-            return PTR_E_NOMEM;
-    }
-    if (names > r->name_cap) {
-        span *n = grow_names(r, names);
-        if (!n)
-            return PTR_E_NOMEM;
-        r->names = n;
-    }
-    if (2 * tags > r->tag_cap) {
-        span *t = grow_tags(r, 2 * tags);
-        if (!t)
-            return PTR_E_NOMEM;
-        r->tags = t;
-    }
-    memcpy(r->text, text, text_len);
-    r->text_len = text_len;
-    r->name_count = names;
-    r->tag_count = tags;
-    const size_t pieces = 4 + names + 2 * tags;
-    if (pieces <= PLENS_MAX) {
-        memcpy(r->plens, lens, pieces * sizeof *lens);
-        r->lazy = 1;
-        return PTR_OK;
-    }
-    spans_from_lens(r, lens);
-    r->lazy = 0;
-    return PTR_OK;
-}
-
 ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
 {
     if (!dst || !src)
@@ -563,38 +345,28 @@ ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
     if (dst == src)
         return PTR_OK;
     ptr_record_reset(dst);
-    /* One reservation for all the text, so the copy allocates at most three times. */
-    ptr_status st = reserve_text(dst, src->text_len);
+    /* One reservation for the live text of src, so the copy allocates at most twice. */
+    const size_t spans = (size_t)src->name_count + 2u * src->tag_count;
+    ptr_status st = reserve_spans(dst, spans);
+    if (st == PTR_OK)
+        st = reserve_text(dst, live_text(src));
     if (st != PTR_OK)
         return st;
-    span *n = grow_names(dst, src->name_count + 1);
-    if (!n)
-        return PTR_E_NOMEM;
-    dst->names = n;
-    span *t = grow_tags(dst, 2 * src->tag_count + 2);
-    if (!t)
-        return PTR_E_NOMEM;
-    dst->tags = t;
-    /* The arena (garbage included) is copied whole, so every span stays valid. */
-    if (src->text_len)
-        memcpy(dst->text, src->text, src->text_len);
-    dst->text_len = src->text_len;
-    if (src->lazy) {
-        memcpy(dst->plens, src->plens,
-               (4 + src->name_count + 2 * src->tag_count) * sizeof src->plens[0]);
-        dst->lazy = 1;
-    } else {
-        if (src->name_count)
-            memcpy(dst->names, src->names, src->name_count * sizeof *n);
-        if (src->tag_count)
-            memcpy(dst->tags, src->tags, 2 * src->tag_count * sizeof *t);
-    }
-    dst->name_count = src->name_count;
-    dst->tag_count = src->tag_count;
     dst->region = src->region;
     dst->project = src->project;
     dst->owner = src->owner;
     dst->description = src->description;
+    span *fixed[4] = {&dst->region, &dst->project, &dst->owner, &dst->description};
+    uint32_t at = 0;
+    for (size_t i = 0; i < 4; i++)
+        move_piece(dst->text, &at, src->text, fixed[i]);
+    for (size_t i = 0; i < spans; i++) {
+        dst->spans[i] = src->spans[i];
+        move_piece(dst->text, &at, src->text, &dst->spans[i]);
+    }
+    dst->text_len = at;
+    dst->name_count = src->name_count;
+    dst->tag_count = src->tag_count;
     dst->addr = src->addr;
     dst->ttl = src->ttl;
     dst->revision = src->revision;
@@ -605,22 +377,22 @@ ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
 
 const char *ptr_record_region(const ptr_record *r, size_t *len)
 {
-    return r ? span_text(r, span_of(r, &r->region, 0), len) : NULL;
+    return r ? span_text(r, r->region, len) : NULL;
 }
 
 const char *ptr_record_project(const ptr_record *r, size_t *len)
 {
-    return r ? span_text(r, span_of(r, &r->project, 1), len) : NULL;
+    return r ? span_text(r, r->project, len) : NULL;
 }
 
 const char *ptr_record_owner(const ptr_record *r, size_t *len)
 {
-    return r ? span_text(r, span_of(r, &r->owner, 2), len) : NULL;
+    return r ? span_text(r, r->owner, len) : NULL;
 }
 
 const char *ptr_record_description(const ptr_record *r, size_t *len)
 {
-    return r ? span_text(r, span_of(r, &r->description, 3), len) : NULL;
+    return r ? span_text(r, r->description, len) : NULL;
 }
 
 const ptr_addr *ptr_record_address(const ptr_record *r)
@@ -637,7 +409,7 @@ const char *ptr_record_name(const ptr_record *r, size_t i, size_t *len)
 {
     if (!r || i >= r->name_count)
         return NULL;
-    return span_text(r, span_of(r, &r->names[i], 4 + i), len);
+    return span_text(r, r->spans[i], len);
 }
 
 uint32_t ptr_record_ttl(const ptr_record *r)
@@ -654,9 +426,9 @@ ptr_status ptr_record_tag(const ptr_record *r, size_t i, ptr_tag *out)
 {
     if (!r || !out || i >= r->tag_count)
         return PTR_E_INVAL;
-    const size_t k = 4 + r->name_count + 2 * i;
-    out->key = span_text(r, span_of(r, &r->tags[2 * i], k), &out->key_len);
-    out->value = span_text(r, span_of(r, &r->tags[2 * i + 1], k + 1), &out->value_len);
+    const span *kv = &r->spans[r->name_count + 2 * i];
+    out->key = span_text(r, kv[0], &out->key_len);
+    out->value = span_text(r, kv[1], &out->value_len);
     return PTR_OK;
 }
 
@@ -685,7 +457,7 @@ ptr_status ptr_record_id(const ptr_record *r, char *buf, size_t cap, size_t *out
     if (st != PTR_OK)
         return st;
     size_t rlen;
-    const char *region = span_text(r, span_of(r, &r->region, 0), &rlen);
+    const char *region = span_text(r, r->region, &rlen);
     const size_t need = rlen + 1 + alen;
     if (out_len)
         *out_len = need;

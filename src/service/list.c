@@ -3,10 +3,11 @@
  * object handed to the caller.
  *
  * The marker is the last address of the previous page and the store scans in
- * address order from just after it, so a page never depends on how many
- * records came before: records created or deleted between two pages cannot
- * make a record that existed all along be skipped or repeated (what an
- * offset would do).
+ * address order from just after it (through its index), so a page costs the
+ * page, wherever it is, and never depends on how many records came before:
+ * records created or deleted between two pages cannot make a record that
+ * existed all along be skipped or repeated (what an offset would do). The
+ * total is the store's own count, in the same read transaction.
  */
 #include <string.h>
 
@@ -46,13 +47,17 @@ int64_t ptr_record_list_total(const ptr_record_list *l)
     return l ? l->total : -1;
 }
 
-const char *ptr_record_list_next_marker(const ptr_record_list *l, size_t *len)
+ptr_status ptr_record_list_next_marker(const ptr_record_list *l, char *buf, size_t cap,
+                                       size_t *out_len)
 {
-    if (!l)
-        return NULL;
-    if (len)
-        *len = l->marker_len;
-    return l->marker;
+    if (!l || !buf)
+        return PTR_E_INVAL;
+    if (out_len)
+        *out_len = l->marker_len;
+    if (cap <= l->marker_len)
+        return PTR_E_BUFFER;
+    memcpy(buf, l->marker, l->marker_len + 1);
+    return PTR_OK;
 }
 
 static void list_clear(ptr_record_list *l)
@@ -90,14 +95,9 @@ static int visit(void *p, const ptr_record *rec)
 {
     list_arg *a = p;
     ptr_record_list *l = a->list;
-    if (a->want_total) {
-        a->total++;
-        if (a->marker && ptr__addr_cmp(ptr_record_address(rec), a->marker) <= 0)
-            return 0;
-    }
     if (l->n == a->limit) {
         a->more = 1;
-        return !a->want_total; /* with a total, keep counting */
+        return 1;
     }
     ptr_record **items = ptr__grow(&l->alloc, l->items, &l->cap, l->n + 1, sizeof *items);
     if (!items) {
@@ -128,9 +128,12 @@ static ptr_status list_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error *
     a->failed = PTR_OK;
     a->more = 0;
     a->total = 0;
-    ptr_status st = ptr_store_scan(ptr__ctx_store(c), txn, a->filter,
-                                   a->want_total ? NULL : a->marker, visit, a);
-    return st != PTR_OK ? st : a->failed;
+    ptr_status st = ptr_store_scan(ptr__ctx_store(c), txn, a->filter, a->marker, visit, a);
+    if (st == PTR_OK)
+        st = a->failed;
+    if (st == PTR_OK && a->want_total)
+        st = ptr_store_count(ptr__ctx_store(c), txn, a->filter, &a->total);
+    return st;
 }
 
 ptr_status ptr_ctx_list(ptr_ctx *c, const ptr_scope *scope, const ptr_list_query *q,
@@ -147,7 +150,7 @@ ptr_status ptr_ctx_list(ptr_ctx *c, const ptr_scope *scope, const ptr_list_query
     if (q->flags & ~PTR_LIST_TOTAL)
         return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0, "unknown query flag");
     if (q->limit > PTR_LIST_LIMIT_MAX)
-        return ptr__failn(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+        return ptr__failn(err, PTR_E_INVAL, PTR_FIELD_LIMIT, 0, 0,
                           "limit must be 1 to %u (0: the largest)", PTR_LIST_LIMIT_MAX);
     const ptr_policy *p = ptr__ctx_policy(c);
 
@@ -187,7 +190,7 @@ ptr_status ptr_ctx_list(ptr_ctx *c, const ptr_scope *scope, const ptr_list_query
     ptr_addr marker;
     if (q->marker.len) {
         if (!q->marker.s || ptr_addr_parse(q->marker.s, q->marker.len, &marker) != PTR_OK)
-            return ptr__fail(err, PTR_E_ADDR, PTR_FIELD_ADDRESS, 0, 0,
+            return ptr__fail(err, PTR_E_ADDR, PTR_FIELD_MARKER, 0, 0,
                              "the marker is not an address from a page's next_marker");
     }
 
@@ -206,7 +209,7 @@ ptr_status ptr_ctx_list(ptr_ctx *c, const ptr_scope *scope, const ptr_list_query
                    PTR_OK,
                    0,
                    0};
-    st = ptr__run_txn(c, PTR_TXN_READ, list_body, &la, err);
+    st = ptr__run_txn(c, PTR_TXN_READ, NULL, list_body, &la, err);
     if (st != PTR_OK) {
         ptr_record_list_free(l);
         return st;

@@ -1,42 +1,55 @@
-/* Internals of the service (service.c, service_batch.c, list.c); not installed. */
+/* Internals of the service layer (src/service/); not installed. */
 #ifndef LIBPTR_SERVICE_INTERNAL_H
 #define LIBPTR_SERVICE_INTERNAL_H
 
+#include "libptr/service.h"
 #include "record/record_internal.h"
 
 /* A transaction body; see ptr__run_txn. */
 typedef ptr_status (*ptr__txn_body)(ptr_ctx *c, ptr_store_txn *txn, void *arg, ptr_error *err);
 
 /*
- * Run body in one transaction of the context's store: commit on success,
- * roll back on failure, retry the whole transaction after PTR_E_BUSY a
- * bounded number of times. body may run more than once.
+ * Run body in one transaction of the context's store: begun with keys when
+ * given (ptr_store_begin_keys), else plainly; commit on success, roll back
+ * on failure, retry the whole transaction after PTR_E_BUSY a bounded number
+ * of times. body may run more than once, so it must not keep state between
+ * runs.
  */
-ptr_status ptr__run_txn(ptr_ctx *c, unsigned flags, ptr__txn_body body, void *arg, ptr_error *err);
+ptr_status ptr__run_txn(ptr_ctx *c, unsigned flags, const ptr_txn_keys *keys, ptr__txn_body body,
+                        void *arg, ptr_error *err);
 
 /* Region and project (and owner when with_owner) of a scope. */
 ptr_status ptr__scope_check(const ptr_scope *s, int with_owner, ptr_error *err);
 
-/*
- * The steps of a create, shared by ptr_ctx_create and ptr_ctx_create_many.
- * check: the request's fields and the authorize hook (no transaction).
- * fill: rec made from the request, normalized, forward-confirmed (no transaction).
- * step: inside a write transaction, exists? then quota (used is the owner's
- * count, read once by the caller with ptr__owner_count; it grows by one on
- * success), then insert; through the store's insert_checked when it has one.
- * owner_count: the owner's count for step (0 when the store counts itself).
- */
-ptr_status ptr__create_check(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
-                             ptr_addr *addr, ptr_error *err);
-ptr_status ptr__create_fill(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
-                            const ptr_addr *addr, int64_t t, ptr_record *rec, ptr_error *err);
-ptr_status ptr__create_step(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec,
-                            ptr_record *scratch, uint64_t *used, uint64_t limit, ptr_error *err);
-ptr_status ptr__owner_count(ptr_ctx *c, ptr_store_txn *txn, const ptr_text *owner, uint64_t *used);
-/* The owner's quota (an override, else the policy's), and the clock. */
-uint64_t ptr__quota_limit(ptr_ctx *c, const ptr_text *owner);
-int64_t ptr__ctx_now(const ptr_ctx *c);
+/* An address to look up: any single host (the policy only limits what may be created). */
+ptr_status ptr__parse_host(const char *s, size_t len, ptr_addr *a, ptr_error *err, uint32_t index);
 
+/* The authorize hook (outside any transaction); index names the address in a batch. */
+ptr_status ptr__authorize(const ptr_ctx *c, const ptr_scope *s, const ptr_addr *a,
+                          ptr_error *err, uint32_t index);
+
+/* Forward confirmation of every name of rec, when the policy asks for it. */
+ptr_status ptr__forward_confirm(const ptr_ctx *c, const ptr_record *rec, ptr_error *err);
+
+/* Replace rec's names with the request's, in normal form (lower case, one trailing dot). */
+ptr_status ptr__put_names(ptr_record *rec, const ptr_request *req);
+
+/* The record is in the caller's project (the region is the store's key). */
+int ptr__in_project(const ptr_record *r, const ptr_scope *s);
+
+/* PTR_E_NOT_FOUND for the address at index. */
+ptr_status ptr__not_found(ptr_error *err, uint32_t index);
+
+/* The owner's limit inside a transaction: its own from the store, else the policy's. */
+ptr_status ptr__owner_limit(ptr_ctx *c, ptr_store_txn *txn, ptr_text owner, uint64_t *limit);
+
+/* A new record with the context's allocator; PTR_E_NOMEM described in err. */
+ptr_status ptr__record_make(const ptr_ctx *c, ptr_record **out, ptr_error *err);
+
+/* The TTL a request asks for: its own, or the policy's default for -1. */
+uint32_t ptr__ttl_of(const ptr_ctx *c, const ptr_request *req);
+
+int64_t ptr__ctx_now(const ptr_ctx *c);
 const ptr_allocator *ptr__ctx_allocator(const ptr_ctx *c);
 ptr_store *ptr__ctx_store(const ptr_ctx *c);
 const ptr_policy *ptr__ctx_policy(const ptr_ctx *c);

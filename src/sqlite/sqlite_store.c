@@ -545,7 +545,7 @@ static void sq_destroy(void *user)
 }
 
 static const ptr_store_methods sqlstore_methods = {
-    .version = PTR_STORE_METHODS_VERSION,
+    .version = 2, /* no count slot yet */
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,

@@ -43,7 +43,7 @@
 #include <string.h>
 
 #include "store/lock.h"
-#include "record/record_internal.h"
+#include "util/internal.h"
 
 /*
  * A record: fixed fields, then its lengths and text (see head_make). The key
@@ -507,26 +507,7 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
 {
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
     const size_t pieces = 4 + nn + 2 * nt;
-    uint32_t lens[FAST_PIECES];
     size_t text_len = 0, len;
-    const char *packed = pieces <= FAST_PIECES ? ptr__record_packed(rec, lens, &text_len) : NULL;
-    if (packed && nn <= UINT8_MAX && nt <= UINT8_MAX) {
-        /* The common case: the record's text copied whole, its lengths narrowed. */
-        uint32_t longest = 0;
-        for (size_t k = 0; k < pieces; k++)
-            longest |= lens[k];
-        if (longest <= UINT16_MAX) {
-            mhead *h = head_alloc(m, rec, ids, pieces * sizeof(uint16_t), text_len, 0);
-            if (!h)
-                return PTR_E_NOMEM;
-            uint16_t *l16 = (uint16_t *)h->data;
-            for (size_t k = 0; k < pieces; k++)
-                l16[k] = (uint16_t)lens[k];
-            memcpy(l16 + pieces, packed, text_len);
-            *out = h;
-            return PTR_OK;
-        }
-    }
     /*
      * Any other record (its text not packed, more pieces than counted on the
      * stack, a piece over 64 KiB or more than 255 names or tags): gathered
@@ -571,33 +552,50 @@ static ptr_status head_make(memstore *m, const ptr_record *rec, const uint32_t i
     return PTR_OK;
 }
 
-/* decode for a wide record: one append per piece. */
-static ptr_status decode_wide(const mhead *r, ptr_record *out)
+/* Length of piece k of a stored record. */
+static size_t piece_len(const mhead *r, size_t k)
 {
-    const uint32_t *l = (const uint32_t *)r->data;
-    const size_t nn = l[0], nt = l[1], pieces = 4 + nn + 2 * nt;
-    l += 2;
-    const char *p = (const char *)(l + pieces), *t[4];
+    if (r->wide)
+        return ((const uint32_t *)r->data)[2 + k];
+    return ((const uint16_t *)r->data)[k];
+}
+
+/* Fill a record from a stored one through the public setters. */
+static ptr_status decode_pieces(const mhead *r, ptr_record *out)
+{
+    const size_t nn = r->wide ? ((const uint32_t *)r->data)[0] : r->nn;
+    const size_t nt = r->wide ? ((const uint32_t *)r->data)[1] : r->nt;
+    const size_t pieces = 4 + nn + 2 * nt;
+    const char *p = r->wide ? (const char *)((const uint32_t *)r->data + 2 + pieces)
+                            : (const char *)((const uint16_t *)r->data + pieces);
+    ptr_record_reset(out);
+    ptr_status st = ptr_record_reserve(out, r->text_len, nn, nt);
+    const char *t[4];
+    size_t l[4];
     for (size_t k = 0; k < 4; k++) {
         t[k] = p;
+        l[k] = piece_len(r, k);
         p += l[k] + 1;
     }
-    ptr_status st = ptr__record_prepare(out, r->text_len - pieces, nn, nt);
-    if (st != PTR_OK)
-        return st;
-    ptr__record_put_scope(out, t[0], l[0], t[1], l[1], t[2], l[2]);
-    ptr__record_put_description(out, t[3], l[3]);
-    l += 4;
-    for (size_t i = 0; i < nn; i++) {
-        ptr__record_put_name(out, p, l[i]);
-        p += l[i] + 1;
+    if (st == PTR_OK)
+        st = ptr_record_set_region(out, t[0], l[0]);
+    if (st == PTR_OK)
+        st = ptr_record_set_project(out, t[1], l[1]);
+    if (st == PTR_OK)
+        st = ptr_record_set_owner(out, t[2], l[2]);
+    if (st == PTR_OK)
+        st = ptr_record_set_description(out, t[3], l[3]);
+    for (size_t i = 0; st == PTR_OK && i < nn; i++) {
+        const size_t n = piece_len(r, 4 + i);
+        st = ptr_record_add_name(out, p, n);
+        p += n + 1;
     }
-    l += nn;
-    for (size_t i = 0; i < nt; i++, l += 2) {
-        ptr__record_put_tag(out, p, l[0], p + l[0] + 1, l[1]);
-        p += l[0] + 1 + l[1] + 1;
+    for (size_t i = 0; st == PTR_OK && i < nt; i++) {
+        const size_t kl = piece_len(r, 4 + nn + 2 * i), vl = piece_len(r, 4 + nn + 2 * i + 1);
+        st = ptr_record_add_tag(out, p, kl, p + kl + 1, vl);
+        p += kl + 1 + vl + 1;
     }
-    return PTR_OK;
+    return st;
 }
 
 /* Bytes of a record's allocation. */
@@ -613,15 +611,7 @@ static size_t head_size(const mhead *r)
 /* Fill a record from a stored one; on failure the record is left reset. */
 static ALWAYS_INLINE ptr_status decode(const mhead *r, ptr_record *out)
 {
-    ptr_status st;
-    if (!r->wide) {
-        const uint16_t *lens = (const uint16_t *)r->data;
-        const size_t pieces = 4 + (size_t)r->nn + 2 * (size_t)r->nt;
-        st = ptr__record_load_packed(out, (const char *)(lens + pieces), r->text_len, lens, r->nn,
-                                     r->nt);
-    } else {
-        st = decode_wide(r, out);
-    }
+    ptr_status st = decode_pieces(r, out);
     if (st != PTR_OK) {
         ptr_record_reset(out);
         return st;
@@ -631,7 +621,11 @@ static ALWAYS_INLINE ptr_status decode(const mhead *r, ptr_record *out)
      * written byte by byte and read back whole defeats store forwarding,
      * which made every get wait here until its cache misses had retired.
      */
-    ptr__record_put_fields(out, &r->addr, r->ttl, r->revision, r->created, r->updated);
+    ptr_record_set_address(out, &r->addr);
+    ptr_record_set_ttl(out, r->ttl);
+    ptr_record_set_revision(out, r->revision);
+    ptr_record_set_created(out, r->created);
+    ptr_record_set_updated(out, r->updated);
     return PTR_OK;
 }
 
@@ -1117,7 +1111,7 @@ static void ms_destroy(void *user)
 }
 
 static const ptr_store_methods memstore_methods = {
-    .version = PTR_STORE_METHODS_VERSION,
+    .version = 2, /* no count slot yet */
     .begin = ms_begin,
     .commit = ms_commit,
     .rollback = ms_rollback,

@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "record/record_internal.h"
+#include "util/internal.h"
 
 static void *libc_malloc(void *ctx, size_t n)
 {
@@ -44,7 +44,8 @@ ptr_status ptr__allocator_set(ptr_allocator *dst, const ptr_allocator *src)
     return PTR_OK;
 }
 
-size_t ptr__grown_cap(size_t cap, size_t need, size_t elem)
+/* The capacity ptr__grow picks (cap doubled, from 4, until need fits); 0 on overflow. */
+static size_t grown_cap(size_t cap, size_t need, size_t elem)
 {
     size_t n = cap ? cap : 4;
     while (n < need) {
@@ -59,7 +60,7 @@ void *ptr__grow(const ptr_allocator *a, void *p, size_t *cap, size_t need, size_
 {
     if (need <= *cap)
         return p;
-    const size_t n = ptr__grown_cap(*cap, need, elem);
+    const size_t n = grown_cap(*cap, need, elem);
     if (!n)
         return NULL;
     void *q = p ? a->realloc(a->ctx, p, n * elem) : a->malloc(a->ctx, n * elem);

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record/record_internal.h"
+#include "util/internal.h"
 #include "libptr/zone.h"
 
 #define DEFAULT_NS      "ns1.example.com."
