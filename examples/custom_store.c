@@ -5,12 +5,14 @@
  * in an array, which is enough to show the contract a real one must keep:
  *
  *  - begin(WRITE) isolates: here a mutex held until commit or rollback. Over
- *    SQLite that is "BEGIN IMMEDIATE"; over PostgreSQL "BEGIN" followed by
- *    "SELECT pg_advisory_xact_lock(42)" (see docs/store.md);
+ *    SQLite that is "BEGIN IMMEDIATE"; a database shared by many hosts
+ *    would rather offer the optional begin_keys slot and lock only the
+ *    owner and addresses a write names (see docs/store.md);
  *  - rollback undoes the transaction: here the array is copied at begin and
  *    put back at rollback (a database does this for you);
  *  - insert refuses a duplicate key (region, address) by itself: a UNIQUE
- *    index in a database.
+ *    index in a database;
+ *  - count answers a list's total (a SELECT count(*) in a database).
  *
  * The service does the rest: validation, the quota, uniqueness checks,
  * retries on PTR_E_BUSY.

@@ -4,11 +4,15 @@
 #include "ptr_test.h"
 
 /* An allocator that counts what is live, to see that records use it and free everything. */
-static long live;
+static long live, allocs;
+static size_t biggest; /* the largest single allocation */
 static void *c_malloc(void *ctx, size_t n)
 {
     (void)ctx;
     live++;
+    allocs++;
+    if (n > biggest)
+        biggest = n;
     return malloc(n);
 }
 static void *c_realloc(void *ctx, void *p, size_t n)
@@ -16,6 +20,9 @@ static void *c_realloc(void *ctx, void *p, size_t n)
     (void)ctx;
     if (!p)
         live++;
+    allocs++;
+    if (n > biggest)
+        biggest = n;
     return realloc(p, n);
 }
 static void c_free(void *ctx, void *p)
@@ -121,6 +128,99 @@ static void fields_roundtrip(void **state)
     assert_int_equal(live, 0);
 }
 
+/* Names added after tags, and names cleared under tags: both lists stay in their order. */
+static void names_and_tags_interleaved(void **state)
+{
+    (void)state;
+    ptr_record *r;
+    assert_status(ptr_record_new(&counting, &r), PTR_OK);
+    assert_status(ptr_record_add_tag(r, PTR_LIT("k1"), PTR_LIT("v1")), PTR_OK);
+    assert_status(ptr_record_add_name(r, PTR_LIT("a.example.")), PTR_OK);
+    assert_status(ptr_record_add_tag(r, PTR_LIT("k2"), PTR_LIT("")), PTR_OK);
+    assert_status(ptr_record_add_name(r, PTR_LIT("b.example.")), PTR_OK);
+    assert_int_equal(ptr_record_name_count(r), 2);
+    assert_string_equal(ptr_record_name(r, 0, NULL), "a.example.");
+    assert_string_equal(ptr_record_name(r, 1, NULL), "b.example.");
+    ptr_tag t;
+    assert_status(ptr_record_tag(r, 0, &t), PTR_OK);
+    assert_string_equal(t.key, "k1");
+    assert_string_equal(t.value, "v1");
+    assert_status(ptr_record_tag(r, 1, &t), PTR_OK);
+    assert_string_equal(t.key, "k2");
+    assert_string_equal(t.value, "");
+    assert_status(ptr_record_clear_names(r), PTR_OK);
+    assert_status(ptr_record_tag(r, 1, &t), PTR_OK);
+    assert_string_equal(t.key, "k2");
+    assert_status(ptr_record_add_name(r, PTR_LIT("c.example.")), PTR_OK);
+    assert_string_equal(ptr_record_name(r, 0, NULL), "c.example.");
+    assert_status(ptr_record_tag(r, 0, &t), PTR_OK);
+    assert_string_equal(t.key, "k1");
+    ptr_record_free(r);
+    assert_int_equal(live, 0);
+}
+
+/*
+ * Setting a piece again leaves its old text behind until the arena would
+ * grow; then the live pieces are compacted, so a record set a million times
+ * stays small.
+ */
+static void arena_stays_bounded(void **state)
+{
+    (void)state;
+    ptr_record *r;
+    assert_status(ptr_record_new(&counting, &r), PTR_OK);
+    char d[200];
+    memset(d, 'x', sizeof d);
+    assert_status(ptr_record_set_region(r, PTR_LIT("eu-de")), PTR_OK);
+    assert_status(ptr_record_add_name(r, PTR_LIT("mail.example.com.")), PTR_OK);
+    biggest = 0;
+    for (int i = 0; i < 100000; i++) {
+        const size_t n = (size_t)(i % 200) + 1;
+        d[0] = (char)('a' + i % 26);
+        assert_status(ptr_record_set_description(r, d, n), PTR_OK);
+        assert_int_equal(ptr_record_description(r, NULL)[0], 'a' + i % 26);
+    }
+    /* Live text is under 250 bytes: no arena ever got near ten times that. */
+    assert_true(biggest < 2048);
+    assert_string_equal(ptr_record_region(r, NULL), "eu-de");
+    assert_string_equal(ptr_record_name(r, 0, NULL), "mail.example.com.");
+    ptr_record_free(r);
+    assert_int_equal(live, 0);
+}
+
+/* After ptr_record_reserve, filling allocates nothing; and a reset record refills in place. */
+static void reserve_then_fill(void **state)
+{
+    (void)state;
+    ptr_record *r;
+    assert_status(ptr_record_new(&counting, &r), PTR_OK);
+    assert_status(ptr_record_reserve(r, 5 + 2 + 4 + 11 + 17 + 15 + 3 + 4, 2, 1), PTR_OK);
+    const long before = allocs;
+    assert_status(ptr_record_set_region(r, PTR_LIT("eu-de")), PTR_OK);
+    assert_status(ptr_record_set_project(r, PTR_LIT("p1")), PTR_OK);
+    assert_status(ptr_record_set_owner(r, PTR_LIT("acct")), PTR_OK);
+    assert_status(ptr_record_set_description(r, PTR_LIT("description")), PTR_OK);
+    assert_status(ptr_record_add_name(r, PTR_LIT("mail.example.com.")), PTR_OK);
+    assert_status(ptr_record_add_name(r, PTR_LIT("mx.example.com.")), PTR_OK);
+    assert_status(ptr_record_add_tag(r, PTR_LIT("env"), PTR_LIT("prod")), PTR_OK);
+    assert_int_equal(allocs, before);
+    ptr_record *c;
+    assert_status(ptr_record_new(&counting, &c), PTR_OK);
+    for (int i = 0; i < 3; i++) {
+        const long mark = allocs;
+        assert_status(ptr_record_copy(c, r), PTR_OK);
+        if (i) /* the first copy sized c; the next ones reuse it */
+            assert_int_equal(allocs, mark);
+        ptr_record_reset(c);
+    }
+    assert_status(ptr_record_reserve(NULL, 1, 1, 1), PTR_E_INVAL);
+    assert_status(ptr_record_reserve(r, SIZE_MAX, 0, 0), PTR_E_INVAL);
+    assert_string_equal(ptr_record_owner(r, NULL), "acct"); /* a refused reserve changes nothing */
+    ptr_record_free(c);
+    ptr_record_free(r);
+    assert_int_equal(live, 0);
+}
+
 static void bad_arguments(void **state)
 {
     (void)state;
@@ -212,6 +312,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fields_roundtrip),
+        cmocka_unit_test(names_and_tags_interleaved),
+        cmocka_unit_test(arena_stays_bounded),
+        cmocka_unit_test(reserve_then_fill),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(default_names),
         cmocka_unit_test(libc_allocator),

@@ -123,12 +123,16 @@ static ptr_status reserve_text(ptr_record *r, size_t extra)
         return PTR_E_INVAL;
     if (r->text_len + extra <= r->text_cap)
         return PTR_OK;
-    const size_t live = live_text(r);
-    size_t cap = live + extra;
-    if (cap > TEXT_MAX)
+    const size_t need = live_text(r) + extra;
+    if (need > TEXT_MAX)
         return PTR_E_INVAL;
-    if (cap < 2u * (size_t)r->text_cap && 2u * (size_t)r->text_cap <= TEXT_MAX)
-        cap = 2u * (size_t)r->text_cap;
+    /*
+     * Mostly live text: grow, at least doubling. Mostly garbage: the same
+     * size again, which compacting at least halves the use of.
+     */
+    size_t cap = r->text_cap;
+    if (need > cap / 2)
+        cap = need > 2u * cap || 2u * cap > TEXT_MAX ? need : 2u * cap;
     if (cap < TEXT_MIN)
         cap = TEXT_MIN; /* a record filled piece by piece then grows a few times, not each time */
     char *t = r->alloc.malloc(r->alloc.ctx, cap);
