@@ -110,6 +110,15 @@ static int dump_visit(void *p, const ptr_record *r)
     return 0;
 }
 
+static int dump_limit(void *p, const char *owner, size_t len, uint64_t limit)
+{
+    sbuf *b = p;
+    sb_add(b, owner, len);
+    sb_str(b, "=");
+    sb_num(b, (long long)limit);
+    return 0;
+}
+
 char *store_dump(ptr_store *s)
 {
     sbuf b = {0};
@@ -131,6 +140,22 @@ char *store_dump(ptr_store *s)
         if (ptr_store_count_owner(s, txn, owners[i], 2, &c) != PTR_OK)
             abort();
         sb_num(&b, (long long)c);
+    }
+    /* The whole store's count, where the store answers one (version 3), and the owners' limits. */
+    ptr_store_filter all;
+    ptr_store_filter_init(&all);
+    uint64_t total;
+    ptr_status st = ptr_store_count(s, txn, &all, &total);
+    if (st == PTR_OK) {
+        sb_str(&b, "total:");
+        sb_num(&b, (long long)total);
+    } else if (st != PTR_E_UNSUPPORTED) {
+        abort();
+    }
+    if (ptr_store_has_owner_limits(s)) {
+        sb_str(&b, "limits:");
+        if (ptr_store_owner_limit_scan(s, txn, dump_limit, &b) != PTR_OK)
+            abort();
     }
     ptr_store_commit(s, txn);
     return b.s;
@@ -759,6 +784,140 @@ static void write_txns_are_isolated(void **state)
     ptr_record_free(r);
 }
 
+/* ptr_store_count in a read transaction; -1 on failure. */
+static long long count_of(ptr_store *s, const char *region, const char *project, const char *owner)
+{
+    ptr_store_txn *txn;
+    if (ptr_store_begin(s, PTR_TXN_READ, &txn) != PTR_OK)
+        return -1;
+    ptr_store_filter f;
+    ptr_store_filter_init(&f);
+    f.region = (ptr_text){region, strlen(region)};
+    f.project = (ptr_text){project, strlen(project)};
+    f.owner = (ptr_text){owner, strlen(owner)};
+    uint64_t n = 0;
+    ptr_status st = ptr_store_count(s, txn, &f, &n);
+    ptr_store_commit(s, txn);
+    return st == PTR_OK ? (long long)n : -1;
+}
+
+/* The count slot counts what a scan from the start visits, with any filter. */
+static void count_matches_scan(void **state)
+{
+    ptr_store *s = *state;
+    static const char *const n1[] = {"a.example.com.", NULL}, *const n2[] = {"b.example.com.", NULL};
+    static const char *const t1[] = {"env=prod", NULL};
+    const char *spec[][4] = {{"r1", "p1", "o1", "203.0.113.1"}, {"r1", "p1", "o2", "203.0.113.2"},
+                             {"r1", "p2", "o1", "203.0.113.3"}, {"r2", "p1", "o1", "203.0.113.1"},
+                             {"r1", "p1", "o1", "2001:db8::1"}};
+    for (size_t i = 0; i < 5; i++) {
+        ptr_record *r = test_record(spec[i][0], spec[i][1], spec[i][2], spec[i][3],
+                                    i % 2 ? n2 : n1, i == 1 ? t1 : NULL);
+        assert_status(put(s, r), PTR_OK);
+        ptr_record_free(r);
+    }
+    assert_int_equal(count_of(s, "r1", "", ""), 4);
+    assert_int_equal(count_of(s, "r1", "p1", ""), 3);
+    assert_int_equal(count_of(s, "r1", "p1", "o1"), 2);
+    assert_int_equal(count_of(s, "r2", "", ""), 1);
+    assert_int_equal(count_of(s, "r3", "", ""), 0);
+    assert_int_equal(count_of(s, "", "", ""), 5); /* the whole store */
+    assert_int_equal(count_of(s, "", "p2", ""), 1);
+    /* Name and tag filters count as scan filters them. */
+    ptr_store_txn *txn;
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &txn), PTR_OK);
+    ptr_store_filter f;
+    ptr_store_filter_init(&f);
+    f.region = (ptr_text){PTR_LIT("r1")};
+    f.name = (ptr_text){PTR_LIT("b.example.com.")};
+    uint64_t n = 99;
+    assert_status(ptr_store_count(s, txn, &f, &n), PTR_OK);
+    assert_int_equal(n, 1);
+    const ptr_tag want = {PTR_LIT("env"), NULL, 0};
+    f.name = (ptr_text){NULL, 0};
+    f.tags = &want;
+    f.tag_count = 1;
+    assert_status(ptr_store_count(s, txn, &f, &n), PTR_OK);
+    assert_int_equal(n, 1);
+    /* A write transaction counts its own changes. */
+    ptr_store_commit(s, txn);
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    ptr_addr a;
+    assert_status(ptr_addr_parse(PTR_LIT("203.0.113.1"), &a), PTR_OK);
+    assert_status(ptr_store_remove(s, txn, PTR_LIT("r1"), &a), PTR_OK);
+    ptr_store_filter_init(&f);
+    assert_status(ptr_store_count(s, txn, &f, &n), PTR_OK);
+    assert_int_equal(n, 4);
+    ptr_store_rollback(s, txn);
+    assert_int_equal(count_of(s, "", "", ""), 5);
+}
+
+static ptr_status limit_of(ptr_store *s, const char *owner, uint64_t *limit)
+{
+    ptr_store_txn *txn;
+    ptr_status st = ptr_store_begin(s, PTR_TXN_READ, &txn);
+    if (st != PTR_OK)
+        return st;
+    st = ptr_store_owner_limit_get(s, txn, owner, strlen(owner), limit);
+    ptr_store_commit(s, txn);
+    return st;
+}
+
+static int collect_limit(void *p, const char *owner, size_t len, uint64_t limit)
+{
+    sbuf *b = p;
+    sb_add(b, owner, len);
+    sb_str(b, "=");
+    sb_num(b, (long long)limit);
+    return 0;
+}
+
+/* Owner limits, where the store keeps them: set, replace, remove, scan order, rollback. */
+static void owner_limits(void **state)
+{
+    ptr_store *s = *state;
+    uint64_t l = 0;
+    if (!ptr_store_has_owner_limits(s)) {
+        assert_status(limit_of(s, "o1", &l), PTR_E_UNSUPPORTED);
+        return;
+    }
+    assert_status(limit_of(s, "o1", &l), PTR_E_NOT_FOUND);
+    ptr_store_txn *txn;
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    assert_status(ptr_store_owner_limit_set(s, txn, PTR_LIT("o2"), 7), PTR_OK);
+    assert_status(ptr_store_owner_limit_set(s, txn, PTR_LIT("o1"), 3), PTR_OK);
+    assert_status(ptr_store_owner_limit_set(s, txn, PTR_LIT("o1"), 4), PTR_OK); /* replaces */
+    assert_status(ptr_store_owner_limit_get(s, txn, PTR_LIT("o1"), &l), PTR_OK);
+    assert_int_equal(l, 4);
+    assert_status(ptr_store_commit(s, txn), PTR_OK);
+    sbuf b = {0};
+    sb_str(&b, "");
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &txn), PTR_OK);
+    assert_status(ptr_store_owner_limit_scan(s, txn, collect_limit, &b), PTR_OK);
+    ptr_store_commit(s, txn);
+    assert_string_equal(b.s, "o1=4|o2=7|");
+    free(b.s);
+    /* Rolled back: set, remove and a new owner all undone. */
+    char *before = store_dump(s);
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    assert_status(ptr_store_owner_limit_set(s, txn, PTR_LIT("o1"), 9), PTR_OK);
+    assert_status(ptr_store_owner_limit_remove(s, txn, PTR_LIT("o2")), PTR_OK);
+    assert_status(ptr_store_owner_limit_set(s, txn, PTR_LIT("o3"), 1), PTR_OK);
+    assert_status(ptr_store_owner_limit_get(s, txn, PTR_LIT("o2"), &l), PTR_E_NOT_FOUND);
+    ptr_store_rollback(s, txn);
+    char *after = store_dump(s);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    assert_status(limit_of(s, "o2", &l), PTR_OK);
+    assert_int_equal(l, 7);
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    assert_status(ptr_store_owner_limit_remove(s, txn, PTR_LIT("o2")), PTR_OK);
+    assert_status(ptr_store_owner_limit_remove(s, txn, PTR_LIT("o2")), PTR_E_NOT_FOUND);
+    assert_status(ptr_store_commit(s, txn), PTR_OK);
+    assert_status(limit_of(s, "o2", &l), PTR_E_NOT_FOUND);
+}
+
 int store_conformance_run(const char *name, conformance_make_fn make, void *arg)
 {
     g_make = make;
@@ -771,6 +930,8 @@ int store_conformance_run(const char *name, conformance_make_fn make, void *arg)
         cmocka_unit_test_setup_teardown(replace_and_remove, setup, teardown),
         cmocka_unit_test_setup_teardown(rollback_undoes_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(scan_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(count_matches_scan, setup, teardown),
+        cmocka_unit_test_setup_teardown(owner_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(random_against_model, setup, teardown),
         cmocka_unit_test_setup_teardown(race_quota_boundary, setup, teardown),
         cmocka_unit_test_setup_teardown(race_same_address, setup, teardown),
