@@ -1,6 +1,6 @@
 /*
- * ptr_ctx_create_many: the rules of ptr_ctx_create over a batch in one
- * transaction — quota exact at the boundary inside a batch, duplicates within
+ * ptr_ctx_create_many and the streamed import (ptr_ctx_import_begin): the
+ * rules of ptr_ctx_create over a batch in one transaction — quota exact at the boundary inside a batch, duplicates within
  * and across batches, all-or-nothing, a store failure at every call leaving
  * the store as it was, allocation failures, and threads racing batches at the
  * quota boundary.
@@ -114,6 +114,89 @@ static void dump(fx *f, char out[4096])
     assert_status(ptr_store_begin(f->store, PTR_TXN_READ, &txn), PTR_OK);
     assert_status(ptr_store_scan(f->store, txn, &flt, NULL, dump_visit, out), PTR_OK);
     ptr_store_rollback(f->store, txn);
+}
+
+/* One streamed import: each request's own answer, owners of their own, all visible at commit. */
+static void import_rules_and_commit(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, NULL, 3);
+    char before[4096], after[4096];
+    dump(&f, before);
+    ptr_import *imp = NULL;
+    ptr_error e;
+    assert_status(ptr_ctx_import_begin(f.ctx, &imp, &e), PTR_OK);
+    batch b = {.n = 0};
+    batch_range(&b, 1, 5);
+    batch_add(&b, "203.0.113.1", 300); /* a duplicate of the first */
+    batch_add(&b, "203.0.113.0/24", 300);
+    const ptr_status want[] = {PTR_OK, PTR_OK, PTR_OK, PTR_E_QUOTA, PTR_E_QUOTA, PTR_E_EXISTS,
+                               PTR_E_NOT_HOST};
+    for (size_t i = 0; i < b.n; i++) {
+        fault_arm(f.fault, 0, PTR_E_STORE, 0);
+        assert_status(ptr_import_create(imp, &P1, &b.reqs[i], &e), want[i]);
+        if (want[i] == PTR_E_QUOTA)
+            assert_error(&e, PTR_E_QUOTA, PTR_FIELD_OWNER, 0, 0);
+    }
+    /* Another owner has its own quota, and a request of another project its own scope. */
+    const ptr_scope o2 = {{PTR_LIT("r1")}, {PTR_LIT("p2")}, {PTR_LIT("o2")}};
+    batch c = {.n = 0};
+    batch_range(&c, 10, 11);
+    for (size_t i = 0; i < c.n; i++)
+        assert_status(ptr_import_create(imp, &o2, &c.reqs[i], &e), PTR_OK);
+    assert_int_equal(ptr_import_created(imp), 5);
+    assert_status(ptr_import_commit(imp, &e), PTR_OK);
+    dump(&f, after);
+    assert_string_equal(after, "203.0.113.1,203.0.113.2,203.0.113.3,203.0.113.10,203.0.113.11,");
+    assert_string_not_equal(before, after);
+    uint64_t used, limit;
+    assert_status(ptr_ctx_quota(f.ctx, PTR_LIT("o2"), &used, &limit, NULL), PTR_OK);
+    assert_int_equal(used, 2);
+    assert_status(ptr_import_commit(NULL, &e), PTR_E_INVAL);
+    assert_status(ptr_ctx_import_begin(NULL, &imp, &e), PTR_E_INVAL);
+    fx_done(&f);
+}
+
+/* Rolled back, or broken by the store: nothing of the import is left. */
+static void import_rollback_and_store_failure(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f, NULL, 50);
+    char before[4096], after[4096];
+    dump(&f, before);
+    batch b = {.n = 0};
+    batch_range(&b, 1, 4);
+    ptr_import *imp = NULL;
+    assert_status(ptr_ctx_import_begin(f.ctx, &imp, NULL), PTR_OK);
+    for (size_t i = 0; i < b.n; i++)
+        assert_status(ptr_import_create(imp, &P1, &b.reqs[i], NULL), PTR_OK);
+    ptr_import_rollback(imp);
+    dump(&f, after);
+    assert_string_equal(before, after);
+
+    /* A store failure mid-import: that request fails, the import only rolls back. */
+    for (long n = 1; n <= 4; n++) {
+        assert_status(ptr_ctx_import_begin(f.ctx, &imp, NULL), PTR_OK);
+        assert_status(ptr_import_create(imp, &P1, &b.reqs[0], NULL), PTR_OK);
+        fault_arm(f.fault, n, PTR_E_STORE, 0);
+        ptr_error e;
+        ptr_status st = ptr_import_create(imp, &P1, &b.reqs[1], &e);
+        if (fault_fired(f.fault)) {
+            assert_status(st, PTR_E_STORE);
+            assert_int_equal(e.status, PTR_E_STORE);
+            assert_status(ptr_import_create(imp, &P1, &b.reqs[2], NULL), PTR_E_INVAL);
+            assert_status(ptr_import_commit(imp, NULL), PTR_E_INVAL);
+        } else {
+            assert_status(st, PTR_OK);
+            ptr_import_rollback(imp);
+        }
+        fault_arm(f.fault, 0, PTR_E_STORE, 0);
+        dump(&f, after);
+        assert_string_equal(before, after);
+    }
+    fx_done(&f);
 }
 
 static void quota_exact_inside_one_batch(void **state)
@@ -460,6 +543,8 @@ int main(void)
         cmocka_unit_test(busy_retries_the_whole_batch),
         cmocka_unit_test(allocation_failures),
         cmocka_unit_test(threads_race_at_the_quota),
+        cmocka_unit_test(import_rules_and_commit),
+        cmocka_unit_test(import_rollback_and_store_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -181,6 +181,67 @@ PTR_API ptr_status ptr_ctx_create_many(ptr_ctx *ctx, const ptr_scope *scope,
                                        ptr_status *results, ptr_error *errs, size_t *created);
 
 /**
+ * \brief An import (opaque): one write transaction that creates records
+ * streamed in by the caller, one request at a time, with memory that does
+ * not grow with their number. Made by ptr_ctx_import_begin(), ended (and
+ * freed) by ptr_import_commit() or ptr_import_rollback().
+ */
+typedef struct ptr_import ptr_import;
+
+/**
+ * \brief Begin an import: a write transaction of the whole store (no keys:
+ * the records to come are not known yet), held until commit or rollback.
+ *
+ * For an operator's bulk load that must be all or nothing whatever its size
+ * (`ptrctl import --all-or-nothing`). Unlike every other call, the
+ * transaction stays open between calls, so the caller's own code (reading
+ * the next line) and the context's hooks (authorize, forward lookup) run
+ * while it is open: every other writer of the store waits meanwhile. Use one
+ * import per thread, and no other call of the same context on that thread
+ * until it ends.
+ *
+ * \param[in]  ctx the context
+ * \param[out] out the import
+ * \param[out] err optional
+ * \retval PTR_OK
+ * \retval PTR_E_BUSY (after the context's retries), PTR_E_STORE, PTR_E_NOMEM, PTR_E_INVAL
+ */
+PTR_API ptr_status ptr_ctx_import_begin(ptr_ctx *ctx, ptr_import **out, ptr_error *err);
+
+/**
+ * \brief Create one record inside the import, with exactly the rules of
+ * ptr_ctx_create() (the owner's quota counts the import's earlier records).
+ * A refused request changes nothing and the import goes on; the caller
+ * decides whether to commit what passed.
+ *
+ * \param[in]  imp   the import
+ * \param[in]  scope region, project and owner of this record (each request may differ)
+ * \param[in]  req   the request
+ * \param[out] err   optional; the failing field and why
+ * \retval PTR_OK
+ * \retval the statuses of ptr_ctx_create() for this request
+ * \retval PTR_E_STORE, PTR_E_BUSY, PTR_E_NOMEM: the store failed; only
+ *         ptr_import_rollback() is left to call
+ */
+PTR_API ptr_status ptr_import_create(ptr_import *imp, const ptr_scope *scope,
+                                     const ptr_request *req, ptr_error *err);
+
+/** \brief Records created so far by the import (none are visible to others before commit). */
+PTR_API uint64_t ptr_import_created(const ptr_import *imp);
+
+/**
+ * \brief Commit the import and free it: every record it created becomes
+ * visible at once, or (on failure) none.
+ * \retval PTR_OK
+ * \retval PTR_E_BUSY, PTR_E_STORE nothing was kept
+ * \retval PTR_E_INVAL NULL \p imp, or the import failed before (roll it back)
+ */
+PTR_API ptr_status ptr_import_commit(ptr_import *imp, ptr_error *err);
+
+/** \brief Undo everything the import created and free it. NULL is ignored. */
+PTR_API void ptr_import_rollback(ptr_import *imp);
+
+/**
  * \brief Fetch the record of an address in the caller's region and project.
  * \param[in]  ctx      the context
  * \param[in]  scope    the caller (owner not needed)

@@ -52,9 +52,8 @@ static ptr_status fill(ptr_ctx *c, const ptr_scope *scope, const ptr_request *re
     return ptr__forward_confirm(c, rec, err);
 }
 
-/* Everything of one create that needs no transaction: check, authorize, fill. */
-static ptr_status prepare(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req, int64_t t,
-                          ptr_addr *addr, ptr_record *rec, ptr_error *err)
+ptr_status ptr__create_prepare(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
+                               int64_t t, ptr_addr *addr, ptr_record *rec, ptr_error *err)
 {
     ptr_status st = ptr_request_check(req, ptr__ctx_policy(c), addr, err);
     if (st == PTR_OK)
@@ -64,8 +63,7 @@ static ptr_status prepare(ptr_ctx *c, const ptr_scope *scope, const ptr_request 
     return st;
 }
 
-/* The write step of one record: the rule's answer described, anything else as it is. */
-static ptr_status insert_one(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec, uint64_t limit,
+ptr_status ptr__create_insert(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec, uint64_t limit,
                              ptr_error *err)
 {
     ptr_status st = ptr_store_insert_checked(ptr__ctx_store(c), txn, rec, limit);
@@ -111,7 +109,7 @@ static ptr_status create_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error
         if (!a->recs[i])
             continue;
         ptr_error *e = a->single ? err : err_at(a->errs, i);
-        st = insert_one(c, txn, a->recs[i], limit, e);
+        st = ptr__create_insert(c, txn, a->recs[i], limit, e);
         a->results[i] = st;
         if (st == PTR_OK) {
             a->created++;
@@ -145,7 +143,7 @@ ptr_status ptr_ctx_create(ptr_ctx *c, const ptr_scope *scope, const ptr_request 
     if (own)
         rec = own;
     ptr_addr addr;
-    st = prepare(c, scope, req, ptr__ctx_now(c), &addr, rec, err);
+    st = ptr__create_prepare(c, scope, req, ptr__ctx_now(c), &addr, rec, err);
     if (st == PTR_OK) {
         ptr_txn_keys keys;
         ptr_txn_keys_init(&keys);
@@ -248,7 +246,7 @@ ptr_status ptr_ctx_create_many(ptr_ctx *c, const ptr_scope *scope, const ptr_req
             ptr_error_clear(e);
         ptr_addr addr;
         if ((st = ptr__record_make(c, &b.recs[i], e)) == PTR_OK)
-            st = prepare(c, scope, &reqs[i], t, &addr, b.recs[i], e);
+            st = ptr__create_prepare(c, scope, &reqs[i], t, &addr, b.recs[i], e);
         if (st == PTR_E_NOMEM) {
             batch_free(&b);
             return fail_all(results, errs, n, PTR_E_NOMEM, NULL);

@@ -40,6 +40,16 @@ int ptr__in_project(const ptr_record *r, const ptr_scope *s);
 /* PTR_E_NOT_FOUND for the address at index. */
 ptr_status ptr__not_found(ptr_error *err, uint32_t index);
 
+/*
+ * The two halves of a create (create.c), shared with the import (import.c):
+ * prepare checks the request, authorizes and fills rec (no transaction);
+ * insert is the write step inside one, with the rule's answer described.
+ */
+ptr_status ptr__create_prepare(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
+                               int64_t t, ptr_addr *addr, ptr_record *rec, ptr_error *err);
+ptr_status ptr__create_insert(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec,
+                              uint64_t limit, ptr_error *err);
+
 /* The owner's limit inside a transaction: its own from the store, else the policy's. */
 ptr_status ptr__owner_limit(ptr_ctx *c, ptr_store_txn *txn, ptr_text owner, uint64_t *limit);
 
