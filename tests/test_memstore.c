@@ -87,7 +87,7 @@ static void registration_rules(void **state)
     ptr_store *s = NULL;
     assert_status(ptr_store_new(NULL, NULL, &s), PTR_E_INVAL);
     assert_status(ptr_store_new(&m, NULL, NULL), PTR_E_INVAL);
-    m.version = 3;
+    m.version = 4;
     assert_status(ptr_store_new(&m, NULL, &s), PTR_E_UNSUPPORTED);
     m.version = 0;
     assert_status(ptr_store_new(&m, NULL, &s), PTR_E_UNSUPPORTED);

@@ -173,6 +173,12 @@ PTR_API int ptr_addr_is_public(const ptr_addr *a);
 /** \brief 1 when two addresses are equal (family and bytes), else 0. */
 PTR_API int ptr_addr_equal(const ptr_addr *a, const ptr_addr *b);
 
+/**
+ * \brief Compare two addresses in store order (IPv4 first, then bytes).
+ * \return negative, 0 or positive, as memcmp()
+ */
+PTR_API int ptr_addr_compare(const ptr_addr *a, const ptr_addr *b);
+
 PTR_END_DECLS
 
 #endif /* LIBPTR_ADDR_H */

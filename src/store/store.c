@@ -18,12 +18,24 @@ ptr_status ptr_store_new(const ptr_store_methods *methods, void *user, ptr_store
 {
     if (!methods || !out)
         return PTR_E_INVAL;
-    if (methods->version != 1 && methods->version != 2)
+    if (methods->version < 1 || methods->version > 3)
         return PTR_E_UNSUPPORTED;
     if (!methods->begin || !methods->commit || !methods->rollback || !methods->get ||
         !methods->insert || !methods->replace || !methods->remove || !methods->count_owner ||
         !methods->scan)
         return PTR_E_INVAL;
+    if (methods->version >= 3) {
+        /*
+         * The owner_limit_* slots come all four or none. count is REQUIRED by
+         * the header, but the tables in this tree that say version 3 do not
+         * all have it yet, so a missing one still falls back to scan here.
+         */
+        const int limits = (methods->owner_limit_get != NULL) + (methods->owner_limit_set != NULL) +
+                           (methods->owner_limit_remove != NULL) +
+                           (methods->owner_limit_scan != NULL);
+        if (limits != 0 && limits != 4)
+            return PTR_E_INVAL;
+    }
     /* The handle is tiny and made once per store: the C library is enough. */
     ptr_store *s = malloc(sizeof *s);
     if (!s)
@@ -42,6 +54,14 @@ ptr_status ptr_store_new(const ptr_store_methods *methods, void *user, ptr_store
     s->m.destroy = methods->destroy;
     if (methods->version >= 2)
         s->m.insert_checked = methods->insert_checked;
+    if (methods->version >= 3) {
+        s->m.count = methods->count;
+        s->m.begin_keys = methods->begin_keys;
+        s->m.owner_limit_get = methods->owner_limit_get;
+        s->m.owner_limit_set = methods->owner_limit_set;
+        s->m.owner_limit_remove = methods->owner_limit_remove;
+        s->m.owner_limit_scan = methods->owner_limit_scan;
+    }
     s->user = user;
     *out = s;
     return PTR_OK;
@@ -161,6 +181,93 @@ ptr_status ptr_store_scan(ptr_store *s, ptr_store_txn *txn, const ptr_store_filt
     if (!s || !filter || !visit)
         return PTR_E_INVAL;
     return s->m.scan(s->user, txn, filter, after, visit, visit_ctx);
+}
+
+ptr_status ptr_store_begin_keys(ptr_store *s, unsigned flags, const ptr_txn_keys *keys,
+                                ptr_store_txn **txn)
+{
+    if (!s || !keys || !txn || (flags & ~PTR_TXN_WRITE))
+        return PTR_E_INVAL;
+    if (!s->m.begin_keys)
+        return s->m.begin(s->user, flags, txn);
+    return s->m.begin_keys(s->user, flags, keys, txn);
+}
+
+void ptr_txn_keys_init(ptr_txn_keys *k)
+{
+    if (!k)
+        return;
+    memset(k, 0, sizeof *k);
+    k->struct_size = (uint32_t)sizeof *k;
+}
+
+static int count_visit(void *ctx, const ptr_record *rec)
+{
+    (void)rec;
+    ++*(uint64_t *)ctx;
+    return 0;
+}
+
+ptr_status ptr_store_count(ptr_store *s, ptr_store_txn *txn, const ptr_store_filter *filter,
+                           uint64_t *count)
+{
+    if (!s || !filter || !count)
+        return PTR_E_INVAL;
+    if (s->m.count)
+        return s->m.count(s->user, txn, filter, count);
+    /* A version 1 or 2 store: scan needs a region. */
+    if (!filter->region.len)
+        return PTR_E_UNSUPPORTED;
+    uint64_t n = 0;
+    ptr_status st = s->m.scan(s->user, txn, filter, NULL, count_visit, &n);
+    if (st == PTR_OK)
+        *count = n;
+    return st;
+}
+
+int ptr_store_has_owner_limits(const ptr_store *s)
+{
+    return s && s->m.owner_limit_get != NULL;
+}
+
+ptr_status ptr_store_owner_limit_get(ptr_store *s, ptr_store_txn *txn, const char *owner,
+                                     size_t owner_len, uint64_t *limit)
+{
+    if (!s || !owner || !limit)
+        return PTR_E_INVAL;
+    if (!s->m.owner_limit_get)
+        return PTR_E_UNSUPPORTED;
+    return s->m.owner_limit_get(s->user, txn, owner, owner_len, limit);
+}
+
+ptr_status ptr_store_owner_limit_set(ptr_store *s, ptr_store_txn *txn, const char *owner,
+                                     size_t owner_len, uint64_t limit)
+{
+    if (!s || !owner)
+        return PTR_E_INVAL;
+    if (!s->m.owner_limit_set)
+        return PTR_E_UNSUPPORTED;
+    return s->m.owner_limit_set(s->user, txn, owner, owner_len, limit);
+}
+
+ptr_status ptr_store_owner_limit_remove(ptr_store *s, ptr_store_txn *txn, const char *owner,
+                                        size_t owner_len)
+{
+    if (!s || !owner)
+        return PTR_E_INVAL;
+    if (!s->m.owner_limit_remove)
+        return PTR_E_UNSUPPORTED;
+    return s->m.owner_limit_remove(s->user, txn, owner, owner_len);
+}
+
+ptr_status ptr_store_owner_limit_scan(ptr_store *s, ptr_store_txn *txn,
+                                      ptr_store_limit_visit_fn visit, void *visit_ctx)
+{
+    if (!s || !visit)
+        return PTR_E_INVAL;
+    if (!s->m.owner_limit_scan)
+        return PTR_E_UNSUPPORTED;
+    return s->m.owner_limit_scan(s->user, txn, visit, visit_ctx);
 }
 
 void ptr_store_filter_init(ptr_store_filter *f)
