@@ -3,7 +3,9 @@
  * promises (writes refused in a read transaction, table growth and deletion
  * at volume), and the registration rules of ptr_store_new().
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ptr_test.h"
 #include "store_conformance.h"
@@ -87,7 +89,7 @@ static void registration_rules(void **state)
     ptr_store *s = NULL;
     assert_status(ptr_store_new(NULL, NULL, &s), PTR_E_INVAL);
     assert_status(ptr_store_new(&m, NULL, NULL), PTR_E_INVAL);
-    m.version = PTR_STORE_METHODS_VERSION + 1;
+    m.version = 4;
     assert_status(ptr_store_new(&m, NULL, &s), PTR_E_UNSUPPORTED);
     m.version = 0;
     assert_status(ptr_store_new(&m, NULL, &s), PTR_E_UNSUPPORTED);
@@ -364,6 +366,353 @@ static void round_trip(void **state)
     ptr_store_free(s);
 }
 
+/* ---- the ordered index: insert orders, markers ---------------------------------------- */
+
+static ptr_addr addr_n(uint32_t i)
+{
+    return (ptr_addr){4, {10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i}};
+}
+
+typedef struct from_marker {
+    ptr_addr first;
+    size_t n;
+    size_t stop_after; /* 0: visit all */
+} from_marker;
+
+static int note_first(void *p, const ptr_record *r)
+{
+    from_marker *fm = p;
+    if (fm->n++ == 0)
+        fm->first = *ptr_record_address(r);
+    return fm->stop_after && fm->n == fm->stop_after;
+}
+
+/*
+ * N records inserted in the given order (ascending, descending or shuffled),
+ * every other one in a second project, then: the scan is in address order
+ * and complete, a scan from any marker starts right after it (also from an
+ * address between two records and past the last), and the counts agree.
+ */
+static void insert_in_order(const uint32_t *perm, uint32_t n)
+{
+    ptr_store *s = make_memstore(NULL);
+    static const char *const names[] = {"a.example.com.", NULL};
+    ptr_record *r = test_record("r1", "p", "o1", "10.0.0.1", names, NULL);
+    ptr_store_txn *t;
+    uint32_t odd = 0;
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+    for (uint32_t k = 0; k < n; k++) {
+        odd += perm[k] % 2;
+        /* Addresses 2, 4, 6, ...: odd ones fall between two records. */
+        const ptr_addr a = addr_n(2 * perm[k] + 2);
+        ptr_record_set_address(r, &a);
+        ptr_record_set_project(r, perm[k] % 2 ? "q" : "p", 1);
+        assert_status(ptr_store_insert(s, t, r), PTR_OK);
+    }
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &t), PTR_OK);
+    ptr_store_filter f;
+    ptr_store_filter_init(&f);
+    f.region = (ptr_text){"r1", 2};
+    ordered o = {{0}, 0, 1};
+    assert_status(ptr_store_scan(s, t, &f, NULL, check_order, &o), PTR_OK);
+    assert_int_equal(o.n, n);
+    assert_true(o.sorted);
+    uint64_t c;
+    assert_status(ptr_store_count(s, t, &f, &c), PTR_OK);
+    assert_int_equal(c, n);
+    f.project = (ptr_text){"q", 1};
+    assert_status(ptr_store_count(s, t, &f, &c), PTR_OK);
+    assert_int_equal(c, odd);
+    f.project = (ptr_text){NULL, 0};
+    for (uint32_t i = 0; i < n; i += n / 97 + 1) {
+        /* From a record's own address: the next record; from just above it: the same. */
+        for (uint32_t d = 0; d < 2; d++) {
+            const ptr_addr marker = addr_n(2 * i + 2 + d);
+            from_marker fm = {{0}, 0, 3};
+            assert_status(ptr_store_scan(s, t, &f, &marker, note_first, &fm), PTR_OK);
+            if (i + 1 == n) {
+                assert_int_equal(fm.n, 0);
+            } else {
+                const ptr_addr want = addr_n(2 * i + 4);
+                assert_true(ptr_addr_equal(&fm.first, &want));
+                assert_int_equal(fm.n, i + 3 < n ? 3 : n - i - 1);
+            }
+        }
+    }
+    /* Below the first record: all of them. */
+    const ptr_addr low = addr_n(1);
+    from_marker fm = {{0}, 0, 0};
+    assert_status(ptr_store_scan(s, t, &f, &low, note_first, &fm), PTR_OK);
+    assert_int_equal(fm.n, n);
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    ptr_record_free(r);
+    ptr_store_free(s);
+}
+
+static void ordered_inserts(void **state)
+{
+    (void)state;
+    enum { N = 5000 }; /* some 40 blocks of the ordered index */
+    uint32_t *perm = malloc(N * sizeof *perm);
+    assert_non_null(perm);
+    for (uint32_t i = 0; i < N; i++)
+        perm[i] = i;
+    insert_in_order(perm, N);
+    for (uint32_t i = 0; i < N; i++)
+        perm[i] = N - 1 - i;
+    insert_in_order(perm, N);
+    uint64_t seed = 42;
+    for (uint32_t i = N - 1; i > 0; i--) {
+        const uint32_t j = (uint32_t)(ptr_test_rand(&seed) % (i + 1));
+        const uint32_t x = perm[i];
+        perm[i] = perm[j];
+        perm[j] = x;
+    }
+    insert_in_order(perm, N);
+    perm[0] = 0;
+    insert_in_order(perm, 1);
+    free(perm);
+}
+
+/* ---- rollback of every operation ------------------------------------------------------ */
+
+typedef struct text_buf {
+    char s[1 << 20];
+    size_t n;
+} text_buf;
+
+static void put(text_buf *b, const char *s, size_t len)
+{
+    assert_true(b->n + len + 2 < sizeof b->s);
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n++] = ';';
+    b->s[b->n] = '\0';
+}
+
+static void put_num(text_buf *b, uint64_t v)
+{
+    char num[32];
+    const int n = snprintf(num, sizeof num, "%llu", (unsigned long long)v);
+    put(b, num, (size_t)n);
+}
+
+static int dump_limit(void *ctx, const char *owner, size_t len, uint64_t limit)
+{
+    put(ctx, owner, len);
+    put_num(ctx, limit);
+    return 0;
+}
+
+/* store_dump's records and owner counts, plus region r9, every count kind and the limits. */
+static char *full_dump(ptr_store *s)
+{
+    text_buf *b = calloc(1, sizeof *b);
+    assert_non_null(b);
+    char *base = store_dump(s);
+    put(b, base, strlen(base));
+    free(base);
+    ptr_store_txn *t;
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &t), PTR_OK);
+    static const char *const regions[] = {"", "r1", "r2", "r9"};
+    static const char *const projects[] = {"", "p1", "p2"};
+    for (size_t i = 0; i < 4; i++)
+        for (size_t j = 0; j < 3; j++) {
+            ptr_store_filter f;
+            ptr_store_filter_init(&f);
+            f.region = (ptr_text){regions[i], strlen(regions[i])};
+            f.project = (ptr_text){projects[j], strlen(projects[j])};
+            uint64_t c;
+            assert_status(ptr_store_count(s, t, &f, &c), PTR_OK);
+            put_num(b, c);
+        }
+    ptr_store_filter f;
+    ptr_store_filter_init(&f);
+    f.region = (ptr_text){"r9", 2};
+    uint64_t n9;
+    assert_status(ptr_store_count(s, t, &f, &n9), PTR_OK);
+    put_num(b, n9);
+    uint64_t o9;
+    assert_status(ptr_store_count_owner(s, t, "o9", 2, &o9), PTR_OK);
+    put_num(b, o9);
+    assert_status(ptr_store_owner_limit_scan(s, t, dump_limit, b), PTR_OK);
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    char *out = malloc(b->n + 1);
+    assert_non_null(out);
+    memcpy(out, b->s, b->n + 1);
+    free(b);
+    return out;
+}
+
+static void rollback_everything(void **state)
+{
+    (void)state;
+    ptr_store *s = make_memstore(NULL);
+    assert_true(ptr_store_has_owner_limits(s));
+    static const char *const names[] = {"a.example.com.", NULL};
+    static const char *const tags[] = {"k=v", NULL};
+    ptr_store_txn *t;
+    /* A base state: 300 records over three blocks in r1, two in r2, two limits. */
+    ptr_record *r = test_record("r1", "p1", "o1", "203.0.113.1", names, tags);
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+    for (uint32_t i = 0; i < 300; i++) {
+        const ptr_addr a = addr_n(i);
+        ptr_record_set_address(r, &a);
+        ptr_record_set_owner(r, i % 3 ? "o1" : "o2", 2);
+        assert_status(ptr_store_insert(s, t, r), PTR_OK);
+    }
+    ptr_record_set_region(r, "r2", 2);
+    ptr_record_set_project(r, "p2", 2);
+    for (uint32_t i = 0; i < 2; i++) {
+        const ptr_addr a = addr_n(i);
+        ptr_record_set_address(r, &a);
+        assert_status(ptr_store_insert(s, t, r), PTR_OK);
+    }
+    assert_status(ptr_store_owner_limit_set(s, t, "o1", 2, 10), PTR_OK);
+    assert_status(ptr_store_owner_limit_set(s, t, "o2", 2, 20), PTR_OK);
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    char *before = full_dump(s);
+
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+    /* Inserts: one into a new region, with a new project and owner; one into r1. */
+    ptr_record *n = test_record("r9", "p9", "o9", "198.51.100.1", names, NULL);
+    assert_status(ptr_store_insert(s, t, n), PTR_OK);
+    ptr_record_set_region(n, "r1", 2);
+    const ptr_addr mid = addr_n(1000);
+    ptr_record_set_address(n, &mid);
+    assert_status(ptr_store_insert(s, t, n), PTR_OK);
+    /* Replaces: another owner and project, then the same record twice more. */
+    ptr_record_set_region(r, "r1", 2);
+    ptr_record_set_project(r, "p2", 2);
+    ptr_record_set_owner(r, "o3", 2);
+    const ptr_addr a5 = addr_n(5);
+    ptr_record_set_address(r, &a5);
+    ptr_record_set_ttl(r, 999);
+    assert_status(ptr_store_replace(s, t, r), PTR_OK);
+    ptr_record_set_owner(r, "o9", 2);
+    assert_status(ptr_store_replace(s, t, r), PTR_OK);
+    assert_status(ptr_store_replace(s, t, r), PTR_OK);
+    /* Removes: every record of r2 (its region empties), 200 of r1 (blocks empty), then back. */
+    for (uint32_t i = 0; i < 2; i++) {
+        const ptr_addr a = addr_n(i);
+        assert_status(ptr_store_remove(s, t, "r2", 2, &a), PTR_OK);
+    }
+    for (uint32_t i = 50; i < 250; i++) {
+        const ptr_addr a = addr_n(i);
+        assert_status(ptr_store_remove(s, t, "r1", 2, &a), PTR_OK);
+    }
+    ptr_record_set_region(r, "r2", 2);
+    const ptr_addr a0 = addr_n(0);
+    ptr_record_set_address(r, &a0);
+    assert_status(ptr_store_insert(s, t, r), PTR_OK);
+    /* Limits: one changed, one removed, one added, one added and removed again. */
+    assert_status(ptr_store_owner_limit_set(s, t, "o1", 2, 11), PTR_OK);
+    assert_status(ptr_store_owner_limit_remove(s, t, "o2", 2), PTR_OK);
+    assert_status(ptr_store_owner_limit_set(s, t, "o3", 2, 30), PTR_OK);
+    assert_status(ptr_store_owner_limit_set(s, t, "o4", 2, 40), PTR_OK);
+    assert_status(ptr_store_owner_limit_remove(s, t, "o4", 2), PTR_OK);
+    assert_status(ptr_store_owner_limit_set(s, t, "o2", 2, 21), PTR_OK);
+    /* The transaction sees its own changes. */
+    uint64_t v;
+    assert_status(ptr_store_owner_limit_get(s, t, "o4", 2, &v), PTR_E_NOT_FOUND);
+    assert_status(ptr_store_owner_limit_get(s, t, "o2", 2, &v), PTR_OK);
+    assert_int_equal(v, 21);
+    assert_status(ptr_store_count_owner(s, t, "o9", 2, &v), PTR_OK);
+    assert_int_equal(v, 4);
+    ptr_store_rollback(s, t);
+
+    char *after = full_dump(s);
+    assert_string_equal(before, after);
+    free(after);
+
+    /* The same transaction committed is not a no-op: the dump differs. */
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+    assert_status(ptr_store_owner_limit_remove(s, t, "o2", 2), PTR_OK);
+    assert_status(ptr_store_remove(s, t, "r2", 2, &a0), PTR_OK);
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    after = full_dump(s);
+    assert_string_not_equal(before, after);
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &t), PTR_OK);
+    assert_status(ptr_store_owner_limit_get(s, t, "o2", 2, &v), PTR_E_NOT_FOUND);
+    assert_status(ptr_store_owner_limit_get(s, t, "o1", 2, &v), PTR_OK);
+    assert_int_equal(v, 10);
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    free(after);
+    free(before);
+    ptr_record_free(n);
+    ptr_record_free(r);
+    ptr_store_free(s);
+}
+
+/* ---- the count slot ------------------------------------------------------------------------ */
+
+static void count_filters(void **state)
+{
+    (void)state;
+    ptr_store *s = make_memstore(NULL);
+    static const char *const names[] = {"a.example.com.", NULL};
+    static const char *const env[] = {"env=prod", NULL};
+    ptr_store_txn *t;
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+    /* 60 records: region r1 or r2 by i % 2, project p1..p3 by i % 3, owner o1..o4 by i % 4. */
+    for (uint32_t i = 0; i < 60; i++) {
+        char region[4], project[4], owner[4];
+        snprintf(region, sizeof region, "r%u", i % 2 + 1);
+        snprintf(project, sizeof project, "p%u", i % 3 + 1);
+        snprintf(owner, sizeof owner, "o%u", i % 4 + 1);
+        ptr_record *r = test_record(region, project, owner, "10.0.0.1", names, i % 5 ? NULL : env);
+        const ptr_addr a = addr_n(i);
+        ptr_record_set_address(r, &a);
+        assert_status(ptr_store_insert(s, t, r), PTR_OK);
+        ptr_record_free(r);
+    }
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    assert_status(ptr_store_begin(s, PTR_TXN_READ, &t), PTR_OK);
+    static const struct {
+        const char *region, *project, *owner, *name;
+        int tag;
+        uint64_t want;
+    } cases[] = {
+        {"", "", "", "", 0, 60},       /* the whole store */
+        {"r1", "", "", "", 0, 30},     /* a region */
+        {"r3", "", "", "", 0, 0},      /* a region without records */
+        {"r1", "p1", "", "", 0, 10},   /* i even and i % 3 == 0: i % 6 == 0 */
+        {"r1", "p9", "", "", 0, 0},
+        {"r1", "", "o1", "", 0, 15},   /* i % 4 == 0 */
+        {"r2", "", "o1", "", 0, 0},    /* o1's are all even */
+        {"", "", "o2", "", 0, 15},     /* across regions */
+        {"", "", "o9", "", 0, 0},
+        {"", "p2", "", "", 0, 20},     /* a project across regions */
+        {"", "", "", "", 1, 12},       /* a tag: i % 5 == 0 */
+        {"r1", "", "", "", 1, 6},      /* i % 10 == 0 */
+        {"r1", "p1", "o1", "", 0, 5},  /* i % 12 == 0 */
+        {"", "", "", "a.example.com.", 0, 60},
+        {"r2", "", "", "b.example.com.", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ptr_store_filter f;
+        ptr_store_filter_init(&f);
+        f.region = (ptr_text){cases[i].region, strlen(cases[i].region)};
+        f.project = (ptr_text){cases[i].project, strlen(cases[i].project)};
+        f.owner = (ptr_text){cases[i].owner, strlen(cases[i].owner)};
+        f.name = (ptr_text){cases[i].name, strlen(cases[i].name)};
+        const ptr_tag tag = {"env", 3, NULL, 0};
+        if (cases[i].tag) {
+            f.tags = &tag;
+            f.tag_count = 1;
+        }
+        uint64_t c = 12345;
+        assert_status(ptr_store_count(s, t, &f, &c), PTR_OK);
+        if (c != cases[i].want)
+            fail_msg("case %zu: count %llu, want %llu", i, (unsigned long long)c,
+                     (unsigned long long)cases[i].want);
+    }
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    ptr_store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +720,9 @@ int main(void)
         cmocka_unit_test(writes_need_a_write_txn),
         cmocka_unit_test(volume),
         cmocka_unit_test(round_trip),
+        cmocka_unit_test(ordered_inserts),
+        cmocka_unit_test(rollback_everything),
+        cmocka_unit_test(count_filters),
     };
     int failed = cmocka_run_group_tests_name("memstore", tests, NULL, NULL);
     failed += store_conformance_run("memstore conformance", make_memstore, NULL);

@@ -231,10 +231,11 @@ PTR_API uint64_t ptr_import_created(const ptr_import *imp);
 
 /**
  * \brief Commit the import and free it: every record it created becomes
- * visible at once, or (on failure) none.
+ * visible at once, or (on failure) none. It always ends the import.
  * \retval PTR_OK
- * \retval PTR_E_BUSY, PTR_E_STORE nothing was kept
- * \retval PTR_E_INVAL NULL \p imp, or the import failed before (roll it back)
+ * \retval PTR_E_BUSY, PTR_E_STORE nothing was kept (also when the store
+ *         failed during the import: it was rolled back)
+ * \retval PTR_E_INVAL NULL \p imp
  */
 PTR_API ptr_status ptr_import_commit(ptr_import *imp, ptr_error *err);
 

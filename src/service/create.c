@@ -207,11 +207,11 @@ static ptr_status batch_alloc(batch *b, const ptr_allocator *al, size_t n)
     if (n > SIZE_MAX / sizeof(ptr_addr))
         return PTR_E_NOMEM;
     b->recs = al->malloc(al->ctx, n * sizeof *b->recs);
-    b->addrs = al->malloc(al->ctx, n * sizeof *b->addrs);
-    if (!b->recs || !b->addrs)
+    if (!b->recs)
         return PTR_E_NOMEM;
     memset(b->recs, 0, n * sizeof *b->recs);
-    return PTR_OK;
+    b->addrs = al->malloc(al->ctx, n * sizeof *b->addrs);
+    return b->addrs ? PTR_OK : PTR_E_NOMEM;
 }
 
 ptr_status ptr_ctx_create_many(ptr_ctx *c, const ptr_scope *scope, const ptr_request *reqs,

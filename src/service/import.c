@@ -92,9 +92,11 @@ ptr_status ptr_import_commit(ptr_import *imp, ptr_error *err)
 {
     if (!imp)
         return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0, "import missing");
-    if (imp->broken)
-        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
-                         "the import failed before: roll it back");
+    if (imp->broken) {
+        ptr_import_rollback(imp);
+        return ptr__fail(err, PTR_E_STORE, PTR_FIELD_NONE, 0, 0,
+                         "the import failed before: nothing of it was kept");
+    }
     ptr_status st = ptr_store_commit(ptr__ctx_store(imp->ctx), imp->txn);
     import_free(imp);
     if (st != PTR_OK)
