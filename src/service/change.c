@@ -124,11 +124,7 @@ ptr_status ptr_ctx_update(ptr_ctx *c, const ptr_scope *scope, const char *addr, 
         }
     }
     if (st == PTR_OK) {
-        ptr_txn_keys keys;
-        ptr_txn_keys_init(&keys);
-        keys.region = scope->region;
-        keys.addrs = &a;
-        keys.addr_count = 1;
+        const ptr_txn_keys keys = ptr__keys(scope->region, &a, 1, NULL);
         update_arg u = {scope, &a, req, names, cur, next, ptr__ctx_now(c)};
         st = ptr__run_txn(c, PTR_TXN_WRITE, &keys, update_body, &u, err);
     }
@@ -173,11 +169,7 @@ static ptr_status delete_addrs(ptr_ctx *c, const ptr_scope *scope, const ptr_add
     ptr_status st = ptr__record_make(c, &found, err);
     if (st != PTR_OK)
         return st;
-    ptr_txn_keys keys;
-    ptr_txn_keys_init(&keys);
-    keys.region = scope->region;
-    keys.addrs = addrs;
-    keys.addr_count = n;
+    const ptr_txn_keys keys = ptr__keys(scope->region, addrs, n, NULL);
     delete_arg d = {scope, addrs, n, found};
     st = ptr__run_txn(c, PTR_TXN_WRITE, &keys, delete_body, &d, err);
     ptr_record_free(found);
@@ -259,10 +251,7 @@ static ptr_status owner_limit_change(ptr_ctx *c, const char *owner, size_t owner
     if (!ptr_store_has_owner_limits(ptr__ctx_store(c)))
         return ptr__fail(err, PTR_E_UNSUPPORTED, PTR_FIELD_NONE, 0, 0,
                          "the store keeps no per-owner limits");
-    ptr_txn_keys keys;
-    ptr_txn_keys_init(&keys);
-    keys.owners = &a->owner;
-    keys.owner_count = 1;
+    const ptr_txn_keys keys = ptr__keys((ptr_text){NULL, 0}, NULL, 0, &a->owner);
     return ptr__run_txn(c, PTR_TXN_WRITE, &keys, limit_body, a, err);
 }
 

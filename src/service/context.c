@@ -157,6 +157,18 @@ ptr_status ptr__record_make(const ptr_ctx *c, ptr_record **out, ptr_error *err)
     return PTR_OK;
 }
 
+ptr_txn_keys ptr__keys(ptr_text region, const ptr_addr *addrs, size_t n, const ptr_text *owner)
+{
+    ptr_txn_keys k;
+    ptr_txn_keys_init(&k);
+    k.region = region;
+    k.addrs = addrs;
+    k.addr_count = n;
+    k.owners = owner;
+    k.owner_count = owner ? 1 : 0;
+    return k;
+}
+
 ptr_status ptr__scope_check(const ptr_scope *s, int with_owner, ptr_error *err)
 {
     if (!s)

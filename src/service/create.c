@@ -64,7 +64,7 @@ ptr_status ptr__create_prepare(ptr_ctx *c, const ptr_scope *scope, const ptr_req
 }
 
 ptr_status ptr__create_insert(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec, uint64_t limit,
-                             ptr_error *err)
+                              ptr_error *err)
 {
     ptr_status st = ptr_store_insert_checked(ptr__ctx_store(c), txn, rec, limit);
     if (st == PTR_E_EXISTS)
@@ -145,13 +145,7 @@ ptr_status ptr_ctx_create(ptr_ctx *c, const ptr_scope *scope, const ptr_request 
     ptr_addr addr;
     st = ptr__create_prepare(c, scope, req, ptr__ctx_now(c), &addr, rec, err);
     if (st == PTR_OK) {
-        ptr_txn_keys keys;
-        ptr_txn_keys_init(&keys);
-        keys.region = scope->region;
-        keys.addrs = &addr;
-        keys.addr_count = 1;
-        keys.owners = &scope->owner;
-        keys.owner_count = 1;
+        const ptr_txn_keys keys = ptr__keys(scope->region, &addr, 1, &scope->owner);
         ptr_record *const recs[1] = {rec};
         ptr_status result = PTR_OK;
         create_arg a = {scope, recs, 1, 0, &result, NULL, 1, 0, 0, 0};
@@ -269,13 +263,7 @@ ptr_status ptr_ctx_create_many(ptr_ctx *c, const ptr_scope *scope, const ptr_req
      */
     create_arg a = {scope, b.recs, n, flags, results, errs, 0, first_invalid != PTR_OK, 0, 0};
     if (valid) {
-        ptr_txn_keys keys;
-        ptr_txn_keys_init(&keys);
-        keys.region = scope->region;
-        keys.addrs = b.addrs;
-        keys.addr_count = valid;
-        keys.owners = &scope->owner;
-        keys.owner_count = 1;
+        const ptr_txn_keys keys = ptr__keys(scope->region, b.addrs, valid, &scope->owner);
         ptr_error whole;
         ptr_error_clear(&whole);
         st = ptr__run_txn(c, PTR_TXN_WRITE, &keys, create_body, &a, &whole);

@@ -20,22 +20,35 @@ static ptr_status get_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error *e
     return ptr_store_get(ptr__ctx_store(c), txn, a->region.s, a->region.len, a->addr, a->out);
 }
 
+/*
+ * The record of an address in the scope's region, in one read transaction,
+ * after checking the scope (its project too when with_project) and parsing
+ * the address into *a. PTR_E_NOT_FOUND, undescribed, when there is none.
+ */
+static ptr_status fetch(ptr_ctx *c, const ptr_scope *scope, int with_project, const char *addr,
+                        size_t addr_len, ptr_addr *a, ptr_record *out, ptr_error *err)
+{
+    if (!c || !out || !scope)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                         "context, scope or record missing");
+    ptr_status st = with_project ? ptr__scope_check(scope, 0, err)
+                                 : ptr__scope_text_check(scope->region, PTR_FIELD_REGION, err);
+    if (st == PTR_OK)
+        st = ptr__parse_host(addr, addr_len, a, err, 0);
+    if (st != PTR_OK)
+        return st;
+    get_arg g = {scope->region, a, out};
+    return ptr__run_txn(c, PTR_TXN_READ, NULL, get_body, &g, err);
+}
+
 ptr_status ptr_ctx_get(ptr_ctx *c, const ptr_scope *scope, const char *addr, size_t addr_len,
                        ptr_record *out, ptr_error *err)
 {
-    if (!c || !out)
-        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0, "context or record missing");
     ptr_addr a;
-    ptr_status st = ptr__scope_check(scope, 0, err);
-    if (st == PTR_OK)
-        st = ptr__parse_host(addr, addr_len, &a, err, 0);
-    if (st != PTR_OK)
-        return st;
-    get_arg g = {scope->region, &a, out};
-    st = ptr__run_txn(c, PTR_TXN_READ, NULL, get_body, &g, err);
+    ptr_status st = fetch(c, scope, 1, addr, addr_len, &a, out, err);
     if (st == PTR_E_NOT_FOUND || (st == PTR_OK && !ptr__in_project(out, scope)))
         st = ptr__not_found(err, 0);
-    if (st != PTR_OK)
+    if (st != PTR_OK && out)
         ptr_record_reset(out); /* never hand out another project's record */
     return st;
 }
@@ -65,24 +78,14 @@ static ptr_status default_answer(const ptr_ctx *c, ptr_text region, const ptr_ad
 ptr_status ptr_ctx_resolve(ptr_ctx *c, const ptr_scope *scope, const char *addr, size_t addr_len,
                            ptr_record *out, int *is_default, ptr_error *err)
 {
-    if (!c || !out)
-        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0, "context or record missing");
-    if (!scope)
-        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0, "scope missing");
     ptr_addr a;
-    ptr_status st = ptr__scope_text_check(scope->region, PTR_FIELD_REGION, err);
+    ptr_status st = fetch(c, scope, 0, addr, addr_len, &a, out, err);
+    if (is_default)
+        *is_default = 0;
     if (st == PTR_OK)
-        st = ptr__parse_host(addr, addr_len, &a, err, 0);
-    if (st != PTR_OK)
         return st;
-    get_arg g = {scope->region, &a, out};
-    st = ptr__run_txn(c, PTR_TXN_READ, NULL, get_body, &g, err);
-    if (st == PTR_OK) {
-        if (is_default)
-            *is_default = 0;
-        return st;
-    }
-    ptr_record_reset(out);
+    if (out)
+        ptr_record_reset(out);
     if (st != PTR_E_NOT_FOUND)
         return st;
     if ((st = default_answer(c, scope->region, &a, out, err)) != PTR_OK) {

@@ -18,6 +18,12 @@ typedef ptr_status (*ptr__txn_body)(ptr_ctx *c, ptr_store_txn *txn, void *arg, p
 ptr_status ptr__run_txn(ptr_ctx *c, unsigned flags, const ptr_txn_keys *keys, ptr__txn_body body,
                         void *arg, ptr_error *err);
 
+/*
+ * The keys of a write (ptr_txn_keys): n addresses of a region, and the owner
+ * (NULL for a write that cannot raise a count); all views, owned by the caller.
+ */
+ptr_txn_keys ptr__keys(ptr_text region, const ptr_addr *addrs, size_t n, const ptr_text *owner);
+
 /* Region and project (and owner when with_owner) of a scope. */
 ptr_status ptr__scope_check(const ptr_scope *s, int with_owner, ptr_error *err);
 
@@ -25,8 +31,8 @@ ptr_status ptr__scope_check(const ptr_scope *s, int with_owner, ptr_error *err);
 ptr_status ptr__parse_host(const char *s, size_t len, ptr_addr *a, ptr_error *err, uint32_t index);
 
 /* The authorize hook (outside any transaction); index names the address in a batch. */
-ptr_status ptr__authorize(const ptr_ctx *c, const ptr_scope *s, const ptr_addr *a,
-                          ptr_error *err, uint32_t index);
+ptr_status ptr__authorize(const ptr_ctx *c, const ptr_scope *s, const ptr_addr *a, ptr_error *err,
+                          uint32_t index);
 
 /* Forward confirmation of every name of rec, when the policy asks for it. */
 ptr_status ptr__forward_confirm(const ptr_ctx *c, const ptr_record *rec, ptr_error *err);
@@ -47,8 +53,8 @@ ptr_status ptr__not_found(ptr_error *err, uint32_t index);
  */
 ptr_status ptr__create_prepare(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
                                int64_t t, ptr_addr *addr, ptr_record *rec, ptr_error *err);
-ptr_status ptr__create_insert(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec,
-                              uint64_t limit, ptr_error *err);
+ptr_status ptr__create_insert(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec, uint64_t limit,
+                              ptr_error *err);
 
 /* The owner's limit inside a transaction: its own from the store, else the policy's. */
 ptr_status ptr__owner_limit(ptr_ctx *c, ptr_store_txn *txn, ptr_text owner, uint64_t *limit);
