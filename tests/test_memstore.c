@@ -713,6 +713,167 @@ static void count_filters(void **state)
     ptr_store_free(s);
 }
 
+/* ---- allocation failure inside the store ----------------------------------------------- */
+
+static long live, calls, fail_at;
+
+static int fail_now(void)
+{
+    return fail_at && ++calls == fail_at;
+}
+static void *t_malloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    if (fail_now())
+        return NULL;
+    void *p = malloc(n);
+    live += p != NULL;
+    return p;
+}
+static void *t_realloc(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    if (fail_now())
+        return NULL;
+    void *q = realloc(p, n);
+    live += !p && q;
+    return q;
+}
+static void t_free(void *ctx, void *p)
+{
+    (void)ctx;
+    live -= p != NULL;
+    free(p);
+}
+
+typedef ptr_status (*write_op)(ptr_store *s, ptr_store_txn *t);
+
+static ptr_status op_insert_split(ptr_store *s, ptr_store_txn *t)
+{
+    /* A new owner and project, the 193rd record (table growth), into a full block (split). */
+    static const char *const names[] = {"a.example.com.", NULL};
+    ptr_record *r = test_record("r1", "p3", "o9", "10.0.0.1", names, NULL);
+    ptr_status st = ptr_store_insert(s, t, r);
+    ptr_record_free(r);
+    return st;
+}
+static ptr_status op_insert_region(ptr_store *s, ptr_store_txn *t)
+{
+    static const char *const names[] = {"a.example.com.", NULL};
+    ptr_record *r = test_record("r9", "p9", "o8", "198.51.100.1", names, NULL);
+    ptr_status st = ptr_store_insert(s, t, r);
+    ptr_record_free(r);
+    return st;
+}
+static ptr_status op_replace(ptr_store *s, ptr_store_txn *t)
+{
+    static const char *const names[] = {"a.example.com.", NULL};
+    ptr_record *r = test_record("r1", "p2", "o3", "10.0.0.4", names, NULL);
+    for (int i = 0; i < 40; i++)
+        ptr_record_add_name(r, "a-longer-name-than-before.example.com.", 38);
+    ptr_status st = ptr_store_replace(s, t, r);
+    ptr_record_free(r);
+    return st;
+}
+static ptr_status op_remove(ptr_store *s, ptr_store_txn *t)
+{
+    const ptr_addr a = addr_n(6);
+    return ptr_store_remove(s, t, "r1", 2, &a);
+}
+static ptr_status op_limit_new(ptr_store *s, ptr_store_txn *t)
+{
+    return ptr_store_owner_limit_set(s, t, "o3", 2, 30);
+}
+static ptr_status op_limit_change(ptr_store *s, ptr_store_txn *t)
+{
+    return ptr_store_owner_limit_set(s, t, "o1", 2, 11);
+}
+static ptr_status op_limit_remove(ptr_store *s, ptr_store_txn *t)
+{
+    return ptr_store_owner_limit_remove(s, t, "o1", 2);
+}
+
+/* 192 records at even addresses (one full block, then half of one), owners o1..o8, a limit. */
+static ptr_store *alloc_fail_base(void)
+{
+    const ptr_allocator A = {t_malloc, t_realloc, t_free, NULL};
+    ptr_store *s = NULL;
+    assert_status(ptr_memstore_new(&A, &s), PTR_OK);
+    static const char *const names[] = {"a.example.com.", NULL};
+    ptr_record *r = test_record("r1", "p1", "o1", "10.0.0.1", names, NULL);
+    ptr_store_txn *t;
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+    for (uint32_t i = 0; i < 192; i++) {
+        const ptr_addr a = addr_n(2 * i);
+        char owner[4];
+        snprintf(owner, sizeof owner, "o%u", i % 8 + 1);
+        ptr_record_set_address(r, &a);
+        ptr_record_set_owner(r, owner, 2);
+        assert_status(ptr_store_insert(s, t, r), PTR_OK);
+    }
+    assert_status(ptr_store_owner_limit_set(s, t, "o1", 2, 10), PTR_OK);
+    assert_status(ptr_store_commit(s, t), PTR_OK);
+    ptr_record_free(r);
+    return s;
+}
+
+/*
+ * Each write, on a fresh base store each time (so that table growth a
+ * failed attempt left behind does not hide the next failure point), with
+ * its 1st, 2nd, ... allocation failing, returns PTR_E_NOMEM and changes
+ * nothing: the transaction is then committed, not rolled back, so that a
+ * change the failing call left behind would show; nothing leaks. Returns
+ * the number of allocations the write makes.
+ */
+static long each_allocation_fails(write_op op)
+{
+    for (long n = 1;; n++) {
+        assert_true(n < 100);
+        ptr_store *s = alloc_fail_base();
+        char *before = full_dump(s);
+        ptr_store_txn *t;
+        assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
+        calls = 0;
+        fail_at = n;
+        const ptr_status st = op(s, t);
+        const int fired = calls >= n;
+        fail_at = 0;
+        assert_status(ptr_store_commit(s, t), PTR_OK);
+        char *after = full_dump(s);
+        if (!fired) {
+            assert_status(st, PTR_OK);
+            assert_string_not_equal(before, after);
+        } else {
+            assert_status(st, PTR_E_NOMEM);
+            assert_string_equal(before, after);
+        }
+        free(before);
+        free(after);
+        ptr_store_free(s);
+        assert_int_equal(live, 0);
+        if (!fired)
+            return n - 1;
+    }
+}
+
+static void allocation_failures(void **state)
+{
+    (void)state;
+    /* At least (the record's own may vary with record.c): the record; the project's key; the owner map's growth and key; the table's growth; a block. */
+    assert_true(each_allocation_fails(op_insert_split) >= 6);
+    /* The record; the region's key and object; its project map and key; its table; its
+     * directory (two arrays) and first block. */
+    assert_true(each_allocation_fails(op_insert_region) >= 9);
+    /* The record (with this record.c, also its name spans and its text); the new project's key. */
+    assert_true(each_allocation_fails(op_replace) >= 2);
+    /* The spare block and its array, for the re-insert a rollback would make. */
+    assert_int_equal(each_allocation_fails(op_remove), 2);
+    /* The owner's key. */
+    assert_int_equal(each_allocation_fails(op_limit_new), 1);
+    assert_int_equal(each_allocation_fails(op_limit_change), 0);
+    assert_int_equal(each_allocation_fails(op_limit_remove), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -723,6 +884,7 @@ int main(void)
         cmocka_unit_test(ordered_inserts),
         cmocka_unit_test(rollback_everything),
         cmocka_unit_test(count_filters),
+        cmocka_unit_test(allocation_failures),
     };
     int failed = cmocka_run_group_tests_name("memstore", tests, NULL, NULL);
     failed += store_conformance_run("memstore conformance", make_memstore, NULL);
