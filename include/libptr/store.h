@@ -54,6 +54,28 @@ typedef struct ptr_store_txn ptr_store_txn;
 typedef struct ptr_store ptr_store;
 
 /**
+ * \brief What a write transaction touches, for begin_keys: a store shared by
+ * many hosts may lock only these keys instead of the whole store. Start from
+ * ptr_txn_keys_init().
+ *
+ * A transaction begun with keys reads and writes only the records of
+ * (\c region, one of \c addrs), and reads only the counts and limits of the
+ * \c owners. A transaction that removes records need not name their owners:
+ * removing can only lower a count, which never lets a quota be exceeded.
+ */
+typedef struct ptr_txn_keys {
+    uint32_t struct_size;     /**< sizeof(ptr_txn_keys), set by ptr_txn_keys_init() */
+    ptr_text region;          /**< the region of \c addrs */
+    const ptr_addr *addrs;    /**< the addresses whose records it reads or writes */
+    size_t addr_count;        /**< how many */
+    const ptr_text *owners;   /**< the owners whose count or limit it reads (creates) */
+    size_t owner_count;       /**< how many */
+} ptr_txn_keys;
+
+/** \brief Zero a key set and set its struct_size. */
+PTR_API void ptr_txn_keys_init(ptr_txn_keys *k);
+
+/**
  * \brief Which records a scan visits. Every non-empty field must match.
  * Start from ptr_store_filter_init().
  */
@@ -94,6 +116,14 @@ PTR_API int ptr_addr_compare(const ptr_addr *a, const ptr_addr *b);
  * \return 0 to go on, anything else to stop (scan then returns ::PTR_OK)
  */
 typedef int (*ptr_store_visit_fn)(void *ctx, const ptr_record *rec);
+
+/**
+ * \brief Called by owner_limit_scan for each owner with a limit.
+ * \param[in] owner valid during the call only; not NUL-terminated
+ * \return 0 to go on, anything else to stop
+ */
+typedef int (*ptr_store_limit_visit_fn)(void *ctx, const char *owner, size_t owner_len,
+                                        uint64_t limit);
 
 /**
  * \brief The functions a store implements. Every slot takes the \c user
@@ -225,6 +255,51 @@ typedef struct ptr_store_methods {
      */
     ptr_status (*insert_checked)(void *user, ptr_store_txn *txn, const ptr_record *rec,
                                  uint64_t limit);
+
+    /**
+     * REQUIRED, since version 3. How many records match \p filter (its
+     * region may be empty: every region). A store answers from an index or a
+     * maintained count, so that a list's total does not cost a scan of every
+     * record. For tables of versions 1 and 2, libptr counts with scan.
+     */
+    ptr_status (*count)(void *user, ptr_store_txn *txn, const ptr_store_filter *filter,
+                        uint64_t *count);
+
+    /**
+     * Optional (NULL allowed), since version 3. Begin a transaction that
+     * touches only \p keys (see "The isolation contract of begin_keys").
+     * libptr begins every write of a known set of records with it (create,
+     * create_many, update, delete, delete_batch, owner limits), and other
+     * transactions with begin. When NULL, begin is called instead.
+     */
+    ptr_status (*begin_keys)(void *user, unsigned flags, const ptr_txn_keys *keys,
+                             ptr_store_txn **txn);
+
+    /**
+     * Optional (all four or none), since version 3. Per-owner record limits
+     * kept in the store, so that every process sharing it enforces the same
+     * quota; without them an owner's limit is always the policy's.
+     *
+     * owner_limit_get: the owner's limit. \retval PTR_E_NOT_FOUND the owner
+     * has none (the policy's applies).
+     */
+    ptr_status (*owner_limit_get)(void *user, ptr_store_txn *txn, const char *owner,
+                                  size_t owner_len, uint64_t *limit);
+    /** Optional, since version 3. Set (insert or replace) an owner's limit (write transaction). */
+    ptr_status (*owner_limit_set)(void *user, ptr_store_txn *txn, const char *owner,
+                                  size_t owner_len, uint64_t limit);
+    /**
+     * Optional, since version 3. Remove an owner's limit (write transaction).
+     * \retval PTR_E_NOT_FOUND it had none
+     */
+    ptr_status (*owner_limit_remove)(void *user, ptr_store_txn *txn, const char *owner,
+                                     size_t owner_len);
+    /**
+     * Optional, since version 3. Visit every owner that has a limit, in
+     * byte order of the owner text, until \p visit returns nonzero.
+     */
+    ptr_status (*owner_limit_scan)(void *user, ptr_store_txn *txn, ptr_store_limit_visit_fn visit,
+                                   void *visit_ctx);
 } ptr_store_methods;
 
 /**
