@@ -60,8 +60,7 @@ static int same_record(const ptr_record *a, const ptr_record *b)
 {
     size_t la, lb;
     const char *sa, *sb;
-#define SAME_TEXT(get)                                                                             \
-    (sa = get(a, &la), sb = get(b, &lb), la == lb && memcmp(sa, sb, la) == 0)
+#define SAME_TEXT(get) (sa = get(a, &la), sb = get(b, &lb), la == lb && memcmp(sa, sb, la) == 0)
     if (!SAME_TEXT(ptr_record_region) || !SAME_TEXT(ptr_record_project) ||
         !SAME_TEXT(ptr_record_owner) || !SAME_TEXT(ptr_record_description))
         return 0;

@@ -45,7 +45,7 @@ static const payload PAYLOADS[] = {
     P("\xf0\x9f\x98\x80"),
     P("\xff\xfe invalid UTF-8 \xc0\xaf"),
 };
-#define NPAY     (sizeof PAYLOADS / sizeof PAYLOADS[0])
+#define NPAY (sizeof PAYLOADS / sizeof PAYLOADS[0])
 /* The longest text every field takes (a scope value's 64 bytes); 100 KiB is refused below. */
 #define LONG_LEN 64
 #define HUGE_LEN (100 * 1024)

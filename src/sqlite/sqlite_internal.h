@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "libptr/error.h"
+#include "libptr/sqlite.h"
 #include "libptr/store.h"
 #include "sqlite_row.h"
 
@@ -102,7 +103,8 @@ typedef struct ptr__sqlite_store {
     ptr_allocator alloc;
     pthread_mutex_t lock; /* held from begin to commit/rollback */
     sqlite3 *db;
-    const ptr_store *handle; /* what ptr_sqlite_store_open gave: the key of this thread's messages */
+    const ptr_store
+        *handle; /* what ptr_sqlite_store_open gave: the key of this thread's messages */
     sqlite3_stmt *stmt[PTR__S_NSTMT];
     ptr__sqlite_limits lim;
     int64_t schema_cookie; /* PRAGMA schema_version when the schema was last checked */
@@ -201,10 +203,15 @@ ptr_status ptr__sqlite_limit_scan(void *user, ptr_store_txn *txn, ptr_store_limi
                                   void *visit_ctx);
 
 /*
- * The slots as a table (sqlite_store.c), for tests that call the version 3
- * slots before the core knows that version: ptr_store_new copies only the
- * slots of the version it knows.
+ * The slots as a table (sqlite_store.c), and the store behind them without
+ * its ptr_store handle (ptr_sqlite_store_open is make, then ptr_store_new):
+ * for tests that look at the connection, or call the version 3 slots before
+ * the core knows that version (ptr_store_new copies only the slots of the
+ * version it knows). Free a made store with ptr__sqlite_methods.destroy, or
+ * give it to ptr_store_new and set its handle.
  */
 extern const ptr_store_methods ptr__sqlite_methods;
+ptr_status ptr__sqlite_store_make(const char *path, size_t path_len, const ptr_sqlite_options *opts,
+                                  ptr__sqlite_store **out, ptr_error *err);
 
 #endif /* LIBPTR_SQLITE_INTERNAL_H */

@@ -44,9 +44,8 @@ ptr_status ptr__sqlite_limit_set(void *user, ptr_store_txn *txn, const char *own
     if (!m || (!owner && owner_len))
         return PTR_E_INVAL;
     if (owner_len > m->lim.scope)
-        return ptr__sqlite_diag_fail(m, PTR_E_INVAL,
-                                     "an owner of %zu bytes, over the limit of %zu", owner_len,
-                                     m->lim.scope);
+        return ptr__sqlite_diag_fail(m, PTR_E_INVAL, "an owner of %zu bytes, over the limit of %zu",
+                                     owner_len, m->lim.scope);
     sqlite3_stmt *st = m->stmt[PTR__S_LIMIT_SET];
     int rc = ptr__sqlite_bind_text(st, 1, owner, owner_len);
     if (rc == SQLITE_OK)

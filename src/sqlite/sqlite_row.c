@@ -95,8 +95,8 @@ void ptr__sqlite_limits_init(ptr__sqlite_limits *l, const ptr_policy *p)
      */
     const uint64_t names = list_max(l->names, l->name);
     const uint64_t tags = list_max(2 * (uint64_t)l->tags, l->tag_key + (uint64_t)l->tag_value);
-    l->value = clamp(3 * (uint64_t)l->scope + PTR__SQLITE_ADDR_LEN + l->description + names +
-                     tags + 1024);
+    l->value =
+        clamp(3 * (uint64_t)l->scope + PTR__SQLITE_ADDR_LEN + l->description + names + tags + 1024);
 }
 
 /* ---- the address key ---------------------------------------------------------- */
@@ -255,8 +255,7 @@ static ptr_status count_within(why_buf *w, const char *what, size_t n, size_t ma
  * Every length and count of the lists, before any is copied: a list whose
  * count or lengths run past its bytes, or past the limits, is damage.
  */
-static ptr_status check_lists(const ptr__sqlite_row *row, const ptr__sqlite_limits *lim,
-                              why_buf *w)
+static ptr_status check_lists(const ptr__sqlite_row *row, const ptr__sqlite_limits *lim, why_buf *w)
 {
     /* A list has at least its count: no bytes at all (perhaps a NULL pointer) is damage. */
     if (!row->names.p || !row->tags.p)
@@ -428,12 +427,12 @@ static ptr_status record_within(const ptr_record *rec, const ptr__sqlite_limits 
 {
     size_t len;
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
-    int bad = within(w, "a region", (ptr_record_region(rec, &len), len), lim->scope) ||
-              within(w, "a project", (ptr_record_project(rec, &len), len), lim->scope) ||
-              within(w, "an owner", (ptr_record_owner(rec, &len), len), lim->scope) ||
-              within(w, "a description", (ptr_record_description(rec, &len), len),
-                     lim->description) ||
-              count_within(w, "names", nn, lim->names) || count_within(w, "tags", nt, lim->tags);
+    int bad =
+        within(w, "a region", (ptr_record_region(rec, &len), len), lim->scope) ||
+        within(w, "a project", (ptr_record_project(rec, &len), len), lim->scope) ||
+        within(w, "an owner", (ptr_record_owner(rec, &len), len), lim->scope) ||
+        within(w, "a description", (ptr_record_description(rec, &len), len), lim->description) ||
+        count_within(w, "names", nn, lim->names) || count_within(w, "tags", nt, lim->tags);
     for (size_t i = 0; !bad && i < nn; i++)
         bad = within(w, "a name", (ptr_record_name(rec, i, &len), len), lim->name) != PTR_OK;
     for (size_t i = 0; !bad && i < nt; i++) {

@@ -41,13 +41,13 @@
 
 /* What a row may hold, in bytes and counts, from a policy (ptr__sqlite_limits_init). */
 typedef struct ptr__sqlite_limits {
-    size_t scope;       /* region, project, owner: bytes */
-    size_t description; /* bytes: 4 per code point of description_max */
-    size_t names;       /* count */
-    size_t name;        /* bytes */
-    size_t tags;        /* count */
+    size_t scope;              /* region, project, owner: bytes */
+    size_t description;        /* bytes: 4 per code point of description_max */
+    size_t names;              /* count */
+    size_t name;               /* bytes */
+    size_t tags;               /* count */
     size_t tag_key, tag_value; /* bytes (tags are ASCII) */
-    size_t value;       /* the longest row, and so any value in it: SQLITE_LIMIT_LENGTH */
+    size_t value;              /* the longest row, and so any value in it: SQLITE_LIMIT_LENGTH */
 } ptr__sqlite_limits;
 
 /* The limits of rows for records under policy p (NULL: ptr_policy_init()'s). */

@@ -91,8 +91,8 @@ static ptr_status take_row(scan_ctx *c, sqlite3_stmt *st)
     sqlstore *m = c->m;
     char why[160];
     ptr__sqlite_row row;
-    ptr_status s = keep_key(m, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-                            &c->key_len);
+    ptr_status s =
+        keep_key(m, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), &c->key_len);
     if (s != PTR_OK)
         return s;
     why[0] = '\0';
@@ -168,8 +168,7 @@ static ptr_status scan_region(scan_ctx *c)
         /* TRANSIENT: m->key changes with every row while the statement runs. */
         int rc = ptr__sqlite_bind_text(st, 1, c->region, c->region_len);
         if (rc == SQLITE_OK)
-            rc = c->key_len ? sqlite3_bind_blob(st, 2, m->key.p, (int)c->key_len,
-                                                SQLITE_TRANSIENT)
+            rc = c->key_len ? sqlite3_bind_blob(st, 2, m->key.p, (int)c->key_len, SQLITE_TRANSIENT)
                             : sqlite3_bind_zeroblob(st, 2, 0); /* before every key */
         if (rc == SQLITE_OK)
             rc = bind_filter_text(st, 3, c->f->project);
@@ -227,12 +226,16 @@ static ptr_status count_by_scan(sqlstore *m, const ptr_store_filter *f, uint64_t
     sqlite3_stmt *rs = m->stmt[PTR__S_REGIONS];
     if (sqlite3_stmt_busy(rs))
         return PTR_E_INVAL;
+    /* The filter of each region's scan: ptr_store_filter_match compares the region too. */
+    ptr_store_filter rf = *f;
+    c.f = &rf;
     ptr_status s = PTR_OK;
     int rc;
     while (s == PTR_OK && (rc = sqlite3_step(rs)) == SQLITE_ROW) {
         /* Valid until the next step: the region's scan ends before it. */
         c.region = (const char *)sqlite3_column_text(rs, 0);
         c.region_len = (size_t)sqlite3_column_bytes(rs, 0);
+        rf.region = (ptr_text){c.region, c.region_len};
         c.key_len = 0;
         if (!c.region)
             s = PTR_E_NOMEM;
@@ -256,8 +259,8 @@ ptr_status ptr__sqlite_count(void *user, ptr_store_txn *txn, const ptr_store_fil
     if (f->name.len || f->tag_count) {
         s = count_by_scan(m, f, &n);
     } else {
-        const int mask = (f->region.len ? 1 : 0) | (f->project.len ? 2 : 0) |
-                         (f->owner.len ? 4 : 0);
+        const int mask =
+            (f->region.len ? 1 : 0) | (f->project.len ? 2 : 0) | (f->owner.len ? 4 : 0);
         sqlite3_stmt *st = m->stmt[PTR__S_COUNT0 + mask];
         int rc = SQLITE_OK;
         if (mask & 1)

@@ -290,6 +290,13 @@ static int same_object(sqlite3_stmt *a, sqlite3_stmt *b)
     return 1;
 }
 
+/* (type, name) of two objects in the order of SCHEMA_SQL (BINARY collation: bytes). */
+static int key_order(sqlite3_stmt *a, sqlite3_stmt *b)
+{
+    const int t = strcmp(col(a, 0), col(b, 0));
+    return t ? t : strcmp(col(a, 1), col(b, 1));
+}
+
 /* An object's name for a message: its type and name, cut short, non-printing bytes as '?'. */
 static void object_name(sqlite3_stmt *st, char *out, size_t cap)
 {
@@ -304,8 +311,8 @@ ptr_status ptr__sqlite_schema_verify(sqlite3 *db, int64_t version, char *msg, si
     sqlite3 *ref = NULL;
     sqlite3_stmt *want = NULL, *have = NULL;
     char name[96];
-    int rc = sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_PRIVATECACHE,
-                             NULL);
+    int rc =
+        sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_PRIVATECACHE, NULL);
     for (int64_t v = 0; v < version && rc == SQLITE_OK; v++)
         rc = exec_script(ref, steps[v]);
     if (rc == SQLITE_OK)
@@ -326,15 +333,14 @@ ptr_status ptr__sqlite_schema_verify(sqlite3 *db, int64_t version, char *msg, si
                      sqlite3_errmsg(w != SQLITE_ROW && w != SQLITE_DONE ? ref : db));
         } else if (h == SQLITE_ROW && w == SQLITE_ROW && same_object(want, have)) {
             continue;
-        } else if (h == SQLITE_ROW && (w == SQLITE_DONE || strcmp(col(have, 0), col(want, 0)) != 0 ||
-                                       strcmp(col(have, 1), col(want, 1)) != 0)) {
-            /* In (type, name) order, the first object that is not the expected one. */
+        } else if (h == SQLITE_ROW && (w == SQLITE_DONE || key_order(have, want) < 0)) {
+            /* In (type, name) order, an object before the next expected one: extra. */
             object_name(have, name, sizeof name);
             snprintf(msg, cap,
                      "the database has %s, which libptr's schema version %lld does not: "
                      "refusing a schema changed by someone else",
                      name, (long long)version);
-        } else if (h == SQLITE_ROW) {
+        } else if (h == SQLITE_ROW && key_order(have, want) == 0) {
             object_name(have, name, sizeof name);
             snprintf(msg, cap,
                      "the database's %s differs from libptr's schema version %lld: "
@@ -342,8 +348,10 @@ ptr_status ptr__sqlite_schema_verify(sqlite3 *db, int64_t version, char *msg, si
                      name, (long long)version);
         } else {
             object_name(want, name, sizeof name);
-            snprintf(msg, cap, "the database lacks %s of libptr's schema version %lld", name,
-                     (long long)version);
+            snprintf(msg, cap,
+                     "the database lacks %s of libptr's schema version %lld: "
+                     "refusing a schema changed by someone else",
+                     name, (long long)version);
         }
         st = PTR_E_STORE;
     }

@@ -588,7 +588,7 @@ uint32_t ptr_sqlite_schema_version(void)
 #define OPTIONS_V1_SIZE offsetof(ptr_sqlite_options, policy)
 
 static ptr_status check_args(const char *path, size_t path_len, const ptr_sqlite_options *o,
-                             ptr_store **out, ptr_error *err)
+                             const void *out, ptr_error *err)
 {
     if (!out || !path)
         return ptr__sqlite_fail(err, PTR_E_INVAL, "NULL path or out", NULL);
@@ -689,7 +689,8 @@ static int harden(sqlstore *m, uint32_t busy_ms)
 /*
  * A read of a WAL database needs its -shm file; a read-only handle cannot
  * create one where the directory is read-only and nobody has the database
- * open. SQLite then answers SQLITE_CANTOPEN or SQLITE_READONLY_CANTINIT.
+ * open. SQLite then answers SQLITE_CANTOPEN or SQLITE_READONLY (with an
+ * extended code such as SQLITE_READONLY_CANTINIT).
  */
 static int cannot_read_wal(sqlite3 *db)
 {
@@ -698,7 +699,7 @@ static int cannot_read_wal(sqlite3 *db)
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return (rc & 0xff) == SQLITE_CANTOPEN || rc == SQLITE_READONLY_CANTINIT;
+    return (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY;
 }
 
 static ptr_status open_db(sqlstore *m, const char *name, int flags, const ptr_sqlite_options *o,
@@ -756,8 +757,9 @@ static ptr_status db_connect(sqlstore *m, const char *path, size_t path_len,
         char *uri = immutable_uri(&m->alloc, sqlite3_db_filename(m->db, "main"));
         if (!uri)
             return ptr__sqlite_fail(err, PTR_E_NOMEM, "out of memory", NULL);
-        st = open_db(m, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
-                                 SQLITE_OPEN_PRIVATECACHE,
+        st = open_db(m, uri,
+                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
+                         SQLITE_OPEN_PRIVATECACHE,
                      o, err);
         m->alloc.free(m->alloc.ctx, uri);
         if (st != PTR_OK)
@@ -783,16 +785,9 @@ static ptr_status db_connect(sqlstore *m, const char *path, size_t path_len,
     return PTR_OK;
 }
 
-ptr_status ptr_sqlite_store_open(const char *path, size_t path_len, const ptr_sqlite_options *opts,
-                                 ptr_store **out, ptr_error *err)
+ptr_status ptr__sqlite_store_make(const char *path, size_t path_len, const ptr_sqlite_options *opts,
+                                  ptr__sqlite_store **out, ptr_error *err)
 {
-    ptr_sqlite_options defaults;
-    if (out)
-        *out = NULL;
-    if (!opts) {
-        ptr_sqlite_options_init(&defaults);
-        opts = &defaults;
-    }
     ptr_status st = check_args(path, path_len, opts, out, err);
     if (st != PTR_OK)
         return st;
@@ -822,16 +817,38 @@ ptr_status ptr_sqlite_store_open(const char *path, size_t path_len, const ptr_sq
         return ptr__sqlite_fail(err, PTR_E_NOMEM, "cannot make a mutex", NULL);
     }
     st = ptr_record_new(&m->alloc, &m->scratch);
-    if (st != PTR_OK) {
-        ptr__sqlite_fail(err, st, "out of memory", NULL);
-    } else if ((st = db_connect(m, path, path_len, opts, err)) == PTR_OK) {
-        st = ptr_store_new(&ptr__sqlite_methods, m, out);
-        if (st != PTR_OK)
-            ptr__sqlite_fail(err, st, "cannot make the store handle", NULL);
-        else
-            m->handle = *out;
-    }
     if (st != PTR_OK)
+        ptr__sqlite_fail(err, st, "out of memory", NULL);
+    else
+        st = db_connect(m, path, path_len, opts, err);
+    if (st != PTR_OK) {
         sq_destroy(m);
-    return st;
+        return st;
+    }
+    *out = m;
+    return PTR_OK;
+}
+
+ptr_status ptr_sqlite_store_open(const char *path, size_t path_len, const ptr_sqlite_options *opts,
+                                 ptr_store **out, ptr_error *err)
+{
+    ptr_sqlite_options defaults;
+    if (out)
+        *out = NULL;
+    if (!opts) {
+        ptr_sqlite_options_init(&defaults);
+        opts = &defaults;
+    }
+    sqlstore *m;
+    ptr_status st = ptr__sqlite_store_make(path, path_len, opts, &m, err);
+    if (st != PTR_OK)
+        return st;
+    st = ptr_store_new(&ptr__sqlite_methods, m, out);
+    if (st != PTR_OK) {
+        ptr__sqlite_fail(err, st, "cannot make the store handle", NULL);
+        sq_destroy(m);
+        return st;
+    }
+    m->handle = *out;
+    return PTR_OK;
 }
