@@ -10,8 +10,10 @@
  *
  * Properties:
  * - ptr__sqlite_row_decode either succeeds, and the record holds exactly the
- *   column values (text, address key, integers), or fails with PTR_E_STORE or
- *   PTR_E_NOMEM and leaves the record empty;
+ *   column values (text, address key, integers), each within the limits, or
+ *   fails with PTR_E_STORE (and a reason) or PTR_E_NOMEM and leaves the
+ *   record empty. The limits are small (a policy of a few short names and
+ *   tags) so that one-byte lengths reach past them;
  * - a decoded record, bound to a real statement (`SELECT ?1, ..., ?11` on an
  *   in-memory database), read back and decoded again, is the same record.
  */
@@ -58,8 +60,7 @@ static int same_record(const ptr_record *a, const ptr_record *b)
 {
     size_t la, lb;
     const char *sa, *sb;
-#define SAME_TEXT(get)                                                                             \
-    (sa = get(a, &la), sb = get(b, &lb), la == lb && memcmp(sa, sb, la) == 0)
+#define SAME_TEXT(get) (sa = get(a, &la), sb = get(b, &lb), la == lb && memcmp(sa, sb, la) == 0)
     if (!SAME_TEXT(ptr_record_region) || !SAME_TEXT(ptr_record_project) ||
         !SAME_TEXT(ptr_record_owner) || !SAME_TEXT(ptr_record_description))
         return 0;
@@ -88,8 +89,47 @@ static int same_record(const ptr_record *a, const ptr_record *b)
     return 1;
 }
 
+/* Limits that inputs of one-byte lengths can exceed in every field. */
+static ptr__sqlite_limits small_limits(void)
+{
+    ptr_policy p;
+    ptr_policy_init(&p);
+    p.description_max = 16; /* 64 bytes */
+    p.max_names = 3;
+    p.max_tags = 3;
+    p.tag_key_max = 8;
+    p.tag_value_max = 16;
+    ptr__sqlite_limits l;
+    ptr__sqlite_limits_init(&l, &p);
+    return l;
+}
+
+static int within_limits(const ptr_record *r, const ptr__sqlite_limits *l)
+{
+    size_t len;
+    if (ptr_record_name_count(r) > l->names || ptr_record_tag_count(r) > l->tags)
+        return 0;
+    ptr_record_region(r, &len);
+    if (len > l->scope)
+        return 0;
+    ptr_record_description(r, &len);
+    if (len > l->description)
+        return 0;
+    for (size_t i = 0; i < ptr_record_name_count(r); i++)
+        if ((ptr_record_name(r, i, &len), len) > l->name)
+            return 0;
+    for (size_t i = 0; i < ptr_record_tag_count(r); i++) {
+        ptr_tag t;
+        ptr_record_tag(r, i, &t);
+        if (t.key_len > l->tag_key || t.value_len > l->tag_value)
+            return 0;
+    }
+    return 1;
+}
+
 /* Bind rec to `SELECT ?1..?11`, step, read the row and decode it into back. */
-static void round_trip(sqlite3 *db, const ptr_record *rec, ptr_record *back)
+static void round_trip(sqlite3 *db, const ptr_record *rec, const ptr__sqlite_limits *lim,
+                       ptr_record *back)
 {
     sqlite3_stmt *st;
     FUZZ_CHECK(sqlite3_prepare_v2(db, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11", -1,
@@ -97,12 +137,12 @@ static void round_trip(sqlite3 *db, const ptr_record *rec, ptr_record *back)
     ptr__sqlite_buf buf;
     memset(&buf, 0, sizeof buf);
     buf.alloc = ptr_allocator_libc();
-    ptr_status s = ptr__sqlite_row_bind(st, rec, &buf);
+    ptr_status s = ptr__sqlite_row_bind(st, rec, &buf, lim, NULL, 0);
     FUZZ_CHECK(s == PTR_OK);
     FUZZ_CHECK(sqlite3_step(st) == SQLITE_ROW);
     ptr__sqlite_row row;
     FUZZ_CHECK(ptr__sqlite_row_read(st, 0, &row) == PTR_OK);
-    FUZZ_CHECK(ptr__sqlite_row_decode(&row, back) == PTR_OK);
+    FUZZ_CHECK(ptr__sqlite_row_decode(&row, lim, back, NULL, 0) == PTR_OK);
     FUZZ_CHECK(same_record(rec, back));
     sqlite3_finalize(st);
     ptr__sqlite_buf_free(&buf);
@@ -132,8 +172,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ptr_record *rec, *back;
     if (ptr_record_new(NULL, &rec) != PTR_OK || ptr_record_new(NULL, &back) != PTR_OK)
         abort();
-    ptr_status st = ptr__sqlite_row_decode(&row, rec);
+    const ptr__sqlite_limits lim = small_limits();
+    char why[160];
+    ptr_status st = ptr__sqlite_row_decode(&row, &lim, rec, why, sizeof why);
     if (st == PTR_OK) {
+        FUZZ_CHECK(within_limits(rec, &lim));
         size_t len;
         const char *s = ptr_record_region(rec, &len);
         FUZZ_CHECK(same_text(s, len, row.region));
@@ -150,9 +193,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(ptr_record_created(rec) == row.created);
         FUZZ_CHECK(ptr_record_updated(rec) == row.updated);
         FUZZ_CHECK(ptr_record_revision(rec) == ptr__sqlite_i64_to_u64(row.revision));
-        round_trip(db, rec, back);
+        round_trip(db, rec, &lim, back);
     } else {
         FUZZ_CHECK(st == PTR_E_STORE || st == PTR_E_NOMEM);
+        FUZZ_CHECK(st != PTR_E_STORE || why[0] != '\0');
         size_t len = 1;
         ptr_record_region(rec, &len);
         FUZZ_CHECK(len == 0 && ptr_record_name_count(rec) == 0 && ptr_record_tag_count(rec) == 0);

@@ -45,19 +45,27 @@ static const payload PAYLOADS[] = {
     P("\xf0\x9f\x98\x80"),
     P("\xff\xfe invalid UTF-8 \xc0\xaf"),
 };
-#define NPAY     (sizeof PAYLOADS / sizeof PAYLOADS[0])
-#define LONG_LEN (100 * 1024)
+#define NPAY (sizeof PAYLOADS / sizeof PAYLOADS[0])
+/* The longest text every field takes (a scope value's 64 bytes); 100 KiB is refused below. */
+#define LONG_LEN 64
+#define HUGE_LEN (100 * 1024)
 
 static test_db g_db;
 
-/* Payload i, with the last one a 100 KiB run of quotes and comment markers. */
+/* A run of quotes and comment markers. */
+static void fill_quotes(char *buf, size_t len)
+{
+    static const char piece[] = "' OR ''=''; -- ";
+    for (size_t k = 0; k < len; k++)
+        buf[k] = piece[k % (sizeof piece - 1)];
+}
+
+/* Payload i, with the last one a run of quotes and comment markers as long as a field takes. */
 static payload payload_at(size_t i, char *longbuf)
 {
     if (i < NPAY)
         return PAYLOADS[i];
-    static const char piece[] = "' OR ''=''; -- ";
-    for (size_t k = 0; k < LONG_LEN; k++)
-        longbuf[k] = piece[k % (sizeof piece - 1)];
+    fill_quotes(longbuf, LONG_LEN);
     return (payload){longbuf, LONG_LEN};
 }
 
@@ -198,7 +206,7 @@ static ptr_store *open_store(void)
 static void store_level_payloads(void **state)
 {
     (void)state;
-    char *longbuf = malloc(LONG_LEN);
+    char *longbuf = malloc(HUGE_LEN);
     assert_non_null(longbuf);
     ptr_store *s = open_store();
     ptr_record *got;
@@ -219,6 +227,17 @@ static void store_level_payloads(void **state)
     assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
     assert_status(ptr_store_insert(s, txn, by), PTR_OK);
     assert_status(ptr_store_commit(s, txn), PTR_OK);
+
+    /* 100 KiB in every field is beyond the record limits: refused, nothing written. */
+    fill_quotes(longbuf, HUGE_LEN);
+    const ptr_addr huge_addr = addr_of(100);
+    ptr_record *huge = payload_record((payload){longbuf, HUGE_LEN}, &huge_addr);
+    assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &txn), PTR_OK);
+    assert_status(ptr_store_insert(s, txn, huge), PTR_E_INVAL);
+    assert_non_null(strstr(ptr_sqlite_store_errmsg(s), "over the limit of 64"));
+    assert_status(ptr_store_commit(s, txn), PTR_OK);
+    table_intact(1);
+    ptr_record_free(huge);
 
     for (size_t i = 0; i <= NPAY; i++) {
         const payload p = payload_at(i, longbuf);

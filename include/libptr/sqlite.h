@@ -29,6 +29,20 @@
  * ptr_sqlite_options.allocator serves libptr's own buffers and records; SQLite
  * allocates through its own allocator, which this library never reconfigures
  * (sqlite3_config() is the application's).
+ *
+ * \par A database file is not trusted
+ * Whoever can write the file could have added triggers, views or indexes
+ * that run inside this library's transactions. On open, and again whenever
+ * the file's schema changes while it is open, every object of the schema
+ * (sqlite_master's type, name, tbl_name and sql) must be exactly what this
+ * library's migrations make for the file's version; anything extra, missing
+ * or altered is refused (::PTR_E_STORE naming the object). The connection
+ * runs with SQLITE_DBCONFIG_DEFENSIVE, trusted_schema off, views and
+ * extension loading disabled. Every value read back is bounded by the
+ * record limits (ptr_sqlite_options.policy) before it is copied, and SQLite
+ * itself refuses to load a longer one: a row beyond them is reported as
+ * corrupt, with its address. New files are created with mode 0600 (owner
+ * only; SQLite gives the -wal and -shm files the database file's mode).
  */
 #ifndef LIBPTR_SQLITE_H
 #define LIBPTR_SQLITE_H
@@ -38,6 +52,7 @@
 
 #include <libptr/error.h>
 #include <libptr/export.h>
+#include <libptr/policy.h>
 #include <libptr/store.h>
 
 /*
@@ -68,6 +83,14 @@ PTR_BEGIN_DECLS
  * refused (open it read-write once). ::PTR_SQLITE_CREATE is ignored.
  */
 #define PTR_SQLITE_READONLY 0x2u
+/**
+ * \brief ptr_sqlite_options.flags: scans in read transactions skip a row
+ * that cannot be read back (damaged, or beyond the record limits) instead of
+ * failing, and count it (ptr_sqlite_store_skipped(), ptr_sqlite_store_errmsg()
+ * names its address). Without it, and always in write transactions, such a
+ * row fails the scan with ::PTR_E_STORE. get always fails on it.
+ */
+#define PTR_SQLITE_SKIP_CORRUPT 0x4u
 
 /** \brief How to open the database. Start from ptr_sqlite_options_init(). */
 typedef struct ptr_sqlite_options {
@@ -75,6 +98,16 @@ typedef struct ptr_sqlite_options {
     uint32_t flags;           /**< PTR_SQLITE_* (init sets ::PTR_SQLITE_CREATE) */
     uint32_t busy_timeout_ms; /**< how long to wait for another writer (init: 5000) */
     const ptr_allocator *allocator; /**< for libptr's own memory (records); NULL: the C library */
+    /**
+     * The limits of the records the store holds (give the contexts' policy):
+     * a value read back beyond them is refused as corrupt, and insert and
+     * replace refuse a record beyond them (::PTR_E_INVAL), so that the store
+     * never writes what it would not read back. Region, project and owner
+     * are limited to 64 bytes, names to 255 bytes each, a description to 4
+     * bytes per code point of description_max. NULL: ptr_policy_init()'s.
+     * Read only when struct_size covers it (since 0.3); not kept after open.
+     */
+    const ptr_policy *policy;
 } ptr_sqlite_options;
 
 /** \brief Zero options, set struct_size, ::PTR_SQLITE_CREATE and a 5000 ms busy timeout. */
@@ -88,9 +121,17 @@ PTR_SQLITE_API void ptr_sqlite_options_init(ptr_sqlite_options *o);
  * Whatever fails, the file is left as it was found (a new empty file may
  * remain when ::PTR_SQLITE_CREATE made it).
  *
+ * A file that cannot be written (a read-only file or mount) is opened
+ * read-only as if ::PTR_SQLITE_READONLY were given. A read-only handle
+ * never writes: when the WAL index (the -shm file) cannot be made beside a
+ * WAL database that nobody has open, it reads the file as immutable (no
+ * writer may change it meanwhile: a writer would have made the -shm file).
+ *
  * \param[in]  path     the file name (need not be NUL-terminated, must not
  *                      contain a NUL byte); ":memory:" gives a private
- *                      in-memory database. Taken literally: no URI parsing.
+ *                      in-memory database. Taken literally: never a URI,
+ *                      whatever SQLite's URI setting ("file:x?mode=ro" is
+ *                      a file of that name in the current directory).
  * \param[in]  path_len its length
  * \param[in]  opts     NULL: ptr_sqlite_options_init()'s
  * \param[out] out      the store; ptr_store_free() closes the database
@@ -99,8 +140,9 @@ PTR_SQLITE_API void ptr_sqlite_options_init(ptr_sqlite_options *o);
  * \retval PTR_OK
  * \retval PTR_E_STORE       the file cannot be opened, is not an SQLite or not
  *                           a libptr database, has a newer schema than this
- *                           library knows, or needs a migration while opened
- *                           read-only; SQLite is not thread-safe
+ *                           library knows, a schema object this library did
+ *                           not make (or one changed), or needs a migration
+ *                           while opened read-only; SQLite is not thread-safe
  * \retval PTR_E_BUSY        the schema migration could not take the write lock
  *                           within the busy timeout
  * \retval PTR_E_NOMEM
@@ -113,6 +155,33 @@ PTR_SQLITE_API ptr_status ptr_sqlite_store_open(const char *path, size_t path_le
 
 /** \brief The schema version this library writes (PRAGMA user_version). */
 PTR_SQLITE_API uint32_t ptr_sqlite_schema_version(void);
+
+/**
+ * \brief Why the last transaction of this thread on \p s failed, as the
+ * store saw it: SQLite's message and the file, such as "database or disk is
+ * full (/var/lib/ptr/ptr.db)", or "corrupt row for 203.0.113.7 in region
+ * eu-de: ...". A scan that skipped rows (::PTR_SQLITE_SKIP_CORRUPT) leaves
+ * "corrupt row for ... skipped" here although it succeeded.
+ *
+ * Per thread: each thread sees the failures of its own calls only, so
+ * threads sharing a store never read each other's message. Reset when this
+ * thread begins a transaction on \p s; read it after the failing call
+ * (ptr_ctx_* returning ::PTR_E_STORE or ::PTR_E_BUSY), before this thread
+ * calls into \p s again.
+ *
+ * \param[in] s a store from ptr_sqlite_store_open() (never dereferenced:
+ *              any other pointer, NULL included, gives "")
+ * \return the message, "" when there is none; never NULL. Valid until this
+ *         thread's next call into a SQLite store.
+ */
+PTR_SQLITE_API const char *ptr_sqlite_store_errmsg(const ptr_store *s);
+
+/**
+ * \brief How many rows the scans of this thread's last transaction on \p s
+ * skipped as corrupt (::PTR_SQLITE_SKIP_CORRUPT); 0 for another store or
+ * thread. Per thread, reset as ptr_sqlite_store_errmsg()'s message is.
+ */
+PTR_SQLITE_API uint64_t ptr_sqlite_store_skipped(const ptr_store *s);
 
 PTR_END_DECLS
 

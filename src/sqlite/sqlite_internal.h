@@ -8,16 +8,19 @@
 #ifndef LIBPTR_SQLITE_INTERNAL_H
 #define LIBPTR_SQLITE_INTERNAL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
 
 #include "libptr/error.h"
+#include "libptr/sqlite.h"
+#include "libptr/store.h"
 #include "sqlite_row.h"
 
 /* The schema this library writes; older ones are migrated on open. */
-#define PTR__SQLITE_SCHEMA_VERSION 3
+#define PTR__SQLITE_SCHEMA_VERSION 4
 
 /*
  * PRAGMA application_id of a libptr database: "PTR1" read as a big-endian
@@ -30,7 +33,8 @@
  * QUERY PLAN): a get is one search of the key index (region, address); a
  * scan page is a range of that index, already in address order, with
  * project and owner checked on the way; the quota count is one row of
- * ptr_owner. Columns: sqlite_row.h.
+ * ptr_owner; a count by region and project is a range of ptr_record_scope.
+ * Columns: sqlite_row.h.
  */
 #define PTR__SQLITE_SQL_GET                                                                        \
     "SELECT " PTR__SQLITE_COLUMNS " FROM ptr_record WHERE region = ?1 AND address = ?2"
@@ -39,12 +43,82 @@
     " WHERE region = ?1 AND address > ?2"                                                          \
     " AND (?3 IS NULL OR project = ?3) AND (?4 IS NULL OR owner = ?4)"                             \
     " ORDER BY address"
+/* The next key of a region after ?2, from the key index alone (no row is read). */
+#define PTR__SQLITE_SQL_NEXT_KEY                                                                   \
+    "SELECT address FROM ptr_record WHERE region = ?1 AND address > ?2 ORDER BY address LIMIT 1"
+/* Every region in order, from the key index alone (a count by name or tag in every region). */
+#define PTR__SQLITE_SQL_REGIONS "SELECT DISTINCT region FROM ptr_record ORDER BY region"
+#define PTR__SQLITE_SQL_COUNT_SCOPE                                                                \
+    "SELECT count(*) FROM ptr_record WHERE region = ?1 AND project = ?2"
 /* No row: the owner has no records. */
 #define PTR__SQLITE_SQL_COUNT_OWNER "SELECT records FROM ptr_owner WHERE owner = ?1"
 /* Adds ?2 (a transaction's inserts) to the owner's count. */
 #define PTR__SQLITE_SQL_ADD_OWNER                                                                  \
     "INSERT INTO ptr_owner (owner, records) VALUES (?1, ?2)"                                       \
     " ON CONFLICT (owner) DO UPDATE SET records = records + excluded.records"
+
+/* The statements of a store, prepared once per connection (sqlite_store.c has their SQL). */
+enum {
+    PTR__S_BEGIN,
+    PTR__S_BEGIN_WRITE,
+    PTR__S_COMMIT,
+    PTR__S_ROLLBACK,
+    PTR__S_SCHEMA_COOKIE,
+    PTR__S_GET,
+    PTR__S_PROBE, /* the same as GET, for scan: a row that SQLite refused to load */
+    PTR__S_INSERT,
+    PTR__S_REPLACE,
+    PTR__S_REMOVE,
+    PTR__S_COUNT_OWNER,
+    PTR__S_ADD_OWNER,
+    PTR__S_SCAN,
+    PTR__S_NEXT_KEY,
+    PTR__S_REGIONS,
+    /* count: one statement per combination of region, project and owner (bits 1, 2, 4). */
+    PTR__S_COUNT0,
+    PTR__S_COUNT7 = PTR__S_COUNT0 + 7,
+    PTR__S_LIMIT_GET,
+    PTR__S_LIMIT_SET,
+    PTR__S_LIMIT_REMOVE,
+    PTR__S_LIMIT_SCAN,
+    PTR__S_NSTMT
+};
+
+/*
+ * Owners a write transaction may have inserts for before they are written
+ * to ptr_owner; one more writes them all first. A batch has one owner.
+ */
+#define PTR__SQLITE_PENDING_OWNERS 16
+
+/* One owner's inserts in the open write transaction, not yet in ptr_owner. */
+typedef struct ptr__sqlite_pending {
+    size_t off, len; /* the owner's text in ptr__sqlite_store.owners */
+    int64_t inserted;
+    int64_t stored;   /* the owner's row of ptr_owner, when stored_known */
+    int stored_known; /* read by insert_checked; forgotten when a remove or replace may change it */
+} ptr__sqlite_pending;
+
+/* The store behind the slots (the user pointer of its ptr_store). */
+typedef struct ptr__sqlite_store {
+    ptr_allocator alloc;
+    pthread_mutex_t lock; /* held from begin to commit/rollback */
+    sqlite3 *db;
+    const ptr_store
+        *handle; /* what ptr_sqlite_store_open gave: the key of this thread's messages */
+    sqlite3_stmt *stmt[PTR__S_NSTMT];
+    ptr__sqlite_limits lim;
+    int64_t schema_cookie; /* PRAGMA schema_version when the schema was last checked */
+    int readonly, skip_corrupt;
+    int in_txn, in_write; /* guarded by lock */
+    ptr__sqlite_buf buf;  /* encoded keys and lists being bound */
+    ptr__sqlite_buf key;  /* scan: the address bytes of the last row read */
+    ptr_record *scratch;  /* what scan hands to its visitor */
+    /* The open write transaction's inserts per owner (guarded by lock). */
+    ptr__sqlite_pending pending[PTR__SQLITE_PENDING_OWNERS];
+    unsigned npending;
+    ptr__sqlite_buf owners; /* their owners' text, one after another */
+    size_t owners_used;
+} ptr__sqlite_store;
 
 /* An SQLite result code as a libptr status (BUSY and LOCKED mean busy). */
 ptr_status ptr__sqlite_status(int rc);
@@ -63,5 +137,81 @@ ptr_status ptr__sqlite_fail(ptr_error *err, ptr_status st, const char *what, sql
  */
 ptr_status ptr__sqlite_schema_prepare(sqlite3 *db, int readonly, int is_memory, uint32_t busy_ms,
                                       ptr_error *err);
+
+/*
+ * Compare the schema (sqlite_master) with what this library's migrations
+ * make for version `version`: PTR_OK, or PTR_E_STORE with msg naming the
+ * first object that is extra, missing or different. Inside a transaction
+ * or not; never writes.
+ */
+ptr_status ptr__sqlite_schema_verify(sqlite3 *db, int64_t version, char *msg, size_t cap);
+
+/* ---- this thread's messages (sqlite_diag.c) ---------------------------------------- */
+
+/* A transaction of m begins on this thread: forget the last one's message and count. */
+void ptr__sqlite_diag_begin(const ptr__sqlite_store *m);
+
+/* Record why a call failed (printf format; " (file)" is appended); returns st. */
+ptr_status ptr__sqlite_diag_fail(const ptr__sqlite_store *m, ptr_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* An SQLite failure: st from rc, SQLite's message; returns st. */
+ptr_status ptr__sqlite_diag_rc(const ptr__sqlite_store *m, int rc);
+
+/* A corrupt row was skipped: counted, and named in the message. */
+void ptr__sqlite_diag_skipped(const ptr__sqlite_store *m, const char *what);
+
+/* m is being freed: a message about it must not be taken for another store's later. */
+void ptr__sqlite_diag_forget(const ptr__sqlite_store *m);
+
+/* ---- slots in their own files ----------------------------------------------------- */
+
+/* The store of a transaction handle, when it is the open one (it is the store itself). */
+ptr__sqlite_store *ptr__sqlite_txn_store(void *user, ptr_store_txn *txn);
+/* The same, for a write transaction only. */
+ptr__sqlite_store *ptr__sqlite_write_store(void *user, ptr_store_txn *txn);
+
+/* Leave a statement ready for its next use, releasing the buffers bound to it. */
+void ptr__sqlite_stmt_done(sqlite3_stmt *st);
+/* Bind text (never NULL: "" for empty). */
+int ptr__sqlite_bind_text(sqlite3_stmt *st, int i, const char *s, size_t len);
+
+/* sqlite_scan.c: scan and count. */
+ptr_status ptr__sqlite_scan(void *user, ptr_store_txn *txn, const ptr_store_filter *filter,
+                            const ptr_addr *after, ptr_store_visit_fn visit, void *visit_ctx);
+ptr_status ptr__sqlite_count(void *user, ptr_store_txn *txn, const ptr_store_filter *filter,
+                             uint64_t *count);
+/*
+ * A get's row that could not be read (rc from the step, or a row that does
+ * not decode): the message names the address; returns PTR_E_STORE (or
+ * PTR_E_NOMEM).
+ */
+ptr_status ptr__sqlite_corrupt(const ptr__sqlite_store *m, const char *region, size_t region_len,
+                               const unsigned char *key, size_t key_len, const char *why);
+
+/* sqlite_limits.c: per-owner limits. */
+ptr_status ptr__sqlite_limit_get(void *user, ptr_store_txn *txn, const char *owner,
+                                 size_t owner_len, uint64_t *limit);
+ptr_status ptr__sqlite_limit_set(void *user, ptr_store_txn *txn, const char *owner,
+                                 size_t owner_len, uint64_t limit);
+ptr_status ptr__sqlite_limit_remove(void *user, ptr_store_txn *txn, const char *owner,
+                                    size_t owner_len);
+ptr_status ptr__sqlite_limit_scan(void *user, ptr_store_txn *txn, ptr_store_limit_visit_fn visit,
+                                  void *visit_ctx);
+
+/*
+ * The slots as a table (sqlite_store.c), and the store behind them without
+ * its ptr_store handle (ptr_sqlite_store_open is make, then ptr_store_new):
+ * for tests that look at the connection, or call the version 3 slots before
+ * the core knows that version (ptr_store_new copies only the slots of the
+ * version it knows). Free a made store with ptr__sqlite_methods.destroy, or
+ * give it to ptr_store_new and set its handle.
+ */
+extern const ptr_store_methods ptr__sqlite_methods;
+ptr_status ptr__sqlite_store_make(const char *path, size_t path_len, const ptr_sqlite_options *opts,
+                                  ptr__sqlite_store **out, ptr_error *err);
 
 #endif /* LIBPTR_SQLITE_INTERNAL_H */

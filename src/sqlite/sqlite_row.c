@@ -8,6 +8,7 @@
  * separators, so that any byte (a NUL, a comma) round-trips; one column per
  * list, so that a get is one row of one table.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "sqlite_internal.h"
@@ -58,6 +59,44 @@ uint64_t ptr__sqlite_i64_to_u64(int64_t v)
     if (v >= 0)
         return (uint64_t)v;
     return UINT64_MAX - (uint64_t)(-(v + 1));
+}
+
+/* ---- limits ------------------------------------------------------------------ */
+
+/* Bytes of a list column holding n texts of at most len bytes each. */
+static uint64_t list_max(uint64_t n, uint64_t len)
+{
+    return VARINT_MAX + n * (VARINT_MAX + len);
+}
+
+static size_t clamp(uint64_t v)
+{
+    return v > UINT32_MAX ? (size_t)UINT32_MAX : (size_t)v;
+}
+
+void ptr__sqlite_limits_init(ptr__sqlite_limits *l, const ptr_policy *p)
+{
+    ptr_policy dflt;
+    if (!p) {
+        ptr_policy_init(&dflt);
+        p = &dflt;
+    }
+    l->scope = PTR__SQLITE_SCOPE_MAX;
+    l->description = clamp(4 * (uint64_t)p->description_max); /* UTF-8: 4 bytes at most */
+    l->names = p->max_names;
+    l->name = PTR__SQLITE_NAME_MAX;
+    l->tags = p->max_tags;
+    l->tag_key = p->tag_key_max;
+    l->tag_value = p->tag_value_max;
+    /*
+     * SQLite applies its length limit to each value read and to each whole
+     * row written, so the limit is the longest row: every column at its
+     * longest, and room for the record header and the integers.
+     */
+    const uint64_t names = list_max(l->names, l->name);
+    const uint64_t tags = list_max(2 * (uint64_t)l->tags, l->tag_key + (uint64_t)l->tag_value);
+    l->value =
+        clamp(3 * (uint64_t)l->scope + PTR__SQLITE_ADDR_LEN + l->description + names + tags + 1024);
 }
 
 /* ---- the address key ---------------------------------------------------------- */
@@ -121,12 +160,12 @@ static int text_get(reader *r, const char **s, size_t *len)
 
 static size_t text_size(size_t len)
 {
-    return ptr__varint_size(len) + len;
+    return ptr__sqlite_varint_size(len) + len;
 }
 
 static unsigned char *text_put(unsigned char *p, const char *s, size_t len)
 {
-    p = ptr__varint_put(p, len);
+    p = ptr__sqlite_varint_put(p, len);
     if (len)
         memcpy(p, s, len);
     return p + len;
@@ -136,7 +175,7 @@ static unsigned char *text_put(unsigned char *p, const char *s, size_t len)
 static size_t lists_size(const ptr_record *rec, size_t *names_size)
 {
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
-    size_t total = ptr__varint_size(nn), len;
+    size_t total = ptr__sqlite_varint_size(nn), len;
     for (size_t i = 0; i < nn; i++) {
         ptr_record_name(rec, i, &len);
         if (len > UINT32_MAX)
@@ -144,7 +183,7 @@ static size_t lists_size(const ptr_record *rec, size_t *names_size)
         total += text_size(len);
     }
     *names_size = total;
-    total += ptr__varint_size(nt);
+    total += ptr__sqlite_varint_size(nt);
     for (size_t i = 0; i < nt; i++) {
         ptr_tag t;
         ptr_record_tag(rec, i, &t);
@@ -159,12 +198,12 @@ static void lists_put(const ptr_record *rec, unsigned char *p)
 {
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
     size_t len;
-    p = ptr__varint_put(p, nn);
+    p = ptr__sqlite_varint_put(p, nn);
     for (size_t i = 0; i < nn; i++) {
         const char *s = ptr_record_name(rec, i, &len);
         p = text_put(p, s, len);
     }
-    p = ptr__varint_put(p, nt);
+    p = ptr__sqlite_varint_put(p, nt);
     for (size_t i = 0; i < nt; i++) {
         ptr_tag t;
         ptr_record_tag(rec, i, &t);
@@ -180,11 +219,81 @@ static const char *text_of(ptr__sqlite_bytes b)
     return b.len ? (const char *)b.p : "";
 }
 
-static ptr_status decode_lists(const ptr__sqlite_row *row, ptr_record *out)
+/* Why a row is damaged, for the caller's message. */
+typedef struct why_buf {
+    char *s;
+    size_t cap;
+} why_buf;
+
+static ptr_status damaged(why_buf *w, const char *what)
+{
+    if (w->s && w->cap)
+        snprintf(w->s, w->cap, "%s", what);
+    return PTR_E_STORE;
+}
+
+/* PTR_OK when a value of len bytes fits max; else the reason, naming the value. */
+static ptr_status within(why_buf *w, const char *what, size_t len, size_t max)
+{
+    if (len <= max)
+        return PTR_OK;
+    if (w->s && w->cap)
+        snprintf(w->s, w->cap, "%s of %zu bytes, over the limit of %zu", what, len, max);
+    return PTR_E_STORE;
+}
+
+static ptr_status count_within(why_buf *w, const char *what, size_t n, size_t max)
+{
+    if (n <= max)
+        return PTR_OK;
+    if (w->s && w->cap)
+        snprintf(w->s, w->cap, "%zu %s, over the limit of %zu", n, what, max);
+    return PTR_E_STORE;
+}
+
+/*
+ * Every length and count of the lists, before any is copied: a list whose
+ * count or lengths run past its bytes, or past the limits, is damage.
+ */
+static ptr_status check_lists(const ptr__sqlite_row *row, const ptr__sqlite_limits *lim, why_buf *w)
 {
     /* A list has at least its count: no bytes at all (perhaps a NULL pointer) is damage. */
     if (!row->names.p || !row->tags.p)
-        return PTR_E_STORE;
+        return damaged(w, "a names or tags column without its count");
+    reader r = {row->names.p, row->names.p + row->names.len};
+    size_t n, len, vlen;
+    const char *s, *v;
+    ptr_status st;
+    if (!varint_get(&r, &n))
+        return damaged(w, "a names column without a valid count");
+    if ((st = count_within(w, "names", n, lim->names)) != PTR_OK)
+        return st;
+    for (size_t i = 0; i < n; i++) {
+        if (!text_get(&r, &s, &len))
+            return damaged(w, "a name running past the end of its column");
+        if ((st = within(w, "a name", len, lim->name)) != PTR_OK)
+            return st;
+    }
+    if (r.p != r.end)
+        return damaged(w, "bytes after the last name");
+    r = (reader){row->tags.p, row->tags.p + row->tags.len};
+    if (!varint_get(&r, &n))
+        return damaged(w, "a tags column without a valid count");
+    if ((st = count_within(w, "tags", n, lim->tags)) != PTR_OK)
+        return st;
+    for (size_t i = 0; i < n; i++) {
+        if (!text_get(&r, &s, &len) || !text_get(&r, &v, &vlen))
+            return damaged(w, "a tag running past the end of its column");
+        if ((st = within(w, "a tag key", len, lim->tag_key)) != PTR_OK ||
+            (st = within(w, "a tag value", vlen, lim->tag_value)) != PTR_OK)
+            return st;
+    }
+    return r.p == r.end ? PTR_OK : damaged(w, "bytes after the last tag");
+}
+
+/* The lists again, now known to be well-formed and within the limits, into the record. */
+static ptr_status decode_lists(const ptr__sqlite_row *row, ptr_record *out)
+{
     reader r = {row->names.p, row->names.p + row->names.len};
     size_t n, len, vlen;
     const char *s, *v;
@@ -197,8 +306,6 @@ static ptr_status decode_lists(const ptr__sqlite_row *row, ptr_record *out)
         if ((st = ptr_record_add_name(out, s, len)) != PTR_OK)
             return st;
     }
-    if (r.p != r.end)
-        return PTR_E_STORE;
     r = (reader){row->tags.p, row->tags.p + row->tags.len};
     if (!varint_get(&r, &n))
         return PTR_E_STORE;
@@ -208,17 +315,33 @@ static ptr_status decode_lists(const ptr__sqlite_row *row, ptr_record *out)
         if ((st = ptr_record_add_tag(out, s, len, v, vlen)) != PTR_OK)
             return st;
     }
-    return r.p == r.end ? PTR_OK : PTR_E_STORE;
+    return PTR_OK;
 }
 
-static ptr_status decode(const ptr__sqlite_row *row, ptr_record *out)
+/* Everything that can be checked without copying: the key, the integers, every length. */
+static ptr_status check(const ptr__sqlite_row *row, const ptr__sqlite_limits *lim, why_buf *w,
+                        ptr_addr *a)
+{
+    ptr_status st;
+    if (!row->address.p || ptr__sqlite_addr_decode(row->address.p, row->address.len, a))
+        return damaged(w, "an address key that is not one this library writes");
+    if (row->ttl < 0 || row->ttl > (int64_t)UINT32_MAX)
+        return damaged(w, "a TTL outside 0..4294967295");
+    if ((st = within(w, "a region", row->region.len, lim->scope)) != PTR_OK ||
+        (st = within(w, "a project", row->project.len, lim->scope)) != PTR_OK ||
+        (st = within(w, "an owner", row->owner.len, lim->scope)) != PTR_OK ||
+        (st = within(w, "a description", row->description.len, lim->description)) != PTR_OK)
+        return st;
+    return check_lists(row, lim, w);
+}
+
+static ptr_status decode(const ptr__sqlite_row *row, const ptr__sqlite_limits *lim, why_buf *w,
+                         ptr_record *out)
 {
     ptr_addr a;
-    ptr_status st;
-    if (!row->address.p || (st = ptr__sqlite_addr_decode(row->address.p, row->address.len, &a)))
-        return PTR_E_STORE;
-    if (row->ttl < 0 || row->ttl > (int64_t)UINT32_MAX)
-        return PTR_E_STORE;
+    ptr_status st = check(row, lim, w, &a);
+    if (st != PTR_OK)
+        return st;
     if ((st = ptr_record_set_region(out, text_of(row->region), row->region.len)) ||
         (st = ptr_record_set_project(out, text_of(row->project), row->project.len)) ||
         (st = ptr_record_set_owner(out, text_of(row->owner), row->owner.len)) ||
@@ -232,12 +355,16 @@ static ptr_status decode(const ptr__sqlite_row *row, ptr_record *out)
     return decode_lists(row, out);
 }
 
-ptr_status ptr__sqlite_row_decode(const ptr__sqlite_row *row, ptr_record *out)
+ptr_status ptr__sqlite_row_decode(const ptr__sqlite_row *row, const ptr__sqlite_limits *lim,
+                                  ptr_record *out, char *why, size_t why_cap)
 {
-    if (!row || !out)
+    if (!row || !lim || !out)
         return PTR_E_INVAL;
+    why_buf w = {why, why_cap};
+    if (why && why_cap)
+        why[0] = '\0';
     ptr_record_reset(out);
-    ptr_status st = decode(row, out);
+    ptr_status st = decode(row, lim, &w, out);
     if (st != PTR_OK)
         ptr_record_reset(out);
     return st;
@@ -295,10 +422,36 @@ static int bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
                                SQLITE_UTF8);
 }
 
-ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__sqlite_buf *buf)
+/* A record within the limits, as check() would find its row; else why not (PTR_E_INVAL). */
+static ptr_status record_within(const ptr_record *rec, const ptr__sqlite_limits *lim, why_buf *w)
 {
+    size_t len;
+    const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
+    int bad =
+        within(w, "a region", (ptr_record_region(rec, &len), len), lim->scope) ||
+        within(w, "a project", (ptr_record_project(rec, &len), len), lim->scope) ||
+        within(w, "an owner", (ptr_record_owner(rec, &len), len), lim->scope) ||
+        within(w, "a description", (ptr_record_description(rec, &len), len), lim->description) ||
+        count_within(w, "names", nn, lim->names) || count_within(w, "tags", nt, lim->tags);
+    for (size_t i = 0; !bad && i < nn; i++)
+        bad = within(w, "a name", (ptr_record_name(rec, i, &len), len), lim->name) != PTR_OK;
+    for (size_t i = 0; !bad && i < nt; i++) {
+        ptr_tag t;
+        ptr_record_tag(rec, i, &t);
+        bad = within(w, "a tag key", t.key_len, lim->tag_key) ||
+              within(w, "a tag value", t.value_len, lim->tag_value);
+    }
+    return bad ? PTR_E_INVAL : PTR_OK;
+}
+
+ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__sqlite_buf *buf,
+                                const ptr__sqlite_limits *lim, char *why, size_t why_cap)
+{
+    why_buf w = {why, why_cap};
     const ptr_addr *a = ptr_record_address(rec);
     if (a->family != 4 && a->family != 6)
+        return damaged(&w, "a record without an address"), PTR_E_INVAL;
+    if (record_within(rec, lim, &w) != PTR_OK)
         return PTR_E_INVAL;
     size_t names_size;
     const size_t lists = lists_size(rec, &names_size);

@@ -6,6 +6,17 @@
  * A libptr database carries PRAGMA application_id PTR__SQLITE_APPLICATION_ID
  * and its schema version in PRAGMA user_version. Anything else that is not
  * empty is somebody else's database and is refused without a single write.
+ *
+ * Nor is a libptr database trusted: whoever can write the file can add a
+ * trigger that runs inside our transactions (moving a record to another
+ * project, or around the quota), a view, an index, or change a table. Its
+ * schema must be exactly the one the migration steps below make for its
+ * version: schema_verify replays those steps in a private in-memory
+ * database and compares sqlite_master (type, name, tbl_name, sql) object by
+ * object. Replaying rather than keeping a copy of each version's schema
+ * means the two cannot drift, and the text is SQLite's own (ALTER TABLE and
+ * RENAME rewrite a table's sql), made the same way for the file and for
+ * the reference.
  */
 #include <stdio.h>
 #include <string.h>
@@ -109,6 +120,20 @@ static const char *const steps[PTR__SQLITE_SCHEMA_VERSION] = {
     "  ON CONFLICT (owner) DO UPDATE SET records = records + 1;"
     " END;"
     "PRAGMA user_version = 3;",
+
+    /*
+     * 3 -> 4: per-owner limits kept in the database (store version 3's
+     * owner_limit_* slots), and the index that makes a list's total one
+     * range of (region, project): count(*) by region, project and owner
+     * reads index entries only, where the key index would read every row of
+     * the region to see its project.
+     */
+    "CREATE TABLE ptr_owner_limit ("
+    " owner TEXT PRIMARY KEY,"
+    " records INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX ptr_record_scope ON ptr_record (region, project, owner);"
+    "PRAGMA user_version = 4;",
 };
 
 /* Prepare and run each statement of a constant script in turn. */
@@ -169,6 +194,173 @@ static int read_identity(sqlite3 *db, identity *id)
     return rc;
 }
 
+/* The schema, one object a row, in one order for both sides of the comparison. */
+#define SCHEMA_SQL "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+
+/* A column as text: "" for NULL (an automatic index has no sql). */
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int is_punct(char c)
+{
+    return c == '(' || c == ')' || c == ',' || c == ';' || c == '=' || c == '\0';
+}
+
+static int is_word(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/*
+ * sql in one spelling, into out (as long as sql at least): whitespace runs
+ * as one space, none beside ( ) , ; = and none at either end, and "name"
+ * as name when the name is a plain word. That is the freedom a schema's
+ * text has between SQLite versions (RENAME quotes the new name) and between
+ * hand-written copies; a string literal is kept as it is. Two texts that
+ * normalize alike are the same tokens, so no object can hide a change.
+ */
+static void normalize(const char *sql, char *out)
+{
+    char *o = out;
+    const char *p = sql;
+    while (*p) {
+        if (is_space(*p)) {
+            while (is_space(*p))
+                p++;
+            if (o != out && !is_punct(o[-1]) && !is_punct(*p))
+                *o++ = ' ';
+        } else if (*p == '\'') { /* a string literal, '' inside it included */
+            *o++ = *p++;
+            while (*p && !(*p == '\'' && p[1] != '\'')) {
+                if (*p == '\'')
+                    *o++ = *p++;
+                *o++ = *p++;
+            }
+            if (*p)
+                *o++ = *p++;
+        } else if (*p == '"') {
+            const char *q = p + 1;
+            while (is_word(*q))
+                q++;
+            if (*q == '"' && q > p + 1) { /* a plain word quoted: the word */
+                memcpy(o, p + 1, (size_t)(q - p - 1));
+                o += q - p - 1;
+                p = q + 1;
+            } else {
+                *o++ = *p++;
+            }
+        } else {
+            *o++ = *p++;
+        }
+    }
+    *o = '\0';
+}
+
+static int same_sql(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return 1;
+    const size_t la = strlen(a), lb = strlen(b);
+    char *na = sqlite3_malloc64(la + 1), *nb = sqlite3_malloc64(lb + 1);
+    int same = 0;
+    if (na && nb) {
+        normalize(a, na);
+        normalize(b, nb);
+        same = strcmp(na, nb) == 0;
+    }
+    sqlite3_free(na);
+    sqlite3_free(nb);
+    return same;
+}
+
+static int same_object(sqlite3_stmt *a, sqlite3_stmt *b)
+{
+    for (int i = 0; i < 4; i++)
+        if (sqlite3_column_type(a, i) != sqlite3_column_type(b, i) ||
+            (i < 3 ? strcmp(col(a, i), col(b, i)) != 0 : !same_sql(col(a, i), col(b, i))))
+            return 0;
+    return 1;
+}
+
+/* (type, name) of two objects in the order of SCHEMA_SQL (BINARY collation: bytes). */
+static int key_order(sqlite3_stmt *a, sqlite3_stmt *b)
+{
+    const int t = strcmp(col(a, 0), col(b, 0));
+    return t ? t : strcmp(col(a, 1), col(b, 1));
+}
+
+/* An object's name for a message: its type and name, cut short, non-printing bytes as '?'. */
+static void object_name(sqlite3_stmt *st, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s %.64s", col(st, 0), col(st, 1));
+    for (char *p = out; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+            *p = '?';
+}
+
+ptr_status ptr__sqlite_schema_verify(sqlite3 *db, int64_t version, char *msg, size_t cap)
+{
+    sqlite3 *ref = NULL;
+    sqlite3_stmt *want = NULL, *have = NULL;
+    char name[96];
+    int rc =
+        sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_PRIVATECACHE, NULL);
+    for (int64_t v = 0; v < version && rc == SQLITE_OK; v++)
+        rc = exec_script(ref, steps[v]);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(ref, SCHEMA_SQL, -1, &want, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, SCHEMA_SQL, -1, &have, NULL);
+    ptr_status st = PTR_OK;
+    if (rc != SQLITE_OK) {
+        snprintf(msg, cap, "checking the schema: %s", sqlite3_errmsg(ref && !want ? ref : db));
+        st = PTR_E_STORE;
+    }
+    while (st == PTR_OK) {
+        const int w = sqlite3_step(want), h = sqlite3_step(have);
+        if (w == SQLITE_DONE && h == SQLITE_DONE)
+            break;
+        if ((w != SQLITE_ROW && w != SQLITE_DONE) || (h != SQLITE_ROW && h != SQLITE_DONE)) {
+            snprintf(msg, cap, "checking the schema: %s",
+                     sqlite3_errmsg(w != SQLITE_ROW && w != SQLITE_DONE ? ref : db));
+        } else if (h == SQLITE_ROW && w == SQLITE_ROW && same_object(want, have)) {
+            continue;
+        } else if (h == SQLITE_ROW && (w == SQLITE_DONE || key_order(have, want) < 0)) {
+            /* In (type, name) order, an object before the next expected one: extra. */
+            object_name(have, name, sizeof name);
+            snprintf(msg, cap,
+                     "the database has %s, which libptr's schema version %lld does not: "
+                     "refusing a schema changed by someone else",
+                     name, (long long)version);
+        } else if (h == SQLITE_ROW && key_order(have, want) == 0) {
+            object_name(have, name, sizeof name);
+            snprintf(msg, cap,
+                     "the database's %s differs from libptr's schema version %lld: "
+                     "refusing a schema changed by someone else",
+                     name, (long long)version);
+        } else {
+            object_name(want, name, sizeof name);
+            snprintf(msg, cap,
+                     "the database lacks %s of libptr's schema version %lld: "
+                     "refusing a schema changed by someone else",
+                     name, (long long)version);
+        }
+        st = PTR_E_STORE;
+    }
+    sqlite3_finalize(want);
+    sqlite3_finalize(have);
+    sqlite3_close(ref);
+    return st;
+}
+
 /* PTR_OK when this library can use the database (perhaps after migrating); else why not. */
 static ptr_status judge(const identity *id, ptr_error *err)
 {
@@ -197,20 +389,31 @@ static void end_txn(sqlite3 *db)
         (void)exec_script(db, "ROLLBACK");
 }
 
+/* The schema of a database judge() accepted, against its version's. */
+static ptr_status verify(sqlite3 *db, const identity *id, ptr_error *err)
+{
+    char msg[PTR_ERROR_MESSAGE_SIZE];
+    if (ptr__sqlite_schema_verify(db, id->version, msg, sizeof msg) != PTR_OK)
+        return ptr__sqlite_fail(err, PTR_E_STORE, msg, NULL);
+    return PTR_OK;
+}
+
 static ptr_status look(sqlite3 *db, identity *id, ptr_error *err)
 {
-    /* One read transaction, so that the three values are of one moment. */
+    /* One read transaction, so that the values and the schema are of one moment. */
     int rc = exec_script(db, "BEGIN");
     if (rc == SQLITE_OK)
         rc = read_identity(db, id);
-    if (rc == SQLITE_OK)
-        rc = exec_script(db, "COMMIT");
     if (rc != SQLITE_OK) {
         ptr_status st = ptr__sqlite_fail(err, ptr__sqlite_status(rc), "reading the database", db);
         end_txn(db);
         return st;
     }
-    return judge(id, err);
+    ptr_status st = judge(id, err);
+    if (st == PTR_OK)
+        st = verify(db, id, err);
+    end_txn(db);
+    return st;
 }
 
 /*
@@ -254,7 +457,8 @@ static ptr_status migrate(sqlite3 *db, ptr_error *err)
     rc = read_identity(db, &id);
     if (rc != SQLITE_OK) {
         st = ptr__sqlite_fail(err, ptr__sqlite_status(rc), "reading the database", db);
-    } else if ((st = judge(&id, err)) == PTR_OK) {
+    } else if ((st = judge(&id, err)) == PTR_OK && (st = verify(db, &id, err)) == PTR_OK) {
+        /* Checked again under the write lock: the schema the steps run on is the one checked. */
         for (int64_t v = id.version; v < PTR__SQLITE_SCHEMA_VERSION && rc == SQLITE_OK; v++)
             rc = exec_script(db, steps[v]);
         if (rc == SQLITE_OK)

@@ -26,88 +26,83 @@
  * transaction and owner (only this connection can change it while the
  * write lock is held). Through get and insert, every record of a batch
  * would also cost a lookup of its key.
+ *
+ * The file is not trusted (sqlite.h): each begin compares PRAGMA
+ * schema_version with the one last checked, and checks the schema again
+ * when another connection changed it. Every failure leaves its reason in
+ * this thread's message (sqlite_diag.c). scan and count: sqlite_scan.c;
+ * owner limits: sqlite_limits.c.
  */
-#define _POSIX_C_SOURCE 200809L /* pthread_mutexattr_settype */
+#define _POSIX_C_SOURCE 200809L /* pthread_mutexattr_settype, O_NOFOLLOW, O_CLOEXEC */
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libptr/sqlite.h"
 #include "sqlite_internal.h"
 #include "sqlite_row.h"
 
-enum {
-    S_BEGIN,
-    S_BEGIN_WRITE,
-    S_COMMIT,
-    S_ROLLBACK,
-    S_GET,
-    S_INSERT,
-    S_REPLACE,
-    S_REMOVE,
-    S_COUNT_OWNER,
-    S_ADD_OWNER,
-    S_SCAN,
-    S_NSTMT
-};
+typedef ptr__sqlite_store sqlstore;
+typedef ptr__sqlite_pending pending_owner;
+#define PENDING_OWNERS PTR__SQLITE_PENDING_OWNERS
 
-static const char *const sql[S_NSTMT] = {
-    [S_BEGIN] = "BEGIN",
-    [S_BEGIN_WRITE] = "BEGIN IMMEDIATE",
-    [S_COMMIT] = "COMMIT",
-    [S_ROLLBACK] = "ROLLBACK",
-    [S_GET] = PTR__SQLITE_SQL_GET,
-    [S_INSERT] = "INSERT INTO ptr_record (" PTR__SQLITE_COLUMNS
-                 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    [S_REPLACE] = "UPDATE ptr_record SET project = ?3, owner = ?4, ttl = ?5, description = ?6,"
-                  " names = ?7, tags = ?8, created = ?9, updated = ?10, revision = ?11"
-                  " WHERE region = ?1 AND address = ?2",
-    [S_REMOVE] = "DELETE FROM ptr_record WHERE region = ?1 AND address = ?2",
-    [S_COUNT_OWNER] = PTR__SQLITE_SQL_COUNT_OWNER,
-    [S_ADD_OWNER] = PTR__SQLITE_SQL_ADD_OWNER,
+#define COUNT_WHERE_R " WHERE region = ?1"
+static const char *const sql[PTR__S_NSTMT] = {
+    [PTR__S_BEGIN] = "BEGIN",
+    [PTR__S_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+    [PTR__S_COMMIT] = "COMMIT",
+    [PTR__S_ROLLBACK] = "ROLLBACK",
+    [PTR__S_SCHEMA_COOKIE] = "PRAGMA schema_version",
+    [PTR__S_GET] = PTR__SQLITE_SQL_GET,
+    [PTR__S_PROBE] = PTR__SQLITE_SQL_GET,
+    [PTR__S_INSERT] = "INSERT INTO ptr_record (" PTR__SQLITE_COLUMNS
+                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [PTR__S_REPLACE] = "UPDATE ptr_record SET project = ?3, owner = ?4, ttl = ?5, description = ?6,"
+                       " names = ?7, tags = ?8, created = ?9, updated = ?10, revision = ?11"
+                       " WHERE region = ?1 AND address = ?2",
+    [PTR__S_REMOVE] = "DELETE FROM ptr_record WHERE region = ?1 AND address = ?2",
+    [PTR__S_COUNT_OWNER] = PTR__SQLITE_SQL_COUNT_OWNER,
+    [PTR__S_ADD_OWNER] = PTR__SQLITE_SQL_ADD_OWNER,
     /* The rest of the filter (names, tags) is ptr_store_filter_match's. */
-    [S_SCAN] = PTR__SQLITE_SQL_SCAN,
+    [PTR__S_SCAN] = PTR__SQLITE_SQL_SCAN,
+    [PTR__S_NEXT_KEY] = PTR__SQLITE_SQL_NEXT_KEY,
+    [PTR__S_REGIONS] = PTR__SQLITE_SQL_REGIONS,
+    /*
+     * Each combination of the filter's region (1), project (2) and owner (4)
+     * has its own statement, so that each is a range of ptr_record_scope
+     * (region, project, owner) as far as its leading columns go; "?2 IS NULL
+     * OR project = ?2" would make every count walk the whole region.
+     */
+    [PTR__S_COUNT0 + 0] = "SELECT count(*) FROM ptr_record",
+    [PTR__S_COUNT0 + 1] = "SELECT count(*) FROM ptr_record WHERE region = ?1",
+    [PTR__S_COUNT0 + 2] = "SELECT count(*) FROM ptr_record WHERE project = ?2",
+    [PTR__S_COUNT0 + 3] = PTR__SQLITE_SQL_COUNT_SCOPE,
+    [PTR__S_COUNT0 + 4] = "SELECT count(*) FROM ptr_record WHERE owner = ?3",
+    [PTR__S_COUNT0 + 5] = "SELECT count(*) FROM ptr_record WHERE region = ?1 AND owner = ?3",
+    [PTR__S_COUNT0 + 6] = "SELECT count(*) FROM ptr_record WHERE project = ?2 AND owner = ?3",
+    [PTR__S_COUNT0 + 7] = "SELECT count(*) FROM ptr_record"
+                          " WHERE region = ?1 AND project = ?2 AND owner = ?3",
+    [PTR__S_LIMIT_GET] = "SELECT records FROM ptr_owner_limit WHERE owner = ?1",
+    [PTR__S_LIMIT_SET] = "INSERT INTO ptr_owner_limit (owner, records) VALUES (?1, ?2)"
+                         " ON CONFLICT (owner) DO UPDATE SET records = excluded.records",
+    [PTR__S_LIMIT_REMOVE] = "DELETE FROM ptr_owner_limit WHERE owner = ?1",
+    [PTR__S_LIMIT_SCAN] = "SELECT owner, records FROM ptr_owner_limit ORDER BY owner",
 };
-
-/*
- * Owners a write transaction may have inserts for before they are written
- * to ptr_owner; one more writes them all first. A batch has one owner.
- */
-#define PENDING_OWNERS 16
-
-/* One owner's inserts in the open write transaction, not yet in ptr_owner. */
-typedef struct pending_owner {
-    size_t off, len; /* the owner's text in sqlstore.owners */
-    int64_t inserted;
-    int64_t stored;   /* the owner's row of ptr_owner, when stored_known */
-    int stored_known; /* read by insert_checked; forgotten when a remove or replace may change it */
-} pending_owner;
-
-typedef struct sqlstore {
-    ptr_allocator alloc;
-    pthread_mutex_t lock; /* held from begin to commit/rollback */
-    sqlite3 *db;
-    sqlite3_stmt *stmt[S_NSTMT];
-    int readonly;
-    int in_txn, in_write; /* guarded by lock */
-    ptr__sqlite_buf buf;  /* encoded keys and lists being bound */
-    ptr_record *scratch;  /* what scan hands to its visitor */
-    /* The open write transaction's inserts per owner (guarded by lock). */
-    pending_owner pending[PENDING_OWNERS];
-    unsigned npending;
-    ptr__sqlite_buf owners; /* their owners' text, one after another */
-    size_t owners_used;
-} sqlstore;
 
 /* ---- statements ------------------------------------------------------------- */
 
-/* Leave a statement ready for its next use, releasing the buffers bound to it. */
-static void stmt_done(sqlite3_stmt *st)
+void ptr__sqlite_stmt_done(sqlite3_stmt *st)
 {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
 }
+
+#define stmt_done ptr__sqlite_stmt_done
 
 /* Run a statement that returns no row. */
 static int run(sqlite3_stmt *st)
@@ -117,7 +112,9 @@ static int run(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static int bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
+#define bind_text ptr__sqlite_bind_text
+
+int ptr__sqlite_bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
 {
     return sqlite3_bind_text64(st, i, len ? s : "", (sqlite3_uint64)len, SQLITE_STATIC,
                                SQLITE_UTF8);
@@ -139,12 +136,13 @@ static int addr_ok(const ptr_addr *a)
     return a->family == 4 || a->family == 6;
 }
 
-/* The store of a transaction handle, when it is the open one (it is the store itself). */
-static sqlstore *txn_store(void *user, ptr_store_txn *txn)
+sqlstore *ptr__sqlite_txn_store(void *user, ptr_store_txn *txn)
 {
     sqlstore *m = user;
     return (ptr_store_txn *)m == txn && m->in_txn ? m : NULL;
 }
+
+#define txn_store ptr__sqlite_txn_store
 
 /* ---- owner counts ------------------------------------------------------------ */
 
@@ -171,8 +169,8 @@ static pending_owner *pending_find(sqlstore *m, const char *owner, size_t len)
 static ptr_status pending_write(sqlstore *m)
 {
     if (sqlite3_get_autocommit(m->db))
-        return PTR_E_STORE;
-    sqlite3_stmt *st = m->stmt[S_ADD_OWNER];
+        return ptr__sqlite_diag_fail(m, PTR_E_STORE, "the transaction was rolled back by SQLite");
+    sqlite3_stmt *st = m->stmt[PTR__S_ADD_OWNER];
     for (unsigned i = 0; i < m->npending; i++) {
         pending_owner *p = &m->pending[i];
         if (p->inserted == 0)
@@ -185,7 +183,7 @@ static ptr_status pending_write(sqlstore *m)
         else
             stmt_done(st);
         if (rc != SQLITE_OK)
-            return ptr__sqlite_status(rc);
+            return ptr__sqlite_diag_rc(m, rc);
         p->inserted = 0; /* in ptr_owner now */
     }
     m->npending = 0;
@@ -216,21 +214,47 @@ static ptr_status pending_entry(sqlstore *m, const char *owner, size_t len, pend
 
 /* ---- transactions ------------------------------------------------------------ */
 
+/*
+ * Another connection changed the schema since it was last checked (its
+ * cookie moved): check it again before this transaction uses it, so that a
+ * trigger added while the store was open never runs in it.
+ */
+static ptr_status schema_still_ours(sqlstore *m)
+{
+    sqlite3_stmt *st = m->stmt[PTR__S_SCHEMA_COOKIE];
+    int rc = sqlite3_step(st);
+    const int64_t cookie = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    stmt_done(st);
+    if (rc != SQLITE_ROW)
+        return ptr__sqlite_diag_rc(m, rc);
+    if (cookie == m->schema_cookie)
+        return PTR_OK;
+    char msg[PTR_ERROR_MESSAGE_SIZE];
+    if (ptr__sqlite_schema_verify(m->db, PTR__SQLITE_SCHEMA_VERSION, msg, sizeof msg) != PTR_OK)
+        return ptr__sqlite_diag_fail(m, PTR_E_STORE, "%s", msg);
+    m->schema_cookie = cookie;
+    return PTR_OK;
+}
+
 static ptr_status sq_begin(void *user, unsigned flags, ptr_store_txn **txn)
 {
     sqlstore *m = user;
     const int write = (flags & PTR_TXN_WRITE) != 0;
     if (flags & ~PTR_TXN_WRITE)
         return PTR_E_INVAL;
+    ptr__sqlite_diag_begin(m);
     if (write && m->readonly)
-        return PTR_E_STORE;
+        return ptr__sqlite_diag_fail(m, PTR_E_STORE, "the database is open read-only");
     /* An error-checking mutex: a second begin on the same thread is misuse, not a deadlock. */
     if (pthread_mutex_lock(&m->lock) != 0)
         return PTR_E_INVAL;
-    int rc = run(m->stmt[write ? S_BEGIN_WRITE : S_BEGIN]);
-    if (rc != SQLITE_OK) {
+    int rc = run(m->stmt[write ? PTR__S_BEGIN_WRITE : PTR__S_BEGIN]);
+    ptr_status s = rc == SQLITE_OK ? schema_still_ours(m) : ptr__sqlite_diag_rc(m, rc);
+    if (s != PTR_OK) {
+        if (!sqlite3_get_autocommit(m->db))
+            (void)run(m->stmt[PTR__S_ROLLBACK]);
         pthread_mutex_unlock(&m->lock);
-        return ptr__sqlite_status(rc);
+        return s;
     }
     m->in_txn = 1;
     m->in_write = write;
@@ -242,7 +266,7 @@ static ptr_status sq_begin(void *user, unsigned flags, ptr_store_txn **txn)
 static void end_txn(sqlstore *m)
 {
     if (!sqlite3_get_autocommit(m->db))
-        (void)run(m->stmt[S_ROLLBACK]);
+        (void)run(m->stmt[PTR__S_ROLLBACK]);
     m->in_txn = 0;
     m->in_write = 0;
     m->npending = 0;
@@ -256,11 +280,13 @@ static ptr_status sq_commit(void *user, ptr_store_txn *txn)
     if (!m)
         return PTR_E_INVAL;
     /* The counts go in with the records they count, or neither does. */
-    const ptr_status s = m->npending ? pending_write(m) : PTR_OK;
-    const int rc = s == PTR_OK ? run(m->stmt[S_COMMIT]) : SQLITE_OK;
+    ptr_status s = m->npending ? pending_write(m) : PTR_OK;
+    const int rc = s == PTR_OK ? run(m->stmt[PTR__S_COMMIT]) : SQLITE_OK;
+    if (s == PTR_OK && rc != SQLITE_OK)
+        s = ptr__sqlite_diag_rc(m, rc);
     /* A failed COMMIT may leave the transaction open: end_txn rolls it back, as commit promises. */
     end_txn(m);
-    return s != PTR_OK ? s : ptr__sqlite_status(rc);
+    return s;
 }
 
 static void sq_rollback(void *user, ptr_store_txn *txn)
@@ -278,19 +304,26 @@ static ptr_status sq_get(void *user, ptr_store_txn *txn, const char *region, siz
     sqlstore *m = txn_store(user, txn);
     if (!m || !addr_ok(addr))
         return PTR_E_INVAL;
-    sqlite3_stmt *st = m->stmt[S_GET];
+    sqlite3_stmt *st = m->stmt[PTR__S_GET];
     unsigned char key[PTR__SQLITE_ADDR_LEN];
     int rc = bind_key(st, region, region_len, addr, key);
     ptr_status s = PTR_E_NOT_FOUND;
+    char why[160];
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         ptr__sqlite_row row;
         s = ptr__sqlite_row_read(st, 0, &row);
         if (s == PTR_OK)
-            s = ptr__sqlite_row_decode(&row, out);
+            s = ptr__sqlite_row_decode(&row, &m->lim, out, why, sizeof why);
         else
             ptr_record_reset(out);
+        if (s == PTR_E_STORE)
+            s = ptr__sqlite_corrupt(m, region, region_len, key, sizeof key,
+                                    why[0] ? why : "a column of the wrong type");
+    } else if ((rc & 0xff) == SQLITE_TOOBIG) {
+        /* SQLite refused to load a value over the limit: the row is damage, not a failure. */
+        s = ptr__sqlite_corrupt(m, region, region_len, key, sizeof key, sqlite3_errmsg(m->db));
     } else if (rc != SQLITE_DONE) {
-        s = ptr__sqlite_status(rc);
+        s = ptr__sqlite_diag_rc(m, rc);
     }
     stmt_done(st);
     return s;
@@ -299,7 +332,7 @@ static ptr_status sq_get(void *user, ptr_store_txn *txn, const char *region, siz
 /* The owner's count as ptr_owner holds it (no row: 0). */
 static ptr_status stored_count(sqlstore *m, const char *owner, size_t owner_len, int64_t *out)
 {
-    sqlite3_stmt *st = m->stmt[S_COUNT_OWNER];
+    sqlite3_stmt *st = m->stmt[PTR__S_COUNT_OWNER];
     int rc = bind_text(st, 1, owner, owner_len);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
@@ -309,9 +342,9 @@ static ptr_status stored_count(sqlstore *m, const char *owner, size_t owner_len,
         if (sqlite3_column_type(st, 0) == SQLITE_INTEGER)
             *out = sqlite3_column_int64(st, 0);
         else
-            s = PTR_E_STORE;
+            s = ptr__sqlite_diag_fail(m, PTR_E_STORE, "a count of ptr_owner that is not a number");
     } else if (rc != SQLITE_DONE) {
-        s = ptr__sqlite_status(rc);
+        s = ptr__sqlite_diag_rc(m, rc);
     }
     stmt_done(st);
     return s;
@@ -349,74 +382,38 @@ static ptr_status sq_count_owner(void *user, ptr_store_txn *txn, const char *own
     return s;
 }
 
-static int bind_filter_text(sqlite3_stmt *st, int i, ptr_text t)
-{
-    return t.len ? bind_text(st, i, t.s, t.len) : sqlite3_bind_null(st, i);
-}
-
-static ptr_status sq_scan(void *user, ptr_store_txn *txn, const ptr_store_filter *f,
-                          const ptr_addr *after, ptr_store_visit_fn visit, void *visit_ctx)
-{
-    sqlstore *m = txn_store(user, txn);
-    if (!m || (after && !addr_ok(after)))
-        return PTR_E_INVAL;
-    sqlite3_stmt *st = m->stmt[S_SCAN];
-    /* A visitor that scans again would reset the scan it is called from. */
-    if (sqlite3_stmt_busy(st))
-        return PTR_E_INVAL;
-    unsigned char key[PTR__SQLITE_ADDR_LEN];
-    int rc = bind_text(st, 1, f->region.s, f->region.len);
-    if (rc == SQLITE_OK) {
-        if (after) {
-            ptr__sqlite_addr_encode(after, key);
-            rc = sqlite3_bind_blob(st, 2, key, PTR__SQLITE_ADDR_LEN, SQLITE_STATIC);
-        } else {
-            /* The empty blob sorts before every key. */
-            rc = sqlite3_bind_zeroblob(st, 2, 0);
-        }
-    }
-    if (rc == SQLITE_OK)
-        rc = bind_filter_text(st, 3, f->project);
-    if (rc == SQLITE_OK)
-        rc = bind_filter_text(st, 4, f->owner);
-    ptr_status s = PTR_OK;
-    while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-        if ((rc = sqlite3_step(st)) != SQLITE_ROW)
-            break;
-        ptr__sqlite_row row;
-        if ((s = ptr__sqlite_row_read(st, 0, &row)) != PTR_OK ||
-            (s = ptr__sqlite_row_decode(&row, m->scratch)) != PTR_OK)
-            break;
-        if (ptr_store_filter_match(f, m->scratch) && visit(visit_ctx, m->scratch))
-            break;
-    }
-    if (s == PTR_OK && rc != SQLITE_ROW && rc != SQLITE_DONE && rc != SQLITE_OK)
-        s = ptr__sqlite_status(rc);
-    stmt_done(st);
-    ptr_record_reset(m->scratch);
-    return s;
-}
-
 /* ---- writes ------------------------------------------------------------------ */
 
-static sqlstore *write_store(void *user, ptr_store_txn *txn)
+sqlstore *ptr__sqlite_write_store(void *user, ptr_store_txn *txn)
 {
     sqlstore *m = txn_store(user, txn);
     return m && m->in_write ? m : NULL;
 }
 
+#define write_store ptr__sqlite_write_store
+
+/* Bind rec for an INSERT or UPDATE; a record beyond the limits is refused with its reason. */
+static ptr_status bind_record(sqlstore *m, sqlite3_stmt *st, const ptr_record *rec)
+{
+    char why[160];
+    ptr_status s = ptr__sqlite_row_bind(st, rec, &m->buf, &m->lim, why, sizeof why);
+    if (s == PTR_E_INVAL)
+        return ptr__sqlite_diag_fail(m, s, "cannot store the record: %s", why);
+    return s;
+}
+
 /* Insert rec and count it for its owner (p); PTR_E_EXISTS for a taken key. */
 static ptr_status insert_row(sqlstore *m, const ptr_record *rec, pending_owner *p)
 {
-    sqlite3_stmt *st = m->stmt[S_INSERT];
-    ptr_status s = ptr__sqlite_row_bind(st, rec, &m->buf);
+    sqlite3_stmt *st = m->stmt[PTR__S_INSERT];
+    ptr_status s = bind_record(m, st, rec);
     if (s == PTR_OK) {
         /* A failed statement undoes only itself (ON CONFLICT ABORT): the transaction goes on. */
         const int rc = sqlite3_step(st);
         if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE)
             s = PTR_E_EXISTS;
         else if (rc != SQLITE_DONE)
-            s = ptr__sqlite_status(rc);
+            s = ptr__sqlite_diag_rc(m, rc);
         else
             p->inserted++;
     }
@@ -441,15 +438,16 @@ static ptr_status key_taken(sqlstore *m, const ptr_record *rec)
 {
     size_t region_len;
     const char *region = ptr_record_region(rec, &region_len);
-    sqlite3_stmt *st = m->stmt[S_GET];
+    sqlite3_stmt *st = m->stmt[PTR__S_GET];
     unsigned char key[PTR__SQLITE_ADDR_LEN];
     int rc = bind_key(st, region, region_len, ptr_record_address(rec), key);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     stmt_done(st);
-    if (rc == SQLITE_ROW)
+    /* A row SQLite refuses to load (too big) still takes the key. */
+    if (rc == SQLITE_ROW || (rc & 0xff) == SQLITE_TOOBIG)
         return PTR_E_EXISTS;
-    return rc == SQLITE_DONE ? PTR_E_NOT_FOUND : ptr__sqlite_status(rc);
+    return rc == SQLITE_DONE ? PTR_E_NOT_FOUND : ptr__sqlite_diag_rc(m, rc);
 }
 
 /*
@@ -493,13 +491,13 @@ static ptr_status sq_replace(void *user, ptr_store_txn *txn, const ptr_record *r
     sqlstore *m = write_store(user, txn);
     if (!m)
         return PTR_E_INVAL;
-    sqlite3_stmt *st = m->stmt[S_REPLACE];
-    ptr_status s = ptr__sqlite_row_bind(st, rec, &m->buf);
+    sqlite3_stmt *st = m->stmt[PTR__S_REPLACE];
+    ptr_status s = bind_record(m, st, rec);
     if (s == PTR_OK) {
         stored_counts_changed(m);
         const int rc = sqlite3_step(st);
         if (rc != SQLITE_DONE)
-            s = ptr__sqlite_status(rc);
+            s = ptr__sqlite_diag_rc(m, rc);
         else if (sqlite3_changes(m->db) == 0)
             s = PTR_E_NOT_FOUND;
     }
@@ -513,7 +511,7 @@ static ptr_status sq_remove(void *user, ptr_store_txn *txn, const char *region, 
     sqlstore *m = write_store(user, txn);
     if (!m || !addr_ok(addr))
         return PTR_E_INVAL;
-    sqlite3_stmt *st = m->stmt[S_REMOVE];
+    sqlite3_stmt *st = m->stmt[PTR__S_REMOVE];
     unsigned char key[PTR__SQLITE_ADDR_LEN];
     int rc = bind_key(st, region, region_len, addr, key);
     stored_counts_changed(m);
@@ -521,7 +519,7 @@ static ptr_status sq_remove(void *user, ptr_store_txn *txn, const char *region, 
         rc = sqlite3_step(st);
     ptr_status s = PTR_OK;
     if (rc != SQLITE_DONE)
-        s = ptr__sqlite_status(rc);
+        s = ptr__sqlite_diag_rc(m, rc);
     else if (sqlite3_changes(m->db) == 0)
         s = PTR_E_NOT_FOUND;
     stmt_done(st);
@@ -534,18 +532,24 @@ static ptr_status sq_remove(void *user, ptr_store_txn *txn, const char *region, 
 static void sq_destroy(void *user)
 {
     sqlstore *m = user;
-    for (int i = 0; i < S_NSTMT; i++)
+    ptr__sqlite_diag_forget(m);
+    for (int i = 0; i < PTR__S_NSTMT; i++)
         sqlite3_finalize(m->stmt[i]); /* NULL is a no-op */
     sqlite3_close_v2(m->db);
     ptr__sqlite_buf_free(&m->buf);
+    ptr__sqlite_buf_free(&m->key);
     ptr__sqlite_buf_free(&m->owners);
     ptr_record_free(m->scratch);
     pthread_mutex_destroy(&m->lock);
     m->alloc.free(m->alloc.ctx, m);
 }
 
-static const ptr_store_methods sqlstore_methods = {
-    .version = 2, /* no count slot yet */
+/*
+ * begin_keys stays NULL: BEGIN IMMEDIATE locks the whole database, which is
+ * more than any key set, and SQLite has no finer write lock to take.
+ */
+const ptr_store_methods ptr__sqlite_methods = {
+    .version = PTR_STORE_METHODS_VERSION,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
@@ -554,9 +558,15 @@ static const ptr_store_methods sqlstore_methods = {
     .replace = sq_replace,
     .remove = sq_remove,
     .count_owner = sq_count_owner,
-    .scan = sq_scan,
+    .scan = ptr__sqlite_scan,
     .destroy = sq_destroy,
     .insert_checked = sq_insert_checked,
+    .count = ptr__sqlite_count,
+    .begin_keys = NULL,
+    .owner_limit_get = ptr__sqlite_limit_get,
+    .owner_limit_set = ptr__sqlite_limit_set,
+    .owner_limit_remove = ptr__sqlite_limit_remove,
+    .owner_limit_scan = ptr__sqlite_limit_scan,
 };
 
 void ptr_sqlite_options_init(ptr_sqlite_options *o)
@@ -574,16 +584,19 @@ uint32_t ptr_sqlite_schema_version(void)
     return PTR__SQLITE_SCHEMA_VERSION;
 }
 
+/* The options of 0.2, before policy: still accepted. */
+#define OPTIONS_V1_SIZE offsetof(ptr_sqlite_options, policy)
+
 static ptr_status check_args(const char *path, size_t path_len, const ptr_sqlite_options *o,
-                             ptr_store **out, ptr_error *err)
+                             const void *out, ptr_error *err)
 {
     if (!out || !path)
         return ptr__sqlite_fail(err, PTR_E_INVAL, "NULL path or out", NULL);
     if (path_len == 0 || memchr(path, '\0', path_len))
         return ptr__sqlite_fail(err, PTR_E_INVAL, "the path is empty or contains a NUL byte", NULL);
-    if (o->struct_size < sizeof *o)
+    if (o->struct_size < OPTIONS_V1_SIZE)
         return ptr__sqlite_fail(err, PTR_E_INVAL, "ptr_sqlite_options.struct_size too small", NULL);
-    if (o->flags & ~(PTR_SQLITE_CREATE | PTR_SQLITE_READONLY))
+    if (o->flags & ~(PTR_SQLITE_CREATE | PTR_SQLITE_READONLY | PTR_SQLITE_SKIP_CORRUPT))
         return ptr__sqlite_fail(err, PTR_E_INVAL, "unknown ptr_sqlite_options.flags", NULL);
     const ptr_allocator *a = o->allocator;
     if (a && (!a->malloc || !a->realloc || !a->free))
@@ -593,70 +606,203 @@ static ptr_status check_args(const char *path, size_t path_len, const ptr_sqlite
     return PTR_OK;
 }
 
+/*
+ * The name SQLite is given. SQLite reads a name starting with "file:" as a
+ * URI (with ?mode=, ?vfs=, ...) when URIs are enabled for the process, as
+ * Debian's build does (SQLITE_USE_URI) whatever SQLITE_OPEN_URI says: such a
+ * name gets "./" in front, which makes it a plain relative path to the same
+ * file. Every other name is already literal.
+ */
+static char *file_name(const ptr_allocator *a, const char *path, size_t len)
+{
+    const int uri_like = len >= 5 && memcmp(path, "file:", 5) == 0;
+    const size_t pre = uri_like ? 2 : 0;
+    char *name = a->malloc(a->ctx, pre + len + 1);
+    if (!name)
+        return NULL;
+    memcpy(name, "./", pre);
+    memcpy(name + pre, path, len);
+    name[pre + len] = '\0';
+    return name;
+}
+
+/*
+ * Create the file, when it does not exist, with mode 0600: it holds every
+ * tenant's records. SQLite would create it 0644 under the usual umask; it
+ * gives the -wal and -shm files the database file's mode. O_EXCL: a file
+ * that exists (or a symlink) is left as it is, and SQLite opens it.
+ */
+static void create_private(const char *name)
+{
+    int fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+}
+
+/* A name SQLite reads as a URI with immutable=1: every byte but the unreserved ones escaped. */
+static char *immutable_uri(const ptr_allocator *a, const char *file)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const size_t len = strlen(file);
+    char *u = a->malloc(a->ctx, 5 + 3 * len + sizeof "?immutable=1");
+    if (!u)
+        return NULL;
+    char *p = u;
+    memcpy(p, "file:", 5);
+    p += 5;
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char c = (unsigned char)file[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '/' || c == '.' || c == '-' || c == '_') {
+            *p++ = (char)c;
+        } else {
+            *p++ = '%';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 15];
+        }
+    }
+    memcpy(p, "?immutable=1", sizeof "?immutable=1");
+    return u;
+}
+
+/* The connection's defences, before it reads anything of the file (sqlite.h). */
+static int harden(sqlstore *m, uint32_t busy_ms)
+{
+    sqlite3 *db = m->db;
+    int rc = sqlite3_extended_result_codes(db, 1);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, (int *)NULL);
+#ifdef SQLITE_DBCONFIG_ENABLE_VIEW
+    if (rc == SQLITE_OK)
+        rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, (int *)NULL);
+#endif
+    /* No value longer than a record's longest column is ever loaded (sqlite_row.h). */
+    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, m->lim.value > INT_MAX ? INT_MAX : (int)m->lim.value);
+    sqlite3_busy_timeout(db, busy_ms > INT_MAX ? INT_MAX : (int)busy_ms);
+    return rc;
+}
+
+/*
+ * A read of a WAL database needs its -shm file; a read-only handle cannot
+ * create one where the directory is read-only and nobody has the database
+ * open. SQLite then answers SQLITE_CANTOPEN or SQLITE_READONLY (with an
+ * extended code such as SQLITE_READONLY_CANTINIT).
+ */
+static int cannot_read_wal(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_READONLY;
+}
+
+static ptr_status open_db(sqlstore *m, const char *name, int flags, const ptr_sqlite_options *o,
+                          ptr_error *err)
+{
+    if (m->db) {
+        sqlite3_close_v2(m->db);
+        m->db = NULL;
+    }
+    int rc = sqlite3_open_v2(name, &m->db, flags, NULL);
+    if (rc != SQLITE_OK)
+        return ptr__sqlite_fail(err, rc == SQLITE_NOMEM ? PTR_E_NOMEM : PTR_E_STORE,
+                                "cannot open the database", m->db);
+    if (harden(m, o->busy_timeout_ms) != SQLITE_OK)
+        return ptr__sqlite_fail(err, PTR_E_STORE, "cannot configure the connection", m->db);
+    return PTR_OK;
+}
+
 /* Connect and make the schema current; m->db is set (maybe to a failed handle) in any case. */
 static ptr_status db_connect(sqlstore *m, const char *path, size_t path_len,
                              const ptr_sqlite_options *o, ptr_error *err)
 {
-    char *name = m->alloc.malloc(m->alloc.ctx, path_len + 1);
+    char *name = file_name(&m->alloc, path, path_len);
     if (!name)
         return ptr__sqlite_fail(err, PTR_E_NOMEM, "out of memory", NULL);
-    memcpy(name, path, path_len);
-    name[path_len] = '\0';
     const int is_memory = strcmp(name, ":memory:") == 0;
     /*
-     * No SQLITE_OPEN_URI: the path is a file name, never options. A private
-     * cache: the application enabling shared cache must not turn our file
-     * locks into table locks.
+     * No SQLITE_OPEN_URI (and file_name): the path is a file name, never
+     * options. A private cache: the application enabling shared cache must
+     * not turn our file locks into table locks.
      */
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
-    if (m->readonly)
+    if (m->readonly) {
         flags |= SQLITE_OPEN_READONLY;
-    else
-        flags |= SQLITE_OPEN_READWRITE | (o->flags & PTR_SQLITE_CREATE ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(name, &m->db, flags, NULL);
+    } else {
+        flags |= SQLITE_OPEN_READWRITE;
+        if (o->flags & PTR_SQLITE_CREATE) {
+            flags |= SQLITE_OPEN_CREATE;
+            if (!is_memory)
+                create_private(name);
+        }
+    }
+    ptr_status st = open_db(m, name, flags, o, err);
     m->alloc.free(m->alloc.ctx, name);
-    if (rc != SQLITE_OK)
-        return ptr__sqlite_fail(err, rc == SQLITE_NOMEM ? PTR_E_NOMEM : PTR_E_STORE,
-                                "cannot open the database", m->db);
-    sqlite3_extended_result_codes(m->db, 1);
-    sqlite3_busy_timeout(m->db, o->busy_timeout_ms > INT_MAX ? INT_MAX : (int)o->busy_timeout_ms);
-    ptr_status st =
-        ptr__sqlite_schema_prepare(m->db, m->readonly, is_memory, o->busy_timeout_ms, err);
     if (st != PTR_OK)
         return st;
-    for (int i = 0; i < S_NSTMT; i++) {
+    /* A file we may not write (a read-only file or mount): SQLite opened it read-only. */
+    if (sqlite3_db_readonly(m->db, "main") == 1)
+        m->readonly = 1;
+    if (m->readonly && !is_memory && cannot_read_wal(m->db)) {
+        /*
+         * Nobody has the WAL database open (a writer would have made the
+         * -shm file) and we cannot make the -shm file: read it as immutable.
+         */
+        char *uri = immutable_uri(&m->alloc, sqlite3_db_filename(m->db, "main"));
+        if (!uri)
+            return ptr__sqlite_fail(err, PTR_E_NOMEM, "out of memory", NULL);
+        st = open_db(m, uri,
+                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
+                         SQLITE_OPEN_PRIVATECACHE,
+                     o, err);
+        m->alloc.free(m->alloc.ctx, uri);
+        if (st != PTR_OK)
+            return st;
+    }
+    st = ptr__sqlite_schema_prepare(m->db, m->readonly, is_memory, o->busy_timeout_ms, err);
+    if (st != PTR_OK)
+        return st;
+    for (int i = 0; i < PTR__S_NSTMT; i++) {
         /* Kept for the connection's life: SQLITE_PREPARE_PERSISTENT tells SQLite so. */
-        rc = sqlite3_prepare_v3(m->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &m->stmt[i], NULL);
+        int rc =
+            sqlite3_prepare_v3(m->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &m->stmt[i], NULL);
         if (rc != SQLITE_OK)
             return ptr__sqlite_fail(err, ptr__sqlite_status(rc), "preparing statements", m->db);
     }
+    /* The schema prepare checked is the one this cookie names. */
+    sqlite3_stmt *cookie = m->stmt[PTR__S_SCHEMA_COOKIE];
+    int rc = sqlite3_step(cookie);
+    m->schema_cookie = rc == SQLITE_ROW ? sqlite3_column_int64(cookie, 0) : -1;
+    stmt_done(cookie);
+    if (rc != SQLITE_ROW)
+        return ptr__sqlite_fail(err, ptr__sqlite_status(rc), "reading the schema version", m->db);
     return PTR_OK;
 }
 
-ptr_status ptr_sqlite_store_open(const char *path, size_t path_len, const ptr_sqlite_options *opts,
-                                 ptr_store **out, ptr_error *err)
+ptr_status ptr__sqlite_store_make(const char *path, size_t path_len, const ptr_sqlite_options *opts,
+                                  ptr__sqlite_store **out, ptr_error *err)
 {
-    ptr_sqlite_options defaults;
-    if (out)
-        *out = NULL;
-    if (!opts) {
-        ptr_sqlite_options_init(&defaults);
-        opts = &defaults;
-    }
     ptr_status st = check_args(path, path_len, opts, out, err);
     if (st != PTR_OK)
         return st;
-    const ptr_allocator a = opts->allocator
-                                ? *opts->allocator
-                                : *ptr_allocator_libc();
+    const ptr_allocator a = opts->allocator ? *opts->allocator : *ptr_allocator_libc();
     sqlstore *m = a.malloc(a.ctx, sizeof *m);
     if (!m)
         return ptr__sqlite_fail(err, PTR_E_NOMEM, "out of memory", NULL);
     memset(m, 0, sizeof *m);
     m->alloc = a;
     m->buf.alloc = &m->alloc;
+    m->key.alloc = &m->alloc;
     m->owners.alloc = &m->alloc;
     m->readonly = (opts->flags & PTR_SQLITE_READONLY) != 0;
+    m->skip_corrupt = (opts->flags & PTR_SQLITE_SKIP_CORRUPT) != 0;
+    ptr__sqlite_limits_init(&m->lim, opts->struct_size >= sizeof *opts ? opts->policy : NULL);
 
     pthread_mutexattr_t attr;
     int merr = pthread_mutexattr_init(&attr);
@@ -671,14 +817,38 @@ ptr_status ptr_sqlite_store_open(const char *path, size_t path_len, const ptr_sq
         return ptr__sqlite_fail(err, PTR_E_NOMEM, "cannot make a mutex", NULL);
     }
     st = ptr_record_new(&m->alloc, &m->scratch);
-    if (st != PTR_OK) {
-        ptr__sqlite_fail(err, st, "out of memory", NULL);
-    } else if ((st = db_connect(m, path, path_len, opts, err)) == PTR_OK) {
-        st = ptr_store_new(&sqlstore_methods, m, out);
-        if (st != PTR_OK)
-            ptr__sqlite_fail(err, st, "cannot make the store handle", NULL);
-    }
     if (st != PTR_OK)
+        ptr__sqlite_fail(err, st, "out of memory", NULL);
+    else
+        st = db_connect(m, path, path_len, opts, err);
+    if (st != PTR_OK) {
         sq_destroy(m);
-    return st;
+        return st;
+    }
+    *out = m;
+    return PTR_OK;
+}
+
+ptr_status ptr_sqlite_store_open(const char *path, size_t path_len, const ptr_sqlite_options *opts,
+                                 ptr_store **out, ptr_error *err)
+{
+    ptr_sqlite_options defaults;
+    if (out)
+        *out = NULL;
+    if (!opts) {
+        ptr_sqlite_options_init(&defaults);
+        opts = &defaults;
+    }
+    sqlstore *m;
+    ptr_status st = ptr__sqlite_store_make(path, path_len, opts, &m, err);
+    if (st != PTR_OK)
+        return st;
+    st = ptr_store_new(&ptr__sqlite_methods, m, out);
+    if (st != PTR_OK) {
+        ptr__sqlite_fail(err, st, "cannot make the store handle", NULL);
+        sq_destroy(m);
+        return st;
+    }
+    m->handle = *out;
+    return PTR_OK;
 }

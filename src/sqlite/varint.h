@@ -1,19 +1,17 @@
 /*
- * LEB128 varint encoding (7 bits a byte, low first), for length-prefixed
- * text: the SQLite store's name and tag columns. Header-only, because
- * libptr-sqlite cannot call the core's hidden internals. Decoding stays with
- * the store, which reads columns from a file and checks every byte. (The
- * memory store keeps fixed 16-bit lengths instead, which a get reads
- * without a loop.)
+ * The SQLite row format's varints: unsigned LEB128 (7 bits a byte, low
+ * first), the lengths of the name and tag columns (sqlite_row.c). Writing
+ * only: decoding reads a file that is not trusted, and lives in sqlite_row.c
+ * with the bounds checks. Values are below 2^32 (VARINT_MAX bytes there).
  */
-#ifndef LIBPTR_VARINT_H
-#define LIBPTR_VARINT_H
+#ifndef LIBPTR_SQLITE_VARINT_H
+#define LIBPTR_SQLITE_VARINT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Bytes ptr__varint_put writes for v. */
-static inline size_t ptr__varint_size(size_t v)
+/* Bytes ptr__sqlite_varint_put writes for v. */
+static inline size_t ptr__sqlite_varint_size(size_t v)
 {
     size_t n = 1;
     while (v >= 0x80) {
@@ -24,7 +22,7 @@ static inline size_t ptr__varint_size(size_t v)
 }
 
 /* Write v at p; returns the byte after it. */
-static inline uint8_t *ptr__varint_put(uint8_t *p, size_t v)
+static inline uint8_t *ptr__sqlite_varint_put(uint8_t *p, size_t v)
 {
     while (v >= 0x80) {
         *p++ = (uint8_t)(v | 0x80);
@@ -34,4 +32,4 @@ static inline uint8_t *ptr__varint_put(uint8_t *p, size_t v)
     return p;
 }
 
-#endif /* LIBPTR_VARINT_H */
+#endif /* LIBPTR_SQLITE_VARINT_H */
