@@ -67,6 +67,7 @@ typedef struct importer {
     ptr_status fatal; /* a store or memory failure stopped the import */
     ptr_error fatal_err;
     unsigned long fatal_line;
+    unsigned long stopped_line; /* a line too long to read ended the import there */
 } importer;
 
 /* Keep a refusal; emit() prints it in line order with the others of its batch. */
@@ -252,8 +253,8 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
         fputs("]", stdout);
         if (im->omitted)
             printf(", \"errors_omitted\": %lu", im->omitted);
-        if (im->fatal)
-            printf(", \"stopped_at_line\": %lu", im->fatal_line);
+        if (im->fatal || im->stopped_line)
+            printf(", \"stopped_at_line\": %lu", im->fatal ? im->fatal_line : im->stopped_line);
         if (fin) {
             fputs(", \"error\": ", stdout);
             ptrctl_failure_json(stdout, fin);
@@ -279,6 +280,9 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
         printf("nothing created: --all-or-nothing and %lu line(s) were rejected "
                "(%lu line(s) that passed the checks held back)\n",
                im->rejected, im->held_back);
+    if (im->stopped_line)
+        printf("import stopped at line %lu: longer than %d bytes\n", im->stopped_line,
+               PTRCTL_IMPORT_LINE_MAX);
     if (im->fatal && fin)
         printf("stopped at the batch starting at line %lu: %s (%s)\n", im->fatal_line, fin->code,
                fin->message);
@@ -381,7 +385,8 @@ int cmd_import(ptrctl *c, int argc, char **argv)
         if (got == -1)
             break;
         if (got == -2) {
-            /* Not an import file (or not one line of it): stop here, as a bad header does. */
+            /* Not an import file (or not one line of it): the lines before it are created, as
+             * before a read error, and nothing after it is read. */
             err.status = PTR_E_INVAL;
             snprintf(err.message, sizeof err.message,
                      "the line is longer than %d bytes, the most an import line may be: "
@@ -389,7 +394,7 @@ int cmd_import(ptrctl *c, int argc, char **argv)
                      PTRCTL_IMPORT_LINE_MAX);
             if (reject(&im, im.lines, err.status, &err) != 0)
                 oom = 1;
-            bad_header = 1;
+            im.stopped_line = im.lines;
             break;
         }
         if (fmt.kind == PTRCTL_FMT_NONE) {

@@ -232,6 +232,8 @@ typedef struct file_sink {
     ptrctl_failure x; /* why, when failed */
     size_t zones;
     int first;
+    uint64_t serial;
+    int head; /* the JSON document is started */
 } file_sink;
 
 /* Drop the temporary being written, if any; errno is kept for the message. */
@@ -325,6 +327,18 @@ static ptr_status sink_write(void *user, const char *text, size_t len)
     return PTR_OK;
 }
 
+/*
+ * With --json the document starts with the first zone written: an export
+ * refused before (a bad --ns) prints the error object alone.
+ */
+static void json_head(file_sink *s)
+{
+    if (s->head)
+        return;
+    printf("{\"serial\": %lu, \"zones\": [", (unsigned long)s->serial);
+    s->head = 1;
+}
+
 static ptr_status sink_end(void *user)
 {
     file_sink *s = user;
@@ -349,6 +363,7 @@ static ptr_status sink_end(void *user)
     if (fsync(s->dfd) != 0)
         return sink_fail(s, "cannot sync the directory", "");
     if (s->c->json) {
+        json_head(s);
         fputs(s->first ? "" : ", ", stdout);
         fputs("{\"zone\": ", stdout);
         json_cstr(stdout, s->zone);
@@ -448,9 +463,8 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     fs.dir = dir;
     fs.dfd = dfd;
     fs.first = 1;
+    fs.serial = serial;
     const ptr_zone_sink sink = {sink_begin, sink_write, sink_end, &fs};
-    if (c->json)
-        printf("{\"serial\": %lu, \"zones\": [", (unsigned long)serial);
     size_t zones = 0;
     ptr_error err;
     ptr_error_clear(&err);
@@ -459,8 +473,10 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     drop_tmp(&fs); /* the export stopped inside a zone: drop its partial file */
     close(dfd);
     if (st == PTR_OK) {
-        if (c->json)
+        if (c->json) {
+            json_head(&fs);
             printf("]}\n");
+        }
         else
             printf("%zu zone(s) of region %s, SOA serial %lu\n", zones, c->region,
                    (unsigned long)serial);
@@ -474,11 +490,11 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
         ptrctl_failure_of(c, st, &err, field, &x);
     }
     /* The zones written so far, and why the export stopped: never a success-shaped object. */
-    if (c->json) {
+    if (c->json && fs.head) {
         fputs("], \"error\": ", stdout);
         ptrctl_failure_json(stdout, &x);
         fputs("}\n", stdout);
+        c->json = 0; /* the JSON document is complete: the rest goes to stderr */
     }
-    c->json = 0; /* the JSON document is complete: the rest goes to stderr */
     return ptrctl_report(c, &x);
 }

@@ -216,8 +216,12 @@ static ptrctl_line_kind split_tags(ptr_text cell, size_t off, ptrctl_import_row 
     return PTRCTL_LINE_ROW;
 }
 
-/* A number of seconds too large for 32 bits: above every policy's maximum, so libptr refuses it. */
-#define TTL_TOO_LARGE ((int64_t)UINT32_MAX + 1)
+/*
+ * What a number of seconds too large for 32 bits becomes: the largest that
+ * ptr_ttl_parse gives, above every policy's maximum (RFC 2181 §8 caps a TTL
+ * at 2^31 - 1), so libptr refuses it as it refuses 2147483648.
+ */
+#define TTL_TOO_LARGE ((int64_t)UINT32_MAX)
 
 ptr_status ptrctl_ttl_value(const char *s, size_t len, int64_t *out)
 {
@@ -440,7 +444,7 @@ static int jttl(jp *p, ptrctl_import_row *row)
     while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') {
         v = v * 10 + (uint64_t)(p->s[p->i++] - '0');
         if (v > UINT32_MAX)
-            v = (uint64_t)TTL_TOO_LARGE; /* stays there: see ptrctl_ttl_value */
+            v = (uint64_t)TTL_TOO_LARGE; /* and stays there: see ptrctl_ttl_value */
     }
     if (p->i == start)
         return jfail(p, PTR_E_TTL, PTR_FIELD_TTL, "ttl is a number of seconds");
