@@ -31,7 +31,12 @@ typedef struct block {
 
 /* More specific blocks first: the first match names the reason. */
 static const block BLOCKS[] = {
-    {4, 32, {255, 255, 255, 255}, PTRCTL_ADDR_NO_SPECIAL, "255.255.255.255/32", "limited broadcast"},
+    {4,
+     32,
+     {255, 255, 255, 255},
+     PTRCTL_ADDR_NO_SPECIAL,
+     "255.255.255.255/32",
+     "limited broadcast"},
     {4, 8, {0}, PTRCTL_ADDR_NO_SPECIAL, "0.0.0.0/8, \"this network\"", "unspecified"},
     {4, 8, {127}, PTRCTL_ADDR_NO_SPECIAL, "127.0.0.0/8", "loopback"},
     {4, 16, {169, 254}, PTRCTL_ADDR_NO_SPECIAL, "169.254.0.0/16", "link-local"},
@@ -97,8 +102,8 @@ ptr_status ptrctl_address_check(const ptrctl *c, const char *s, size_t len, ptr_
                      b->text);
         else
             snprintf(err->message, sizeof err->message,
-                     "%s address (%s): refused by --addresses %s (no-special allows it)",
-                     b->what, b->text,
+                     "%s address (%s): refused by --addresses %s (no-special allows it)", b->what,
+                     b->text,
                      c->addresses == PTRCTL_ADDR_PUBLIC_ONLY ? "public-only" : "no-private");
         return PTR_E_ADDR_FORBIDDEN;
     }

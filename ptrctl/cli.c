@@ -88,7 +88,7 @@ void cli_tag(const char *s, ptr_tag *out)
 int cli_unknown(const ptrctl *c, const char *arg)
 {
     static const char *const global[] = {"--db",    "--region",    "--project",
-                                          "--owner", "--addresses", "--json"};
+                                         "--owner", "--addresses", "--json"};
     for (size_t i = 0; i < sizeof global / sizeof global[0]; i++) {
         const size_t n = strlen(global[i]);
         if (strncmp(arg, global[i], n) == 0 && (arg[n] == '\0' || arg[n] == '='))

@@ -51,8 +51,8 @@ typedef struct importer {
     unsigned flags;
     slot *slots;
     size_t n, cap;
-    size_t batch;  /* lines per transaction */
-    chunk *text;   /* the current chunk; earlier ones (--all-or-nothing only) behind it */
+    size_t batch; /* lines per transaction */
+    chunk *text;  /* the current chunk; earlier ones (--all-or-nothing only) behind it */
     ptr_request *reqs;
     ptr_status *res;
     ptr_error *errs;
@@ -434,7 +434,8 @@ int cmd_import(ptrctl *c, int argc, char **argv)
             im.text->used += len + 1;
             im.n++;
         }
-        /* A batch is its lines, refused or not: refusals too are printed (and dropped) per batch. */
+        /* A batch is its lines, refused or not: refusals too are printed (and dropped) per batch.
+         */
         if (!all && (im.n >= im.batch || im.nrej - im.emitted >= im.batch) && flush(&im) != 0) {
             oom = 1;
             break;
@@ -449,8 +450,7 @@ int cmd_import(ptrctl *c, int argc, char **argv)
      * With --all-or-nothing a line refused while reading means nothing may be
      * created; the transaction would only be rolled back, so it is not run.
      */
-    if (!oom && !read_error && !bad_header && !im.fatal && !(all && im.rejected) &&
-        flush(&im) != 0)
+    if (!oom && !read_error && !bad_header && !im.fatal && !(all && im.rejected) && flush(&im) != 0)
         oom = 1;
     if (all && (im.rejected || bad_header || read_error)) {
         /*

@@ -94,7 +94,7 @@ static int file_failure(ptrctl_failure *x, const char *dir, const char *name, co
 /* The reason to refuse an existing name of the directory that is not a regular file. */
 static const char *not_regular(mode_t m)
 {
-    return S_ISLNK(m)    ? "a symbolic link where a zone file belongs: refused, never written through"
+    return S_ISLNK(m) ? "a symbolic link where a zone file belongs: refused, never written through"
            : S_ISDIR(m)  ? "a directory where a zone file belongs: refused"
            : S_ISFIFO(m) ? "a FIFO where a zone file belongs: refused, never opened"
                          : "not a regular file (a device or socket) where a zone file belongs: "
@@ -276,8 +276,8 @@ static int create_tmp(file_sink *s)
             errno = ENAMETOOLONG;
             return -1;
         }
-        const int fd = openat(s->dfd, s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                              0644);
+        const int fd =
+            openat(s->dfd, s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd >= 0)
             return fd;
         if (errno != EEXIST)
@@ -476,8 +476,7 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
         if (c->json) {
             json_head(&fs);
             printf("]}\n");
-        }
-        else
+        } else
             printf("%zu zone(s) of region %s, SOA serial %lu\n", zones, c->region,
                    (unsigned long)serial);
         return PTRCTL_EXIT_OK;

@@ -23,7 +23,7 @@ enum {
 #define PTRCTL_DEFAULT_PROJECT "default"
 #define PTRCTL_DEFAULT_OWNER   "default"
 
-/* --addresses: which addresses may get a record (addresses.c); each refuses all the previous does. */
+/* --addresses: which addresses may get a record (addresses.c); each refuses more than the last. */
 typedef enum ptrctl_addresses {
     PTRCTL_ADDR_ANY = 0,
     PTRCTL_ADDR_NO_SPECIAL, /* the default */
