@@ -31,12 +31,7 @@ typedef struct block {
 
 /* More specific blocks first: the first match names the reason. */
 static const block BLOCKS[] = {
-    {4,
-     32,
-     {255, 255, 255, 255},
-     PTRCTL_ADDR_NO_SPECIAL,
-     "255.255.255.255/32",
-     "limited broadcast"},
+    {4, 32, {255, 255, 255, 255}, PTRCTL_ADDR_NO_SPECIAL, "255.255.255.255", "limited broadcast"},
     {4, 8, {0}, PTRCTL_ADDR_NO_SPECIAL, "0.0.0.0/8, \"this network\"", "unspecified"},
     {4, 8, {127}, PTRCTL_ADDR_NO_SPECIAL, "127.0.0.0/8", "loopback"},
     {4, 16, {169, 254}, PTRCTL_ADDR_NO_SPECIAL, "169.254.0.0/16", "link-local"},
