@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "import_parse.h"
 #include "ptrctl.h"
 
 int cli_flag(const char *arg, const char *name)
@@ -41,18 +42,15 @@ int cli_opt(const ptrctl *c, int argc, char **argv, int *i, const char *name, co
 
 int cli_ttl(const ptrctl *c, const char *s, int64_t *out)
 {
-    uint32_t v = 0;
-    ptr_status st = ptr_ttl_parse(s, strlen(s), &v);
-    if (st != PTR_OK) {
+    if (ptrctl_ttl_value(s, strlen(s), out) != PTR_OK) {
         ptr_error err;
         ptr_error_clear(&err);
-        err.status = st;
+        err.status = PTR_E_TTL;
         err.field = PTR_FIELD_TTL;
         snprintf(err.message, sizeof err.message,
                  "not a TTL: give seconds (300) or units s, m, h, d, w (5m, 1h30m)");
-        return ptrctl_fail(c, st, &err);
+        return ptrctl_fail(c, PTR_E_TTL, &err);
     }
-    *out = v;
     return PTRCTL_EXIT_OK;
 }
 
@@ -89,7 +87,8 @@ void cli_tag(const char *s, ptr_tag *out)
 
 int cli_unknown(const ptrctl *c, const char *arg)
 {
-    static const char *const global[] = {"--db", "--region", "--project", "--owner", "--json"};
+    static const char *const global[] = {"--db",    "--region",    "--project",
+                                         "--owner", "--addresses", "--json"};
     for (size_t i = 0; i < sizeof global / sizeof global[0]; i++) {
         const size_t n = strlen(global[i]);
         if (strncmp(arg, global[i], n) == 0 && (arg[n] == '\0' || arg[n] == '='))

@@ -5,6 +5,14 @@
  * per batch instead of one per line while the quota and uniqueness stay
  * exact (each batch is one write transaction). --all-or-nothing makes the
  * whole file one batch and creates nothing unless every line is accepted.
+ *
+ * Memory does not grow with the input: a line is at most
+ * PTRCTL_IMPORT_LINE_MAX bytes (a longer one stops the import, so an endless
+ * line such as /dev/zero ends quickly), the decoded text of a batch lives in
+ * one chunk of CHUNK_BYTES (a batch whose text fills it is created early),
+ * and refusals are printed batch by batch, not kept (with --json the first
+ * JSON_MAX_ERRORS are kept for the summary). Only --all-or-nothing, which
+ * must see every line before creating any, holds the whole file.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,16 +22,23 @@
 #include "import_parse.h"
 #include "ptrctl.h"
 
-#define DEFAULT_BATCH 500
-#define MAX_BATCH     10000
-#define STATUS_SLOTS  64
+#define DEFAULT_BATCH   500
+#define MAX_BATCH       10000
+#define STATUS_SLOTS    64
+#define CHUNK_BYTES     ((size_t)4 << 20) /* holds at least one line of the longest */
+#define JSON_MAX_ERRORS 1000
 
 typedef struct slot {
     ptrctl_import_row row;
-    char *buf;
-    size_t cap;
     unsigned long line;
 } slot;
+
+/* Decoded text of the batch's lines; rows point into it, so a chunk never moves. */
+typedef struct chunk {
+    struct chunk *prev;
+    size_t used;
+    char data[CHUNK_BYTES];
+} chunk;
 
 typedef struct rejection {
     unsigned long line;
@@ -36,6 +51,8 @@ typedef struct importer {
     unsigned flags;
     slot *slots;
     size_t n, cap;
+    size_t batch; /* lines per transaction */
+    chunk *text;  /* the current chunk; earlier ones (--all-or-nothing only) behind it */
     ptr_request *reqs;
     ptr_status *res;
     ptr_error *errs;
@@ -43,12 +60,14 @@ typedef struct importer {
     unsigned long created, rejected, lines;
     unsigned long held_back; /* valid lines not created because of --all-or-nothing */
     unsigned long by_status[STATUS_SLOTS];
-    rejection *rej; /* every refusal, for the report and the JSON summary */
+    rejection *rej; /* refusals not printed yet; with --json also the first printed ones */
     size_t nrej, rej_cap, emitted;
+    unsigned long omitted; /* refusals left out of the JSON summary's list */
     progress prog;
     ptr_status fatal; /* a store or memory failure stopped the import */
     ptr_error fatal_err;
     unsigned long fatal_line;
+    unsigned long stopped_line; /* a line too long to read ended the import there */
 } importer;
 
 /* Keep a refusal; emit() prints it in line order with the others of its batch. */
@@ -102,37 +121,60 @@ static void emit(importer *im)
                 ptr_status_cloud_code(r[i].st), field[0] ? ", field " : "", field,
                 r[i].err.message[0] ? r[i].err.message : ptr_strerror(r[i].st));
     }
+    /* Printed: only the JSON summary still needs them, and only the first few. */
+    if (!im->c->json) {
+        im->nrej = 0;
+    } else if (im->nrej > JSON_MAX_ERRORS) {
+        im->omitted += im->nrej - JSON_MAX_ERRORS;
+        im->nrej = JSON_MAX_ERRORS;
+    }
     im->emitted = im->nrej;
 }
 
-/* Room for one more line in the batch; the slot's buffer holds at least need bytes. */
-static slot *next_slot(importer *im, size_t need)
+static int flush(importer *im);
+
+/*
+ * Room for one more line in the batch, and need bytes of text for it in
+ * *buf. A batch whose text would not fit is created first (the chunk is
+ * then reused); with --all-or-nothing another chunk is taken instead.
+ */
+static slot *next_slot(importer *im, size_t need, char **buf)
 {
+    if (!im->text || CHUNK_BYTES - im->text->used < need) {
+        if (im->text && !(im->flags & PTR_CREATE_ALL_OR_NOTHING)) {
+            if (flush(im) != 0)
+                return NULL;
+            im->text->used = 0;
+        } else {
+            chunk *k = malloc(sizeof *k);
+            if (!k)
+                return NULL;
+            k->prev = im->text;
+            k->used = 0;
+            im->text = k;
+        }
+        if (im->fatal) /* the batch just created failed: the caller stops */
+            return NULL;
+    }
     if (im->n == im->cap) {
         const size_t cap = im->cap ? im->cap * 2 : 64;
         slot *s = realloc(im->slots, cap * sizeof *s);
         if (!s)
             return NULL;
-        memset(s + im->cap, 0, (cap - im->cap) * sizeof *s);
         im->slots = s;
         im->cap = cap;
     }
-    slot *s = &im->slots[im->n];
-    if (s->cap < need) {
-        char *b = realloc(s->buf, need);
-        if (!b)
-            return NULL;
-        s->buf = b;
-        s->cap = need;
-    }
-    return s;
+    *buf = im->text->data + im->text->used;
+    return &im->slots[im->n];
 }
 
 /* Create the batch's lines; report each refusal by its line number. */
 static int flush(importer *im)
 {
-    if (im->n == 0)
+    if (im->n == 0) {
+        emit(im); /* refusals of lines read since the last batch */
         return 0;
+    }
     if (im->work_cap < im->n) {
         ptr_request *q = realloc(im->reqs, im->n * sizeof *q);
         if (q)
@@ -181,7 +223,12 @@ static int flush(importer *im)
     return 0;
 }
 
-static void summary(importer *im, int all_or_nothing)
+/*
+ * The summary; fin is what stopped the import (NULL when it ran to the end).
+ * With --json an import that exits non-zero carries "error": fin, else the
+ * first refused line's error, so no failure looks like a success.
+ */
+static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
 {
     emit(im);
     progress_finish(&im->prog);
@@ -200,13 +247,26 @@ static void summary(importer *im, int all_or_nothing)
         fputs("}, \"errors\": [", stdout);
         for (size_t i = 0; i < im->nrej; i++) {
             printf("%s{\"line\": %lu, \"error\": ", i ? ", " : "", im->rej[i].line);
-            ptrctl_error_json(stdout, im->rej[i].st, &im->rej[i].err);
+            ptrctl_error_json(im->c, stdout, im->rej[i].st, &im->rej[i].err);
             fputc('}', stdout);
         }
         fputs("]", stdout);
-        if (im->fatal) {
-            printf(", \"stopped_at_line\": %lu, \"error\": ", im->fatal_line);
-            ptrctl_error_json(stdout, im->fatal, &im->fatal_err);
+        if (im->omitted)
+            printf(", \"errors_omitted\": %lu", im->omitted);
+        if (im->fatal || im->stopped_line)
+            printf(", \"stopped_at_line\": %lu", im->fatal ? im->fatal_line : im->stopped_line);
+        if (fin) {
+            fputs(", \"error\": ", stdout);
+            ptrctl_failure_json(stdout, fin);
+        } else if (im->nrej) {
+            ptrctl_failure x;
+            const rejection *r = &im->rej[0];
+            ptrctl_failure_of(im->c, r->st, &r->err, NULL, &x);
+            snprintf(x.message, sizeof x.message, "%lu line(s) refused; the first, line %lu: %s",
+                     im->rejected, r->line,
+                     r->err.message[0] ? r->err.message : ptr_strerror(r->st));
+            fputs(", \"error\": ", stdout);
+            ptrctl_failure_json(stdout, &x);
         }
         fputs("}\n", stdout);
         return;
@@ -220,9 +280,38 @@ static void summary(importer *im, int all_or_nothing)
         printf("nothing created: --all-or-nothing and %lu line(s) were rejected "
                "(%lu line(s) that passed the checks held back)\n",
                im->rejected, im->held_back);
-    if (im->fatal)
-        printf("stopped at the batch starting at line %lu: %s (%s)\n", im->fatal_line,
-               ptr_status_name(im->fatal), im->fatal_err.message);
+    if (im->stopped_line)
+        printf("import stopped at line %lu: longer than %d bytes\n", im->stopped_line,
+               PTRCTL_IMPORT_LINE_MAX);
+    if (im->fatal && fin)
+        printf("stopped at the batch starting at line %lu: %s (%s)\n", im->fatal_line, fin->code,
+               fin->message);
+}
+
+/*
+ * One line into buf (room for PTRCTL_IMPORT_LINE_MAX bytes), without its
+ * newline: 1 when there is one, 0 at the end of the input, -1 on a read
+ * error, -2 when the line is longer (it is not read further: an endless
+ * line must not keep the import reading).
+ */
+static int read_line(FILE *in, char *buf, size_t *len, uint64_t *bytes)
+{
+    size_t n = 0;
+    int ch;
+    while ((ch = getc_unlocked(in)) != EOF) {
+        (*bytes)++;
+        if (ch == '\n') {
+            *len = n;
+            return 1;
+        }
+        if (n == PTRCTL_IMPORT_LINE_MAX)
+            return -2;
+        buf[n++] = (char)ch;
+    }
+    if (ferror(in))
+        return -1;
+    *len = n;
+    return n ? 1 : 0;
 }
 
 int cmd_import(ptrctl *c, int argc, char **argv)
@@ -260,16 +349,24 @@ int cmd_import(ptrctl *c, int argc, char **argv)
     if (!in)
         return ptrctl_system(c, "cannot open", path);
     int rc = ptrctl_open(c);
-    if (rc) {
+    char *line = rc ? NULL : malloc(PTRCTL_IMPORT_LINE_MAX);
+    if (rc || !line) {
         if (in != stdin)
             fclose(in);
-        return rc;
+        if (rc)
+            return rc;
+        ptr_error err;
+        ptr_error_clear(&err);
+        err.status = PTR_E_NOMEM;
+        snprintf(err.message, sizeof err.message, "out of memory while importing");
+        return ptrctl_fail(c, PTR_E_NOMEM, &err);
     }
 
     importer im;
     memset(&im, 0, sizeof im);
     im.c = c;
     im.flags = all ? PTR_CREATE_ALL_OR_NOTHING : 0;
+    im.batch = batch;
     struct stat sb;
     const uint64_t total =
         (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode)) ? (uint64_t)sb.st_size : 0;
@@ -277,20 +374,29 @@ int cmd_import(ptrctl *c, int argc, char **argv)
 
     ptrctl_import_format fmt;
     memset(&fmt, 0, sizeof fmt);
-    char *line = NULL;
-    size_t lcap = 0;
-    ssize_t got;
+    size_t len = 0;
     uint64_t bytes = 0;
-    int oom = 0, bad_header = 0;
+    int oom = 0, bad_header = 0, got;
     errno = 0;
-    while (!im.fatal && (got = getline(&line, &lcap, in)) >= 0) {
+    while (!im.fatal && (got = read_line(in, line, &len, &bytes)) != 0) {
         im.lines++;
-        bytes += (uint64_t)got;
-        size_t len = (size_t)got;
-        if (len && line[len - 1] == '\n')
-            len--;
         ptr_error err;
         ptr_error_clear(&err);
+        if (got == -1)
+            break;
+        if (got == -2) {
+            /* Not an import file (or not one line of it): the lines before it are created, as
+             * before a read error, and nothing after it is read. */
+            err.status = PTR_E_INVAL;
+            snprintf(err.message, sizeof err.message,
+                     "the line is longer than %d bytes, the most an import line may be: "
+                     "import stopped",
+                     PTRCTL_IMPORT_LINE_MAX);
+            if (reject(&im, im.lines, err.status, &err) != 0)
+                oom = 1;
+            im.stopped_line = im.lines;
+            break;
+        }
         if (fmt.kind == PTRCTL_FMT_NONE) {
             size_t k = 0;
             while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'))
@@ -300,20 +406,24 @@ int cmd_import(ptrctl *c, int argc, char **argv)
             ptrctl_line_kind hk = ptrctl_import_parse_header(line, len, &fmt, &err);
             if (hk == PTRCTL_LINE_ERROR) {
                 /* Without the columns no line can be read: stop before creating anything. */
-                reject(&im, im.lines, err.status, &err);
+                if (reject(&im, im.lines, err.status, &err) != 0)
+                    oom = 1;
                 bad_header = 1;
                 break;
             }
             if (hk == PTRCTL_LINE_SKIP)
                 continue;
         }
-        slot *s = next_slot(&im, len + 1);
+        char *buf = NULL;
+        slot *s = next_slot(&im, len + 1, &buf);
         if (!s) {
-            oom = 1;
+            oom = !im.fatal;
             break;
         }
-        ptrctl_line_kind k =
-            ptrctl_import_parse_line(line, len, &fmt, s->buf, s->cap, &s->row, &err);
+        ptrctl_line_kind k = ptrctl_import_parse_line(line, len, &fmt, buf, len + 1, &s->row, &err);
+        if (k == PTRCTL_LINE_ROW &&
+            ptrctl_address_check(c, s->row.req.address.s, s->row.req.address.len, &err) != PTR_OK)
+            k = PTRCTL_LINE_ERROR;
         if (k == PTRCTL_LINE_ERROR) {
             if (reject(&im, im.lines, err.status, &err) != 0) {
                 oom = 1;
@@ -321,11 +431,14 @@ int cmd_import(ptrctl *c, int argc, char **argv)
             }
         } else if (k == PTRCTL_LINE_ROW) {
             s->line = im.lines;
+            im.text->used += len + 1;
             im.n++;
-            if (!all && im.n >= batch && flush(&im) != 0) {
-                oom = 1;
-                break;
-            }
+        }
+        /* A batch is its lines, refused or not: refusals too are printed (and dropped) per batch.
+         */
+        if (!all && (im.n >= im.batch || im.nrej - im.emitted >= im.batch) && flush(&im) != 0) {
+            oom = 1;
+            break;
         }
         progress_update(&im.prog, im.lines, bytes, 0);
     }
@@ -337,7 +450,7 @@ int cmd_import(ptrctl *c, int argc, char **argv)
      * With --all-or-nothing a line refused while reading means nothing may be
      * created; the transaction would only be rolled back, so it is not run.
      */
-    if (!oom && !read_error && !bad_header && !(all && im.rejected) && flush(&im) != 0)
+    if (!oom && !read_error && !bad_header && !im.fatal && !(all && im.rejected) && flush(&im) != 0)
         oom = 1;
     if (all && (im.rejected || bad_header || read_error)) {
         /*
@@ -359,10 +472,31 @@ int cmd_import(ptrctl *c, int argc, char **argv)
         im.n = 0;
     }
     progress_update(&im.prog, im.lines, bytes, 1);
-    summary(&im, all);
+
+    ptrctl_failure fin;
+    const ptrctl_failure *stop = NULL;
+    if (read_error) {
+        errno = read_errno;
+        ptrctl_failure_io("cannot read", path, &fin);
+        stop = &fin;
+    } else if (oom) {
+        ptr_error err;
+        ptr_error_clear(&err);
+        err.status = PTR_E_NOMEM;
+        snprintf(err.message, sizeof err.message, "out of memory while importing");
+        ptrctl_failure_of(c, PTR_E_NOMEM, &err, NULL, &fin);
+        stop = &fin;
+    } else if (im.fatal) {
+        ptrctl_failure_of(c, im.fatal, &im.fatal_err, NULL, &fin);
+        stop = &fin;
+    }
+    summary(&im, all, stop);
     free(line);
-    for (size_t i = 0; i < im.cap; i++)
-        free(im.slots[i].buf);
+    while (im.text) {
+        chunk *prev = im.text->prev;
+        free(im.text);
+        im.text = prev;
+    }
     free(im.slots);
     free(im.reqs);
     free(im.res);
@@ -371,18 +505,7 @@ int cmd_import(ptrctl *c, int argc, char **argv)
 
     /* The JSON summary above already carries the error: stderr only from here. */
     c->json = 0;
-    if (read_error) {
-        errno = read_errno;
-        return ptrctl_system(c, "cannot read", path);
-    }
-    if (oom) {
-        ptr_error err;
-        ptr_error_clear(&err);
-        err.status = PTR_E_NOMEM;
-        snprintf(err.message, sizeof err.message, "out of memory while importing");
-        return ptrctl_fail(c, PTR_E_NOMEM, &err);
-    }
-    if (im.fatal)
-        return ptrctl_fail(c, im.fatal, &im.fatal_err);
+    if (stop)
+        return ptrctl_report(c, stop);
     return im.rejected ? PTRCTL_EXIT_REJECTED : PTRCTL_EXIT_OK;
 }

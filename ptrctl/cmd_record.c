@@ -115,11 +115,13 @@ int cmd_create(ptrctl *c, int argc, char **argv)
     req.tags = tags;
     req.tag_count = nt;
 
+    ptr_error err = {0};
+    if (ptrctl_address_check(c, addr, strlen(addr), &err) != PTR_OK)
+        return ptrctl_fail(c, err.status, &err);
     int rc = ptrctl_open(c);
     if (rc)
         return rc;
     ptr_record *rec = NULL;
-    ptr_error err = {0};
     ptr_status st = ptr_record_new(NULL, &rec);
     if (st == PTR_OK)
         st = ptr_ctx_create(c->ctx, &c->scope, &req, rec, &err);
@@ -247,11 +249,13 @@ int cmd_update(ptrctl *c, int argc, char **argv)
     req.names = names;
     req.name_count = nn;
 
+    ptr_error err = {0};
+    if (ptrctl_address_check(c, addr, strlen(addr), &err) != PTR_OK)
+        return ptrctl_fail(c, err.status, &err);
     int rc = ptrctl_open(c);
     if (rc)
         return rc;
     ptr_record *cur = NULL, *out = NULL;
-    ptr_error err = {0};
     ptr_status st = ptr_record_new(NULL, &cur);
     if (st == PTR_OK)
         st = ptr_record_new(NULL, &out);

@@ -9,12 +9,24 @@
  * It grows on every export into the same directory, and looks like the
  * date-based serials operators expect. Each file is written to a temporary
  * name and renamed into place, so a name server never reads half a zone.
+ *
+ * The output directory may be writable by others than the user running
+ * ptrctl (often root); docs/security.md says what is guaranteed. Everything
+ * is done relative to one descriptor of the directory: a temporary is a new
+ * file (O_CREAT|O_EXCL|O_NOFOLLOW, never a planted name or symlink), a zone
+ * file is only read when it is a regular file (O_NOFOLLOW|O_NONBLOCK: never
+ * through a symlink, never blocking on a FIFO or device), a name that exists
+ * as anything else is refused, the file is fsync'ed before its rename and
+ * the directory after it, and a failed export removes its temporary.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ptrctl.h"
 
@@ -71,32 +83,99 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* The largest SOA serial among DIR's reverse-zone files; 0 when there is none. */
-static uint64_t previous_serial(const char *dir)
+/* A failure about one file of the output directory, with its own reason. */
+static int file_failure(ptrctl_failure *x, const char *dir, const char *name, const char *why)
 {
-    uint64_t best = 0;
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
+    ptrctl_failure_io("", "", x);
+    snprintf(x->message, sizeof x->message, "%s/%s: %s", dir, name, why);
+    return -1;
+}
+
+/* The reason to refuse an existing name of the directory that is not a regular file. */
+static const char *not_regular(mode_t m)
+{
+    return S_ISLNK(m) ? "a symbolic link where a zone file belongs: refused, never written through"
+           : S_ISDIR(m)  ? "a directory where a zone file belongs: refused"
+           : S_ISFIFO(m) ? "a FIFO where a zone file belongs: refused, never opened"
+                         : "not a regular file (a device or socket) where a zone file belongs: "
+                           "refused, never opened";
+}
+
+/*
+ * Open DIR/name for reading only when it is a regular file; -1 with x set
+ * otherwise. O_NONBLOCK: should the name be swapped for a FIFO after the
+ * check, the open does not wait for a writer (and fstat then refuses it).
+ */
+static int open_regular(int dfd, const char *dir, const char *name, ptrctl_failure *x)
+{
+    struct stat st;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        ptrctl_failure_io("cannot read the zone file", "", x);
+        snprintf(x->message, sizeof x->message, "cannot read the zone file %s/%s: %s", dir, name,
+                 strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode))
+        return file_failure(x, dir, name, not_regular(st.st_mode));
+    const int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const int e = errno;
+        if (fd >= 0)
+            close(fd);
+        if (fd >= 0 || e == ELOOP)
+            return file_failure(x, dir, name, "changed into something other than a regular file");
+        errno = e;
+        ptrctl_failure_io("cannot read the zone file", "", x);
+        snprintf(x->message, sizeof x->message, "cannot read the zone file %s/%s: %s", dir, name,
+                 strerror(e));
+        return -1;
+    }
+    return fd;
+}
+
+/*
+ * The largest SOA serial among DIR's reverse-zone files (0 when there is
+ * none) into *best. A zone file whose serial cannot be read, or a name of
+ * that form that is not a regular file, is an error: the serial would
+ * otherwise silently restart from the date, below what secondaries hold.
+ */
+static int previous_serial(int dfd, const char *dir, uint64_t *best, ptrctl_failure *x)
+{
+    *best = 0;
+    const int dup_fd = dup(dfd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        ptrctl_failure_io("cannot list the directory", dir, x);
+        return -1;
+    }
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!ends_with(e->d_name, ".arpa.zone"))
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !ends_with(e->d_name, ".arpa.zone"))
             continue;
-        char path[PATH_CAP];
-        if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= sizeof path)
-            continue;
-        FILE *f = fopen(path, "r");
-        if (!f)
-            continue;
+        const int fd = open_regular(dfd, dir, e->d_name, x);
+        if (fd < 0) {
+            rc = -1;
+            break;
+        }
         char head[16384]; /* the SOA comes first, after $ORIGIN and $TTL */
-        const size_t n = fread(head, 1, sizeof head, f);
-        fclose(f);
+        size_t n = 0;
+        ssize_t got;
+        while (n < sizeof head && (got = read(fd, head + n, sizeof head - n)) > 0)
+            n += (size_t)got;
+        close(fd);
         uint64_t v;
-        if (soa_serial(head, n, &v) == 0 && v > best)
-            best = v;
+        if (soa_serial(head, n, &v) != 0)
+            rc = file_failure(x, dir, e->d_name,
+                              "no SOA serial could be read in this zone file (within its first "
+                              "16 KiB): fix or remove it");
+        else if (v > *best)
+            *best = v;
     }
     closedir(d);
-    return best;
+    return rc;
 }
 
 static uint64_t date_serial(void)
@@ -125,7 +204,6 @@ static int contact_rname(const ptrctl *c, const char *s, char *buf, size_t cap)
     ptr_error err;
     ptr_error_clear(&err);
     err.status = PTR_E_NAME;
-    err.field = PTR_FIELD_NONE;
     if (at == s || !at[1] || strchr(at + 1, '@'))
         snprintf(err.message, sizeof err.message,
                  "--contact: give a mailbox (hostmaster@example.com) or its name form "
@@ -138,30 +216,75 @@ static int contact_rname(const ptrctl *c, const char *s, char *buf, size_t cap)
         snprintf(err.message, sizeof err.message, "--contact: too long for a domain name");
     else
         return PTRCTL_EXIT_OK;
-    return ptrctl_fail(c, PTR_E_NAME, &err);
+    ptrctl_failure x;
+    ptrctl_failure_of(c, PTR_E_NAME, &err, "contact", &x);
+    return ptrctl_report(c, &x);
 }
 
 typedef struct file_sink {
     const ptrctl *c;
-    const char *dir;
-    FILE *f;
-    char tmp[PATH_CAP], final[PATH_CAP], zone[300];
-    int err_no;
-    const char *what; /* the step that failed, for the message */
+    const char *dir; /* for messages */
+    int dfd;         /* the output directory */
+    FILE *f;         /* the temporary being written, NULL between zones */
+    char tmp[PATH_CAP], final[PATH_CAP], zone[300]; /* tmp and final: names in dfd */
+    unsigned long seq;
+    int failed;
+    ptrctl_failure x; /* why, when failed */
     size_t zones;
     int first;
+    uint64_t serial;
+    int head; /* the JSON document is started */
 } file_sink;
 
-static ptr_status sink_fail(file_sink *s, const char *what)
+/* Drop the temporary being written, if any; errno is kept for the message. */
+static void drop_tmp(file_sink *s)
 {
-    s->err_no = errno;
-    s->what = what;
+    const int e = errno;
     if (s->f) {
         fclose(s->f);
         s->f = NULL;
-        remove(s->tmp);
+        unlinkat(s->dfd, s->tmp, 0);
     }
+    errno = e;
+}
+
+static ptr_status sink_fail(file_sink *s, const char *what, const char *name)
+{
+    ptrctl_failure_io("", "", &s->x);
+    snprintf(s->x.message, sizeof s->x.message, "%s %s/%s: %s", what, s->dir, name,
+             strerror(errno));
+    s->failed = 1;
+    drop_tmp(s);
     return PTR_E_STORE;
+}
+
+/*
+ * A new temporary next to the zone. O_EXCL|O_NOFOLLOW: never an existing
+ * file and never through a symlink, whoever else may write the directory; a
+ * name someone took is skipped for the next. Mode 0644 (less the umask), as
+ * the zone file it becomes: the name server reads it.
+ */
+static int create_tmp(file_sink *s)
+{
+    for (int attempt = 0; attempt < 100; attempt++) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        const unsigned long tag =
+            (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16) ^ (++s->seq * 7919u);
+        if ((size_t)snprintf(s->tmp, sizeof s->tmp, ".%s.zone.%lx.tmp", s->zone, tag) >=
+            sizeof s->tmp) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        const int fd =
+            openat(s->dfd, s->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd >= 0)
+            return fd;
+        if (errno != EEXIST)
+            return -1;
+    }
+    errno = EEXIST;
+    return -1;
 }
 
 static ptr_status sink_begin(void *user, const char *zone, size_t len)
@@ -170,16 +293,29 @@ static ptr_status sink_begin(void *user, const char *zone, size_t len)
     /* "113.0.203.in-addr.arpa." -> "113.0.203.in-addr.arpa.zone" */
     const size_t base = len && zone[len - 1] == '.' ? len - 1 : len;
     snprintf(s->zone, sizeof s->zone, "%.*s", (int)base, zone);
-    if ((size_t)snprintf(s->final, sizeof s->final, "%s/%s.zone", s->dir, s->zone) >=
-            sizeof s->final ||
-        (size_t)snprintf(s->tmp, sizeof s->tmp, "%s/.%s.zone.tmp", s->dir, s->zone) >=
-            sizeof s->tmp) {
+    if ((size_t)snprintf(s->final, sizeof s->final, "%s.zone", s->zone) >= sizeof s->final) {
         errno = ENAMETOOLONG;
-        return sink_fail(s, "cannot write into");
+        return sink_fail(s, "cannot write", s->zone);
     }
-    s->f = fopen(s->tmp, "w");
-    if (!s->f)
-        return sink_fail(s, "cannot create a zone file in");
+    /* The rename would replace a symlink, not follow it; still, something other than a zone
+     * file under a zone's name means someone else is at work in the directory: stop. */
+    struct stat st;
+    if (fstatat(s->dfd, s->final, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+        file_failure(&s->x, s->dir, s->final, not_regular(st.st_mode));
+        s->failed = 1;
+        return PTR_E_STORE;
+    }
+    const int fd = create_tmp(s);
+    if (fd < 0)
+        return sink_fail(s, "cannot create a zone file in", "");
+    s->f = fdopen(fd, "w");
+    if (!s->f) {
+        const int e = errno;
+        close(fd);
+        unlinkat(s->dfd, s->tmp, 0);
+        errno = e;
+        return sink_fail(s, "cannot write", s->tmp);
+    }
     return PTR_OK;
 }
 
@@ -187,41 +323,74 @@ static ptr_status sink_write(void *user, const char *text, size_t len)
 {
     file_sink *s = user;
     if (fwrite(text, 1, len, s->f) != len)
-        return sink_fail(s, "cannot write a zone file in");
+        return sink_fail(s, "cannot write", s->tmp);
     return PTR_OK;
+}
+
+/*
+ * With --json the document starts with the first zone written: an export
+ * refused before (a bad --ns) prints the error object alone.
+ */
+static void json_head(file_sink *s)
+{
+    if (s->head)
+        return;
+    printf("{\"serial\": %lu, \"zones\": [", (unsigned long)s->serial);
+    s->head = 1;
 }
 
 static ptr_status sink_end(void *user)
 {
     file_sink *s = user;
+    /* On disk before it is renamed, so that a crash leaves the old zone or the new one. */
+    if (fflush(s->f) != 0 || fsync(fileno(s->f)) != 0)
+        return sink_fail(s, "cannot write", s->tmp);
     FILE *f = s->f;
     s->f = NULL;
     if (fclose(f) != 0) {
-        s->f = NULL;
-        s->err_no = errno;
-        s->what = "cannot write a zone file in";
-        remove(s->tmp);
-        return PTR_E_STORE;
+        const int e = errno;
+        unlinkat(s->dfd, s->tmp, 0);
+        errno = e;
+        return sink_fail(s, "cannot write", s->tmp);
     }
-    if (rename(s->tmp, s->final) != 0) {
-        s->err_no = errno;
-        s->what = "cannot rename a zone file in";
-        remove(s->tmp);
-        return PTR_E_STORE;
+    if (renameat(s->dfd, s->tmp, s->dfd, s->final) != 0) {
+        const int e = errno;
+        unlinkat(s->dfd, s->tmp, 0);
+        errno = e;
+        return sink_fail(s, "cannot rename a zone file to", s->final);
     }
+    /* The rename itself is on disk once the directory is. */
+    if (fsync(s->dfd) != 0)
+        return sink_fail(s, "cannot sync the directory", "");
     if (s->c->json) {
+        json_head(s);
         fputs(s->first ? "" : ", ", stdout);
         fputs("{\"zone\": ", stdout);
         json_cstr(stdout, s->zone);
         fputs(", \"file\": ", stdout);
-        json_cstr(stdout, s->final);
+        char path[2 * PATH_CAP];
+        snprintf(path, sizeof path, "%s/%s", s->dir, s->final);
+        json_cstr(stdout, path);
         fputc('}', stdout);
     } else {
-        printf("wrote %s\n", s->final);
+        printf("wrote %s/%s\n", s->dir, s->final);
     }
     s->first = 0;
     s->zones++;
     return PTR_OK;
+}
+
+/* The option a zone export's name error is about: "ns[1]", "contact" or "primary". */
+static void zone_field(const ptr_error *err, char *buf, size_t cap)
+{
+    if (err->field != PTR_FIELD_NAME)
+        ptrctl_field_text(err, buf, cap);
+    else if (err->index == PTR_ZONE_INDEX_CONTACT)
+        snprintf(buf, cap, "contact");
+    else if (err->index == PTR_ZONE_INDEX_PRIMARY)
+        snprintf(buf, cap, "primary");
+    else
+        snprintf(buf, cap, "ns[%u]", (unsigned)err->index);
 }
 
 int cmd_export_zone(ptrctl *c, int argc, char **argv)
@@ -255,15 +424,21 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
         if (rc)
             return rc;
     }
-    DIR *d = opendir(dir);
-    if (!d)
+    /* O_DIRECTORY: a FIFO or device given as --out is refused at once, never waited on. */
+    const int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+    if (dfd < 0)
         return ptrctl_system(c, "cannot open the directory", dir);
-    closedir(d);
-    const uint64_t prev = previous_serial(dir);
+    ptrctl_failure x;
+    uint64_t prev = 0;
+    if (previous_serial(dfd, dir, &prev, &x) != 0) {
+        close(dfd);
+        return ptrctl_report(c, &x);
+    }
     uint64_t serial = date_serial();
     if (prev + 1 > serial)
         serial = prev + 1;
     if (serial > UINT32_MAX) {
+        close(dfd);
         ptr_error err;
         ptr_error_clear(&err);
         err.status = PTR_E_INVAL;
@@ -272,8 +447,10 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
         return ptrctl_fail(c, PTR_E_INVAL, &err);
     }
     int rc = ptrctl_open(c);
-    if (rc)
+    if (rc) {
+        close(dfd);
         return rc;
+    }
     ptr_zone_options o;
     ptr_zone_options_init(&o);
     o.serial = (uint32_t)serial;
@@ -284,31 +461,39 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     memset(&fs, 0, sizeof fs);
     fs.c = c;
     fs.dir = dir;
+    fs.dfd = dfd;
     fs.first = 1;
+    fs.serial = serial;
     const ptr_zone_sink sink = {sink_begin, sink_write, sink_end, &fs};
-    if (c->json)
-        printf("{\"serial\": %lu, \"zones\": [", (unsigned long)serial);
     size_t zones = 0;
     ptr_error err;
     ptr_error_clear(&err);
     ptr_status st =
         ptr_zone_export(c->store, c->region, strlen(c->region), &o, &sink, &zones, &err);
-    if (fs.f) { /* the export stopped inside a zone: drop its partial file */
-        fclose(fs.f);
-        remove(fs.tmp);
-    }
-    if (c->json)
-        printf("]}\n");
+    drop_tmp(&fs); /* the export stopped inside a zone: drop its partial file */
+    close(dfd);
     if (st == PTR_OK) {
-        if (!c->json)
+        if (c->json) {
+            json_head(&fs);
+            printf("]}\n");
+        } else
             printf("%zu zone(s) of region %s, SOA serial %lu\n", zones, c->region,
                    (unsigned long)serial);
         return PTRCTL_EXIT_OK;
     }
-    c->json = 0; /* the JSON document is already closed: report on stderr */
-    if (fs.what) {
-        errno = fs.err_no;
-        return ptrctl_system(c, fs.what, dir);
+    if (fs.failed) {
+        x = fs.x;
+    } else {
+        char field[64];
+        zone_field(&err, field, sizeof field);
+        ptrctl_failure_of(c, st, &err, field, &x);
     }
-    return ptrctl_fail(c, st, &err);
+    /* The zones written so far, and why the export stopped: never a success-shaped object. */
+    if (c->json && fs.head) {
+        fputs("], \"error\": ", stdout);
+        ptrctl_failure_json(stdout, &x);
+        fputs("}\n", stdout);
+        c->json = 0; /* the JSON document is complete: the rest goes to stderr */
+    }
+    return ptrctl_report(c, &x);
 }

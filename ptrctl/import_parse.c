@@ -216,13 +216,36 @@ static ptrctl_line_kind split_tags(ptr_text cell, size_t off, ptrctl_import_row 
     return PTRCTL_LINE_ROW;
 }
 
-static ptrctl_line_kind ttl_text(ptr_text t, size_t off, ptrctl_import_row *row, ptr_error *err)
+/*
+ * What a number of seconds too large for 32 bits becomes: the largest that
+ * ptr_ttl_parse gives, above every policy's maximum (RFC 2181 §8 caps a TTL
+ * at 2^31 - 1), so libptr refuses it as it refuses 2147483648.
+ */
+#define TTL_TOO_LARGE ((int64_t)UINT32_MAX)
+
+ptr_status ptrctl_ttl_value(const char *s, size_t len, int64_t *out)
 {
     uint32_t v = 0;
-    if (ptr_ttl_parse(t.s, t.len, &v) != PTR_OK)
+    if (ptr_ttl_parse(s, len, &v) == PTR_OK) {
+        *out = v;
+        return PTR_OK;
+    }
+    /* Digits alone are seconds however many there are: 99999999999 gets the answer
+     * 2147483648 gets ("above the policy's maximum"), not "not a TTL". */
+    if (len == 0)
+        return PTR_E_TTL;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return PTR_E_TTL;
+    *out = TTL_TOO_LARGE;
+    return PTR_OK;
+}
+
+static ptrctl_line_kind ttl_text(ptr_text t, size_t off, ptrctl_import_row *row, ptr_error *err)
+{
+    if (ptrctl_ttl_value(t.s, t.len, &row->req.ttl) != PTR_OK)
         return fail(err, PTR_E_TTL, PTR_FIELD_TTL, off,
                     "not a TTL: give seconds (300) or units s, m, h, d, w (5m, 1h30m)");
-    row->req.ttl = v;
     return PTRCTL_LINE_ROW;
 }
 
@@ -421,7 +444,7 @@ static int jttl(jp *p, ptrctl_import_row *row)
     while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') {
         v = v * 10 + (uint64_t)(p->s[p->i++] - '0');
         if (v > UINT32_MAX)
-            return jfail(p, PTR_E_TTL, PTR_FIELD_TTL, "the TTL is far too large");
+            v = (uint64_t)TTL_TOO_LARGE; /* and stays there: see ptrctl_ttl_value */
     }
     if (p->i == start)
         return jfail(p, PTR_E_TTL, PTR_FIELD_TTL, "ttl is a number of seconds");

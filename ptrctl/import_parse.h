@@ -14,6 +14,15 @@
 #define PTRCTL_ROW_MAX_NAMES 64
 #define PTRCTL_ROW_MAX_TAGS  64
 
+/*
+ * The longest line import reads, in bytes without its newline. A line of the
+ * most a policy allows (10 names of 253 bytes, 20 tags of 128 + 255
+ * characters, a description of 255), every character written as a JSON
+ * surrogate-pair escape, stays well below it; a longer line is no import line
+ * (docs/ptrctl.md, "Import formats").
+ */
+#define PTRCTL_IMPORT_LINE_MAX 262144
+
 typedef enum ptrctl_format { PTRCTL_FMT_NONE = 0, PTRCTL_FMT_CSV, PTRCTL_FMT_JSONL } ptrctl_format;
 
 /* The CSV columns (0-based, -1 when absent): ip and names are required. */
@@ -53,5 +62,13 @@ ptrctl_line_kind ptrctl_import_parse_header(const char *line, size_t len, ptrctl
 ptrctl_line_kind ptrctl_import_parse_line(const char *line, size_t len,
                                           const ptrctl_import_format *fmt, char *buf, size_t cap,
                                           ptrctl_import_row *row, ptr_error *err);
+
+/*
+ * A TTL text as a request takes it (ptr_ttl_parse's syntax), into *out.
+ * Digits alone too many for 32 bits give a value above every policy's
+ * maximum, so libptr refuses them as it refuses 2147483648. PTR_E_TTL when
+ * the text is not a TTL.
+ */
+ptr_status ptrctl_ttl_value(const char *s, size_t len, int64_t *out);
 
 #endif /* PTRCTL_IMPORT_PARSE_H */

@@ -4,6 +4,7 @@
  * commands. The syntax is a contract with scripts outside this repository:
  * see docs/ptrctl.md before changing anything here.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,10 +24,50 @@ static int env_flag(const char *name)
     return v && *v && strcmp(v, "0") != 0;
 }
 
+/*
+ * Region, project and owner as the library takes them (service.h, ptr_scope:
+ * 1..64 bytes of ASCII letters, digits and "-_."). Checked before any
+ * command opens the database, so that a command that does not pass the
+ * scope to the library (quota, export-zone) refuses a bad one too instead of
+ * answering for a region or project that cannot exist.
+ */
+static int scope_check(const ptrctl *c)
+{
+    const struct {
+        const char *s;
+        ptr_field field;
+    } parts[] = {{c->region, PTR_FIELD_REGION},
+                 {c->project, PTR_FIELD_PROJECT},
+                 {c->owner, PTR_FIELD_OWNER}};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        const char *s = parts[i].s;
+        const size_t n = strlen(s);
+        size_t bad = 0;
+        while (bad < n && (isalnum((unsigned char)s[bad]) || strchr("-_.", s[bad])) &&
+               (unsigned char)s[bad] < 0x80)
+            bad++;
+        if (n >= 1 && n <= 64 && bad == n)
+            continue;
+        ptr_error err;
+        ptr_error_clear(&err);
+        err.status = PTR_E_INVAL;
+        err.field = parts[i].field;
+        err.offset = bad < n ? bad : 0;
+        snprintf(err.message, sizeof err.message, "%s",
+                 n == 0 || n > 64 ? "1 to 64 characters"
+                                  : "only letters, digits, '-', '_' and '.' are allowed");
+        return ptrctl_fail(c, PTR_E_INVAL, &err);
+    }
+    return PTRCTL_EXIT_OK;
+}
+
 int ptrctl_open(ptrctl *c)
 {
     ptr_error err;
     ptr_error_clear(&err);
+    const int rc = scope_check(c);
+    if (rc)
+        return rc;
     ptr_sqlite_options o;
     ptr_sqlite_options_init(&o);
     ptr_status st = ptr_sqlite_store_open(c->db, strlen(c->db), &o, &c->store, &err);
@@ -42,9 +83,14 @@ int ptrctl_open(ptrctl *c)
         c->store = NULL;
         return ptrctl_fail(c, st, &err);
     }
+    ptr_policy policy;
+    ptr_policy_init(&policy);
+    if (c->addresses == PTRCTL_ADDR_PUBLIC_ONLY)
+        policy.options |= PTR_POLICY_PUBLIC_ONLY;
     ptr_ctx_config cfg;
     ptr_ctx_config_init(&cfg);
     cfg.store = c->store;
+    cfg.policy = &policy;
     st = ptr_ctx_new(&cfg, &c->ctx, &err);
     if (st != PTR_OK) {
         ptr_store_free(c->store);
@@ -77,6 +123,12 @@ int main(int argc, char **argv)
     c.project = env_or("PTRCTL_PROJECT", PTRCTL_DEFAULT_PROJECT);
     c.owner = env_or("PTRCTL_OWNER", PTRCTL_DEFAULT_OWNER);
     c.json = env_flag("PTRCTL_JSON");
+    c.addresses = PTRCTL_ADDR_NO_SPECIAL;
+    /* --json anywhere among the global options: a usage error before it is reported as JSON too. */
+    for (int k = 1; k < argc && argv[k][0] == '-'; k++)
+        if (cli_flag(argv[k], "--json"))
+            c.json = 1;
+    const char *addresses = NULL;
 
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -102,6 +154,8 @@ int main(int argc, char **argv)
             c.project = v;
         else if ((r = cli_opt(&c, argc, argv, &i, "--owner", &v)) != 0)
             c.owner = v;
+        else if ((r = cli_opt(&c, argc, argv, &i, "--addresses", &v)) != 0)
+            addresses = v;
         else
             return ptrctl_usage(&c, "unknown option '%s' (global options come before the command)",
                                 argv[i]);
@@ -110,7 +164,15 @@ int main(int argc, char **argv)
         if (!*c.db)
             return ptrctl_usage(&c, "--db needs a file name");
     }
+    const char *from = addresses ? "--addresses" : "PTRCTL_ADDRESSES";
+    if (!addresses)
+        addresses = env_or("PTRCTL_ADDRESSES", NULL);
+    if (addresses && ptrctl_addresses_parse(addresses, &c.addresses) != 0)
+        return ptrctl_usage(&c, "%s is any, no-special, no-private or public-only, not '%s'", from,
+                            addresses);
     if (i >= argc) {
+        if (c.json)
+            return ptrctl_usage(&c, "the command is missing");
         ptrctl_help(stderr, NULL);
         return PTRCTL_EXIT_USAGE;
     }

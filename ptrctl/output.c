@@ -1,10 +1,13 @@
 /*
  * How ptrctl reports a refusal: the exit status, one stderr line that names
  * the status, the cloud code, the field and the reason, and with --json the
- * error object on stdout for programs.
+ * error object on stdout for programs. Every failure of every command goes
+ * through ptrctl_report, so --json always gets an error object on stdout.
  */
 #include <errno.h>
 #include <string.h>
+
+#include <libptr/sqlite.h>
 
 #include "ptrctl.h"
 
@@ -37,66 +40,111 @@ void ptrctl_field_text(const ptr_error *err, char *buf, size_t cap)
     }
 }
 
-static const char *message_of(ptr_status st, const ptr_error *err)
+/* The store's own reason for its last failure (SQLite's text), or "". */
+static const char *store_errmsg(const ptrctl *c)
 {
-    return (err && err->status == st && err->message[0]) ? err->message : ptr_strerror(st);
+    const char *m = c->store ? ptr_sqlite_store_errmsg(c->store) : NULL;
+    return m ? m : "";
 }
 
-void ptrctl_error_json(FILE *f, ptr_status st, const ptr_error *err)
+void ptrctl_failure_of(const ptrctl *c, ptr_status st, const ptr_error *err, const char *field,
+                       ptrctl_failure *out)
 {
-    char field[64];
-    ptrctl_field_text(err && err->status == st ? err : NULL, field, sizeof field);
+    const int ours = err && err->status == st;
+    out->code = ptr_status_name(st);
+    out->cloud_code = ptr_status_cloud_code(st);
+    out->exit = ptrctl_exit_for(st);
+    if (field)
+        snprintf(out->field, sizeof out->field, "%s", field);
+    else
+        ptrctl_field_text(ours ? err : NULL, out->field, sizeof out->field);
+    const char *msg = (ours && err->message[0]) ? err->message : ptr_strerror(st);
+    const char *why = st == PTR_E_STORE && c ? store_errmsg(c) : "";
+    /* "the store failed" alone leaves an operator guessing: say what the database said (the
+     * store's message names the file). */
+    if (why[0])
+        snprintf(out->message, sizeof out->message, "%s", why);
+    else
+        snprintf(out->message, sizeof out->message, "%s", msg);
+}
+
+void ptrctl_failure_io(const char *what, const char *path, ptrctl_failure *out)
+{
+    out->code = "PTRCTL_E_IO";
+    out->cloud_code = ptr_status_cloud_code(PTR_E_STORE); /* DNS.0001, an internal error */
+    out->exit = PTRCTL_EXIT_SYSTEM;
+    out->field[0] = '\0';
+    snprintf(out->message, sizeof out->message, "%s %s: %s", what, path ? path : "",
+             strerror(errno));
+}
+
+void ptrctl_failure_json(FILE *f, const ptrctl_failure *x)
+{
     fputs("{\"code\": ", f);
-    json_cstr(f, ptr_status_name(st));
+    json_cstr(f, x->code);
     fputs(", \"cloud_code\": ", f);
-    json_cstr(f, ptr_status_cloud_code(st));
+    json_cstr(f, x->cloud_code);
     fputs(", \"field\": ", f);
-    json_cstr(f, field);
+    json_cstr(f, x->field);
     fputs(", \"message\": ", f);
-    json_cstr(f, message_of(st, err));
+    json_cstr(f, x->message);
     fputc('}', f);
+}
+
+int ptrctl_report(const ptrctl *c, const ptrctl_failure *x)
+{
+    fflush(stdout); /* whatever the command printed comes before its failure */
+    fprintf(stderr, "ptrctl %s: %s (%s)%s%s: %s\n", c->command ? c->command : "", x->code,
+            x->cloud_code, x->field[0] ? ", field " : "", x->field, x->message);
+    if (c->json) {
+        fputs("{\"error\": ", stdout);
+        ptrctl_failure_json(stdout, x);
+        fputs("}\n", stdout);
+    }
+    return x->exit;
+}
+
+void ptrctl_error_json(const ptrctl *c, FILE *f, ptr_status st, const ptr_error *err)
+{
+    ptrctl_failure x;
+    ptrctl_failure_of(c, st, err, NULL, &x);
+    ptrctl_failure_json(f, &x);
 }
 
 int ptrctl_fail(const ptrctl *c, ptr_status st, const ptr_error *err)
 {
-    char field[64];
-    ptrctl_field_text(err && err->status == st ? err : NULL, field, sizeof field);
-    fflush(stdout); /* whatever the command printed comes before its failure */
-    fprintf(stderr, "ptrctl %s: %s (%s)%s%s: %s\n", c->command ? c->command : "",
-            ptr_status_name(st), ptr_status_cloud_code(st), field[0] ? ", field " : "", field,
-            message_of(st, err));
-    if (c->json) {
-        fputs("{\"error\": ", stdout);
-        ptrctl_error_json(stdout, st, err);
-        fputs("}\n", stdout);
-    }
-    return ptrctl_exit_for(st);
+    ptrctl_failure x;
+    ptrctl_failure_of(c, st, err, NULL, &x);
+    return ptrctl_report(c, &x);
 }
 
 int ptrctl_usage(const ptrctl *c, const char *fmt, ...)
 {
     const char *cmd = c && c->command ? c->command : NULL;
-    fprintf(stderr, "ptrctl%s%s: usage error: ", cmd ? " " : "", cmd ? cmd : "");
+    ptrctl_failure x;
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(x.message, sizeof x.message, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'ptrctl %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+    fprintf(stderr, "ptrctl%s%s: usage error: %s\n", cmd ? " " : "", cmd ? cmd : "", x.message);
+    fprintf(stderr, "Try 'ptrctl %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+    /* A program asked for JSON: it gets an error object, not an empty stdout. */
+    if (c && c->json) {
+        x.code = "PTRCTL_E_USAGE";
+        x.cloud_code = ptr_status_cloud_code(PTR_E_INVAL); /* DNS.0002, an invalid request */
+        x.field[0] = '\0';
+        fflush(stdout);
+        fputs("{\"error\": ", stdout);
+        ptrctl_failure_json(stdout, &x);
+        fputs("}\n", stdout);
+    }
     return PTRCTL_EXIT_USAGE;
 }
 
 /* Not a libptr status: a file or directory of ptrctl's own could not be used. */
 int ptrctl_system(const ptrctl *c, const char *what, const char *path)
 {
-    char msg[PTR_ERROR_MESSAGE_SIZE + 256];
-    snprintf(msg, sizeof msg, "%s %s: %s", what, path ? path : "", strerror(errno));
-    fprintf(stderr, "ptrctl %s: PTRCTL_E_IO (DNS.0001): %s\n", c->command ? c->command : "", msg);
-    if (c->json) {
-        fputs("{\"error\": {\"code\": \"PTRCTL_E_IO\", \"cloud_code\": \"DNS.0001\", "
-              "\"field\": \"\", \"message\": ",
-              stdout);
-        json_cstr(stdout, msg);
-        fputs("}}\n", stdout);
-    }
-    return PTRCTL_EXIT_SYSTEM;
+    ptrctl_failure x;
+    ptrctl_failure_io(what, path, &x);
+    return ptrctl_report(c, &x);
 }

@@ -23,11 +23,20 @@ enum {
 #define PTRCTL_DEFAULT_PROJECT "default"
 #define PTRCTL_DEFAULT_OWNER   "default"
 
+/* --addresses: which addresses may get a record (addresses.c); each refuses more than the last. */
+typedef enum ptrctl_addresses {
+    PTRCTL_ADDR_ANY = 0,
+    PTRCTL_ADDR_NO_SPECIAL, /* the default */
+    PTRCTL_ADDR_NO_PRIVATE,
+    PTRCTL_ADDR_PUBLIC_ONLY
+} ptrctl_addresses;
+
 /* The state every command shares: global options and, once opened, the service. */
 typedef struct ptrctl {
     const char *db;
     const char *region, *project, *owner;
     int json;
+    ptrctl_addresses addresses;
     const char *command; /* for messages: "create", "import", ... */
     ptr_store *store;
     ptr_ctx *ctx;
@@ -36,6 +45,15 @@ typedef struct ptrctl {
 
 /* main.c: open the database and the service (prints the reason and returns an exit status). */
 int ptrctl_open(ptrctl *c);
+
+/* addresses.c: "any", "no-special", "no-private", "public-only" into *out; -1 when none. */
+int ptrctl_addresses_parse(const char *s, ptrctl_addresses *out);
+/*
+ * May a record be created (or updated) for the address text under
+ * c->addresses? PTR_OK, or PTR_E_ADDR_FORBIDDEN with err naming the range.
+ * Text that is not an address passes: the library refuses it with its reason.
+ */
+ptr_status ptrctl_address_check(const ptrctl *c, const char *s, size_t len, ptr_error *err);
 
 /* cli.c: command-line helpers. */
 /*
@@ -60,9 +78,30 @@ int cli_is_help(const char *s);
 /* output.c: reporting. */
 /* The exit status for a libptr status. */
 int ptrctl_exit_for(ptr_status st);
+/* One failure as ptrctl reports it: on stderr as one line, with --json as an error object. */
+typedef struct ptrctl_failure {
+    const char *code;       /* "PTR_E_TTL", "PTRCTL_E_IO", "PTRCTL_E_USAGE" */
+    const char *cloud_code; /* "DNS.0506" */
+    char field[64];         /* "ttl", "ptrdnames[2]", "contact", "ns[1]", or "" */
+    char message[PTR_ERROR_MESSAGE_SIZE + 4200]; /* room for a reason and a path */
+    int exit;                                    /* the exit status it gives */
+} ptrctl_failure;
+/*
+ * A libptr failure: field NULL names err's field, else it is the option at
+ * fault ("contact"). c may be NULL; with it, a PTR_E_STORE carries the
+ * store's own reason and the database path.
+ */
+void ptrctl_failure_of(const ptrctl *c, ptr_status st, const ptr_error *err, const char *field,
+                       ptrctl_failure *out);
+/* A file or directory of ptrctl's own that could not be used (errno gives the reason). */
+void ptrctl_failure_io(const char *what, const char *path, ptrctl_failure *out);
+/* The error object {"code","cloud_code","field","message"} (without a wrapper). */
+void ptrctl_failure_json(FILE *f, const ptrctl_failure *x);
+/* Report: the stderr line, and with --json {"error": {...}} on stdout. Returns x->exit. */
+int ptrctl_report(const ptrctl *c, const ptrctl_failure *x);
 /* Report a refusal or failure (stderr line; with --json also the error object on stdout). */
 int ptrctl_fail(const ptrctl *c, ptr_status st, const ptr_error *err);
-/* Report a usage error on stderr and return PTRCTL_EXIT_USAGE. */
+/* Report a usage error (stderr; with --json an error object on stdout): PTRCTL_EXIT_USAGE. */
 int ptrctl_usage(const ptrctl *c, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -72,8 +111,8 @@ int ptrctl_usage(const ptrctl *c, const char *fmt, ...)
 int ptrctl_system(const ptrctl *c, const char *what, const char *path);
 /* "field ptrdnames[2]", "field ttl", or "" for no field, into buf. */
 void ptrctl_field_text(const ptr_error *err, char *buf, size_t cap);
-/* The error object {"code","cloud_code","field","message"} (without a wrapper). */
-void ptrctl_error_json(FILE *f, ptr_status st, const ptr_error *err);
+/* The error object of a libptr failure (without a wrapper); c as for ptrctl_failure_of. */
+void ptrctl_error_json(const ptrctl *c, FILE *f, ptr_status st, const ptr_error *err);
 
 /* json.c: a JSON writer. Every byte is escaped as JSON needs; invalid UTF-8 becomes U+FFFD. */
 void json_string(FILE *f, const char *s, size_t len);

@@ -24,6 +24,8 @@ if [ "$want" = test ]; then
     need bind9-utils command -v named-checkzone
     need knot command -v knotd
     need knot-dnsutils command -v kdig
+    # ptrctl's zone-directory test checks the fsync order around each rename.
+    need strace command -v strace
 fi
 
 if [ "$want" = bench ]; then   # the baselines the benchmarks compare against
