@@ -425,7 +425,7 @@ ptr_status ptr_memstore_new(const ptr_allocator *alloc, ptr_store **out)
         return PTR_E_NOMEM;
     memset(m, 0, sizeof *m);
     m->alloc = a;
-    if (pthread_rwlock_init(&m->lock, NULL) != 0) {
+    if (ms_lock_init(m) != 0) {
         a.free(a.ctx, m);
         return PTR_E_NOMEM;
     }

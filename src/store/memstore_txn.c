@@ -1,11 +1,30 @@
 /*
  * The memory store's transactions and undo log (see memstore_txn.h).
  */
-/* pthread_rwlock_t is POSIX.1-2001 */
-#define _POSIX_C_SOURCE 200809L
+/* pthread_rwlock_t is POSIX.1-2001; glibc's writer preference (below) is a GNU extension. */
+#define _GNU_SOURCE
 #include <string.h>
 
 #include "store/memstore_txn.h"
+
+int ms_lock_init(memstore *m)
+{
+    pthread_rwlockattr_t attr;
+    if (pthread_rwlockattr_init(&attr) != 0)
+        return -1;
+#if defined(__GLIBC__)
+    /*
+     * glibc lets readers in while a writer waits, so a steady stream of gets
+     * from a few threads could hold off every create for good. Preferring
+     * the writer is safe here because no thread ever takes the lock twice
+     * (libptr never opens a second transaction on a thread).
+     */
+    (void)pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
+    const int r = pthread_rwlock_init(&m->lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
+    return r;
+}
 
 memstore *ms_writer(void *user, ptr_store_txn *txn)
 {

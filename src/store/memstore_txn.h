@@ -51,6 +51,8 @@ typedef struct memstore {
     ms_spares spares;
 } memstore;
 
+/* Make the store's lock (0, or nonzero on failure). */
+int ms_lock_init(memstore *m);
 /* The store of a write transaction's handle, or NULL for anything else. */
 memstore *ms_writer(void *user, ptr_store_txn *txn);
 /* The store of any open transaction's handle, or NULL. */
