@@ -4,7 +4,8 @@
  * the same run, because absolute times on shared machines drift.
  *
  *   ptr_bench [--tsv FILE] [--svg FILE] [SUITE...]
- *   suites: addr name store zone sqlite (default: all; sqlite when built with the SQLite store)
+ *   suites: addr name store zone sqlite list (default: all; sqlite and list when built with
+ *   the SQLite store)
  */
 #define _POSIX_C_SOURCE 200809L
 #include "bench.h"
@@ -217,7 +218,7 @@ int main(int argc, char **argv)
             suites[nsuites++] = argv[i];
         else {
             fprintf(stderr,
-                    "usage: %s [--tsv FILE] [--svg FILE] [addr|name|store|zone|sqlite]...\n",
+                    "usage: %s [--tsv FILE] [--svg FILE] [addr|name|store|zone|sqlite|list]...\n",
                     argv[0]);
             return 2;
         }
@@ -229,7 +230,7 @@ int main(int argc, char **argv)
         {"addr", bench_addr},     {"name", bench_name},
         {"store", bench_store},   {"zone", bench_zone},
 #ifdef PTR_BENCH_HAVE_SQLITE
-        {"sqlite", bench_sqlite},
+        {"sqlite", bench_sqlite}, {"list", bench_list},
 #endif
     };
 

@@ -67,5 +67,7 @@ void bench_store(void);
 void bench_zone(void);
 /* Only when built with the SQLite store (PTR_BENCH_HAVE_SQLITE). */
 void bench_sqlite(void);
+/* A list page and a list's total of the SQLite store at 10k, 100k and 1M records. */
+void bench_list(void);
 
 #endif /* PTR_BENCH_H */

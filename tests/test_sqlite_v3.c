@@ -89,9 +89,24 @@ static void count_matches_scan(void **state)
         put(m, txn, i % 3 == 2 ? "r2" : "r1", proj[i % 2], own[i % 3], addr,
             i % 5 ? "a.example.com." : "b.example.com.", i % 4 ? NULL : "env=prod");
     }
+    /* Removes and project changes in the same transaction (the triggers, before the inserts are
+     * written). */
+    ptr_addr a;
+    for (int i = 0; i < 60; i += 7) {
+        snprintf(addr, sizeof addr, "198.51.100.%d", i);
+        assert_status(ptr_addr_parse(addr, strlen(addr), &a), PTR_OK);
+        assert_status(M->remove(m, txn, i % 3 == 2 ? "r2" : "r1", 2, &a), PTR_OK);
+    }
+    ptr_record *moved;
+    assert_status(ptr_record_new(NULL, &moved), PTR_OK);
+    assert_status(ptr_addr_parse(PTR_LIT("198.51.100.1"), &a), PTR_OK);
+    assert_status(M->get(m, txn, PTR_LIT("r1"), &a, moved), PTR_OK);
+    assert_status(ptr_record_set_project(moved, PTR_LIT("p3")), PTR_OK);
+    assert_status(M->replace(m, txn, moved), PTR_OK);
+    ptr_record_free(moved);
     const ptr_tag prod = {PTR_LIT("env"), PTR_LIT("prod")};
     const ptr_text texts[] = {{NULL, 0}, {PTR_LIT("r1")}, {PTR_LIT("r2")}, {PTR_LIT("r3")}};
-    const ptr_text projects[] = {{NULL, 0}, {PTR_LIT("p1")}, {PTR_LIT("p2")}};
+    const ptr_text projects[] = {{NULL, 0}, {PTR_LIT("p1")}, {PTR_LIT("p3")}};
     const ptr_text owners[] = {{NULL, 0}, {PTR_LIT("o1")}, {PTR_LIT("o3")}};
     /* Inside the writing transaction, then after its commit. */
     for (int pass = 0; pass < 2; pass++) {
@@ -127,7 +142,20 @@ static void count_matches_scan(void **state)
     ptr_store_filter_init(&all);
     uint64_t n = 0;
     assert_status(M->count(m, txn, &all, &n), PTR_OK);
-    assert_int_equal(n, 60);
+    assert_int_equal(n, 60 - 9);
+    /* The counts kept in the file are the rows' own. */
+    sqlite3_stmt *st;
+    assert_int_equal(
+        sqlite3_prepare_v2(m->db,
+                           "SELECT count(*) FROM (SELECT region, project, count(*) AS n"
+                           " FROM ptr_record GROUP BY region, project) r"
+                           " WHERE n IS NOT (SELECT records FROM ptr_scope_count c"
+                           "  WHERE c.region = r.region AND c.project = r.project)",
+                           -1, &st, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
     M->rollback(m, txn);
     assert_status(M->count(m, txn, &all, &n), PTR_E_INVAL); /* no transaction */
     M->destroy(m);
@@ -154,9 +182,10 @@ static void plans(void **state)
     test_db_remove_files(g_db.path);
     ptr__sqlite_store *m = make(PTR_SQLITE_CREATE);
     char plan[1024];
-    /* A list's total: a range of the scope index, never a row. */
+    /* A list's total: one row of ptr_scope_count, however many records. */
     plan_of(m->db, PTR__SQLITE_SQL_COUNT_SCOPE, plan, sizeof plan);
-    assert_non_null(strstr(plan, "USING COVERING INDEX ptr_record_scope (region=? AND project=?)"));
+    assert_non_null(
+        strstr(plan, "SEARCH ptr_scope_count USING PRIMARY KEY (region=? AND project=?)"));
     /* Finding the key after a row SQLite will not load reads the key index only. */
     plan_of(m->db, PTR__SQLITE_SQL_NEXT_KEY, plan, sizeof plan);
     assert_non_null(strstr(plan, "USING COVERING INDEX ptr_record_key (region=? AND address>?)"));
@@ -273,7 +302,7 @@ static void owner_limits(void **state)
     assert_null(ptr__sqlite_methods.begin_keys); /* BEGIN IMMEDIATE locks everything */
 }
 
-/* A version 3 file (before the limits table and the scope index) is checked, then migrated. */
+/* A version 3 file (before the limits and scope count tables) is checked, then migrated. */
 static void migrates_version_3(void **state)
 {
     (void)state;
@@ -286,7 +315,9 @@ static void migrates_version_3(void **state)
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(g_db.path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
-                                  "DROP TABLE ptr_owner_limit; DROP INDEX ptr_record_scope;"
+                                  "DROP TABLE ptr_owner_limit; DROP TABLE ptr_scope_count;"
+                                  " DROP TRIGGER ptr_record_deleted_scope;"
+                                  " DROP TRIGGER ptr_record_moved_scope;"
                                   " PRAGMA user_version = 3;",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
@@ -312,6 +343,17 @@ static void migrates_version_3(void **state)
     assert_int_equal(sqlite3_open(g_db.path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "DROP INDEX ptr_record_scope;", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+
+    /* The migration fills ptr_scope_count from the rows. */
+    m = make(0);
+    txn = begin(m, PTR_TXN_READ);
+    ptr_store_filter all;
+    ptr_store_filter_init(&all);
+    uint64_t total = 0;
+    assert_status(M->count(m, txn, &all, &total), PTR_OK);
+    assert_int_equal(total, 1);
+    M->rollback(m, txn);
+    M->destroy(m);
 
     m = make(0);
     txn = begin(m, PTR_TXN_WRITE);

@@ -7,9 +7,10 @@
  * pkg-config libptr-sqlite), so that linking the core never pulls SQLite in.
  * Not included by libptr/libptr.h.
  *
- * The database: a unique key on (region, address), an index on owner, WAL
- * journal, a schema version in PRAGMA user_version with migrations applied on
- * open. A write transaction is `BEGIN IMMEDIATE` (the database-wide write
+ * The database: a unique key on (region, address), each owner's and each
+ * region's project's number of records and per-owner limits in tables of
+ * their own, WAL journal, a schema version in PRAGMA user_version with
+ * migrations applied on open. A write transaction is `BEGIN IMMEDIATE` (the database-wide write
  * lock, which gives ptr_store_methods.begin's isolation across threads and
  * processes); a lock still held by another connection after the busy timeout
  * gives ::PTR_E_BUSY, which the service retries. Every statement is prepared

@@ -48,10 +48,15 @@
     "SELECT address FROM ptr_record WHERE region = ?1 AND address > ?2 ORDER BY address LIMIT 1"
 /* Every region in order, from the key index alone (a count by name or tag in every region). */
 #define PTR__SQLITE_SQL_REGIONS "SELECT DISTINCT region FROM ptr_record ORDER BY region"
+/* A list's total: one row of ptr_scope_count (plus the open transaction's inserts). */
 #define PTR__SQLITE_SQL_COUNT_SCOPE                                                                \
-    "SELECT count(*) FROM ptr_record WHERE region = ?1 AND project = ?2"
+    "SELECT records FROM ptr_scope_count WHERE region = ?1 AND project = ?2"
 /* No row: the owner has no records. */
 #define PTR__SQLITE_SQL_COUNT_OWNER "SELECT records FROM ptr_owner WHERE owner = ?1"
+/* Adds ?3 (a transaction's inserts) to the count of a region's project. */
+#define PTR__SQLITE_SQL_ADD_SCOPE                                                                  \
+    "INSERT INTO ptr_scope_count (region, project, records) VALUES (?1, ?2, ?3)"                   \
+    " ON CONFLICT (region, project) DO UPDATE SET records = records + excluded.records"
 /* Adds ?2 (a transaction's inserts) to the owner's count. */
 #define PTR__SQLITE_SQL_ADD_OWNER                                                                  \
     "INSERT INTO ptr_owner (owner, records) VALUES (?1, ?2)"                                       \
@@ -71,6 +76,7 @@ enum {
     PTR__S_REMOVE,
     PTR__S_COUNT_OWNER,
     PTR__S_ADD_OWNER,
+    PTR__S_ADD_SCOPE,
     PTR__S_SCAN,
     PTR__S_NEXT_KEY,
     PTR__S_REGIONS,
@@ -98,6 +104,12 @@ typedef struct ptr__sqlite_pending {
     int stored_known; /* read by insert_checked; forgotten when a remove or replace may change it */
 } ptr__sqlite_pending;
 
+/* One (region, project)'s inserts in the open write transaction, not yet in ptr_scope_count. */
+typedef struct ptr__sqlite_scope {
+    size_t off, region_len, project_len; /* region then project in ptr__sqlite_store.scope_text */
+    int64_t inserted;
+} ptr__sqlite_scope;
+
 /* The store behind the slots (the user pointer of its ptr_store). */
 typedef struct ptr__sqlite_store {
     ptr_allocator alloc;
@@ -118,6 +130,11 @@ typedef struct ptr__sqlite_store {
     unsigned npending;
     ptr__sqlite_buf owners; /* their owners' text, one after another */
     size_t owners_used;
+    /* The same for the counts of (region, project): sqlite_scope.c. */
+    ptr__sqlite_scope scopes[PTR__SQLITE_PENDING_OWNERS];
+    unsigned nscopes;
+    ptr__sqlite_buf scope_text;
+    size_t scope_used;
 } ptr__sqlite_store;
 
 /* An SQLite result code as a libptr status (BUSY and LOCKED mean busy). */
@@ -191,6 +208,18 @@ ptr_status ptr__sqlite_count(void *user, ptr_store_txn *txn, const ptr_store_fil
  */
 ptr_status ptr__sqlite_corrupt(const ptr__sqlite_store *m, const char *region, size_t region_len,
                                const unsigned char *key, size_t key_len, const char *why);
+
+/* sqlite_scope.c: the counts of each region's projects, kept like the owners'. */
+/* The entry of rec's (region, project), made before its insert so that counting cannot fail. */
+ptr_status ptr__sqlite_scope_entry(ptr__sqlite_store *m, const ptr_record *rec,
+                                   ptr__sqlite_scope **out);
+/* Add the transaction's inserts to ptr_scope_count (before COMMIT, or when the table is full). */
+ptr_status ptr__sqlite_scope_write(ptr__sqlite_store *m);
+/* The transaction's inserts not yet written that match region and project (empty: any). */
+int64_t ptr__sqlite_scope_pending(const ptr__sqlite_store *m, ptr_text region, ptr_text project);
+/* The owner's count as count_owner gives it (sqlite_store.c). */
+ptr_status ptr__sqlite_owner_count(ptr__sqlite_store *m, const char *owner, size_t owner_len,
+                                   uint64_t *count);
 
 /* sqlite_limits.c: per-owner limits. */
 ptr_status ptr__sqlite_limit_get(void *user, ptr_store_txn *txn, const char *owner,

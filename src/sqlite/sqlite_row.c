@@ -123,6 +123,38 @@ ptr_status ptr__sqlite_addr_decode(const unsigned char *p, size_t len, ptr_addr 
     return PTR_OK;
 }
 
+/* Why a row is damaged, for the caller's message. */
+typedef struct why_buf {
+    char *s;
+    size_t cap;
+} why_buf;
+
+static ptr_status damaged(why_buf *w, const char *what)
+{
+    if (w->s && w->cap)
+        snprintf(w->s, w->cap, "%s", what);
+    return PTR_E_STORE;
+}
+
+/* PTR_OK when a value of len bytes fits max; else the reason, naming the value. */
+static ptr_status within(why_buf *w, const char *what, size_t len, size_t max)
+{
+    if (len <= max)
+        return PTR_OK;
+    if (w->s && w->cap)
+        snprintf(w->s, w->cap, "%s of %zu bytes, over the limit of %zu", what, len, max);
+    return PTR_E_STORE;
+}
+
+static ptr_status count_within(why_buf *w, const char *what, size_t n, size_t max)
+{
+    if (n <= max)
+        return PTR_OK;
+    if (w->s && w->cap)
+        snprintf(w->s, w->cap, "%zu %s, over the limit of %zu", n, what, max);
+    return PTR_E_STORE;
+}
+
 /* ---- lists -------------------------------------------------------------------- */
 
 /* A cursor over a column being decoded; every read is bounds-checked. */
@@ -171,14 +203,19 @@ static unsigned char *text_put(unsigned char *p, const char *s, size_t len)
     return p + len;
 }
 
-/* Bytes the names and the tags of rec take, or 0 when a length cannot be encoded. */
-static size_t lists_size(const ptr_record *rec, size_t *names_size)
+/*
+ * Bytes the names and the tags of rec take, or 0 when one is beyond the
+ * limits (w says which; every limit is below 2^32, so each length can be
+ * encoded). The one pass over the lists that a bind makes before writing.
+ */
+static size_t lists_size(const ptr_record *rec, const ptr__sqlite_limits *lim, why_buf *w,
+                         size_t *names_size)
 {
     const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
     size_t total = ptr__sqlite_varint_size(nn), len;
     for (size_t i = 0; i < nn; i++) {
         ptr_record_name(rec, i, &len);
-        if (len > UINT32_MAX)
+        if (within(w, "a name", len, lim->name) != PTR_OK)
             return 0;
         total += text_size(len);
     }
@@ -187,7 +224,8 @@ static size_t lists_size(const ptr_record *rec, size_t *names_size)
     for (size_t i = 0; i < nt; i++) {
         ptr_tag t;
         ptr_record_tag(rec, i, &t);
-        if (t.key_len > UINT32_MAX || t.value_len > UINT32_MAX)
+        if (within(w, "a tag key", t.key_len, lim->tag_key) != PTR_OK ||
+            within(w, "a tag value", t.value_len, lim->tag_value) != PTR_OK)
             return 0;
         total += text_size(t.key_len) + text_size(t.value_len);
     }
@@ -217,38 +255,6 @@ static void lists_put(const ptr_record *rec, unsigned char *p)
 static const char *text_of(ptr__sqlite_bytes b)
 {
     return b.len ? (const char *)b.p : "";
-}
-
-/* Why a row is damaged, for the caller's message. */
-typedef struct why_buf {
-    char *s;
-    size_t cap;
-} why_buf;
-
-static ptr_status damaged(why_buf *w, const char *what)
-{
-    if (w->s && w->cap)
-        snprintf(w->s, w->cap, "%s", what);
-    return PTR_E_STORE;
-}
-
-/* PTR_OK when a value of len bytes fits max; else the reason, naming the value. */
-static ptr_status within(why_buf *w, const char *what, size_t len, size_t max)
-{
-    if (len <= max)
-        return PTR_OK;
-    if (w->s && w->cap)
-        snprintf(w->s, w->cap, "%s of %zu bytes, over the limit of %zu", what, len, max);
-    return PTR_E_STORE;
-}
-
-static ptr_status count_within(why_buf *w, const char *what, size_t n, size_t max)
-{
-    if (n <= max)
-        return PTR_OK;
-    if (w->s && w->cap)
-        snprintf(w->s, w->cap, "%zu %s, over the limit of %zu", n, what, max);
-    return PTR_E_STORE;
 }
 
 /*
@@ -422,25 +428,17 @@ static int bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
                                SQLITE_UTF8);
 }
 
-/* A record within the limits, as check() would find its row; else why not (PTR_E_INVAL). */
+/* A record's texts and counts within the limits (the lists' lengths: lists_size); else why not. */
 static ptr_status record_within(const ptr_record *rec, const ptr__sqlite_limits *lim, why_buf *w)
 {
     size_t len;
-    const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
-    int bad =
+    const int bad =
         within(w, "a region", (ptr_record_region(rec, &len), len), lim->scope) ||
         within(w, "a project", (ptr_record_project(rec, &len), len), lim->scope) ||
         within(w, "an owner", (ptr_record_owner(rec, &len), len), lim->scope) ||
         within(w, "a description", (ptr_record_description(rec, &len), len), lim->description) ||
-        count_within(w, "names", nn, lim->names) || count_within(w, "tags", nt, lim->tags);
-    for (size_t i = 0; !bad && i < nn; i++)
-        bad = within(w, "a name", (ptr_record_name(rec, i, &len), len), lim->name) != PTR_OK;
-    for (size_t i = 0; !bad && i < nt; i++) {
-        ptr_tag t;
-        ptr_record_tag(rec, i, &t);
-        bad = within(w, "a tag key", t.key_len, lim->tag_key) ||
-              within(w, "a tag value", t.value_len, lim->tag_value);
-    }
+        count_within(w, "names", ptr_record_name_count(rec), lim->names) ||
+        count_within(w, "tags", ptr_record_tag_count(rec), lim->tags);
     return bad ? PTR_E_INVAL : PTR_OK;
 }
 
@@ -449,12 +447,13 @@ ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__sq
 {
     why_buf w = {why, why_cap};
     const ptr_addr *a = ptr_record_address(rec);
-    if (a->family != 4 && a->family != 6)
-        return damaged(&w, "a record without an address"), PTR_E_INVAL;
-    if (record_within(rec, lim, &w) != PTR_OK)
+    if (a->family != 4 && a->family != 6) {
+        damaged(&w, "a record without an address");
         return PTR_E_INVAL;
+    }
     size_t names_size;
-    const size_t lists = lists_size(rec, &names_size);
+    const size_t lists =
+        record_within(rec, lim, &w) == PTR_OK ? lists_size(rec, lim, &w, &names_size) : 0;
     if (!lists)
         return PTR_E_INVAL;
     /* The key goes in the buffer too: every bound byte then lives until the statement is reset. */

@@ -4,9 +4,11 @@
  *
  * A page is a range of the key index (region, address) from the marker on,
  * read as far as the visitor wants: its cost is the page, wherever the
- * marker is. A count with the filter's region, project and owner is
- * count(*) over a range of ptr_record_scope (region, project, owner); with
- * names or tags it is a scan that counts the matches.
+ * marker is. A count by region and project is one row of ptr_scope_count
+ * (sqlite_scope.c), by region or project alone a sum of its rows, by owner
+ * alone the owner's count; with an owner and more, count(*) of the rows
+ * (through the key index when the region is given); with names or tags, a
+ * scan that counts the matches.
  *
  * A corrupt row: one whose values do not decode or exceed the limits, or
  * one SQLite refuses to load (SQLITE_TOOBIG, SQLITE_LIMIT_LENGTH set by
@@ -256,11 +258,12 @@ ptr_status ptr__sqlite_count(void *user, ptr_store_txn *txn, const ptr_store_fil
         return PTR_E_INVAL;
     uint64_t n = 0;
     ptr_status s = PTR_OK;
+    const int mask = (f->region.len ? 1 : 0) | (f->project.len ? 2 : 0) | (f->owner.len ? 4 : 0);
     if (f->name.len || f->tag_count) {
         s = count_by_scan(m, f, &n);
+    } else if (mask == 4) {
+        s = ptr__sqlite_owner_count(m, f->owner.s, f->owner.len, &n);
     } else {
-        const int mask =
-            (f->region.len ? 1 : 0) | (f->project.len ? 2 : 0) | (f->owner.len ? 4 : 0);
         sqlite3_stmt *st = m->stmt[PTR__S_COUNT0 + mask];
         int rc = SQLITE_OK;
         if (mask & 1)
@@ -271,11 +274,18 @@ ptr_status ptr__sqlite_count(void *user, ptr_store_txn *txn, const ptr_store_fil
             rc = ptr__sqlite_bind_text(st, 3, f->owner.s, f->owner.len);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            n = (uint64_t)sqlite3_column_int64(st, 0); /* count(*) is never negative */
+        int64_t v = 0;
+        if (rc == SQLITE_ROW || (rc == SQLITE_DONE && mask == 3)) /* no row: no records */
+            v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
         else
             s = ptr__sqlite_diag_rc(m, rc);
         ptr__sqlite_stmt_done(st);
+        /* Without an owner, the transaction's inserts are not in ptr_scope_count yet. */
+        if (s == PTR_OK && !(mask & 4))
+            v += ptr__sqlite_scope_pending(m, f->region, f->project);
+        if (s == PTR_OK && v < 0)
+            s = ptr__sqlite_diag_fail(m, PTR_E_STORE, "a negative count in ptr_scope_count");
+        n = (uint64_t)v;
     }
     if (s == PTR_OK)
         *count = n;

@@ -123,16 +123,38 @@ static const char *const steps[PTR__SQLITE_SCHEMA_VERSION] = {
 
     /*
      * 3 -> 4: per-owner limits kept in the database (store version 3's
-     * owner_limit_* slots), and the index that makes a list's total one
-     * range of (region, project): count(*) by region, project and owner
-     * reads index entries only, where the key index would read every row of
-     * the region to see its project.
+     * owner_limit_* slots), and the number of records of each region's
+     * project, so that a list's total is one row (store version 3's count;
+     * sqlite_scope.c keeps it as sqlite_store.c keeps ptr_owner: inserts at
+     * commit, deletes and project changes by these triggers).
      */
     "CREATE TABLE ptr_owner_limit ("
     " owner TEXT PRIMARY KEY,"
     " records INTEGER NOT NULL"
     ") WITHOUT ROWID;"
-    "CREATE INDEX ptr_record_scope ON ptr_record (region, project, owner);"
+    "CREATE TABLE ptr_scope_count ("
+    " region TEXT NOT NULL,"
+    " project TEXT NOT NULL,"
+    " records INTEGER NOT NULL,"
+    " PRIMARY KEY (region, project)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO ptr_scope_count (region, project, records)"
+    " SELECT region, project, count(*) FROM ptr_record GROUP BY region, project;"
+    "CREATE TRIGGER ptr_record_deleted_scope AFTER DELETE ON ptr_record BEGIN"
+    " INSERT INTO ptr_scope_count (region, project, records) VALUES (old.region, old.project, -1)"
+    "  ON CONFLICT (region, project) DO UPDATE SET records = records - 1;"
+    " DELETE FROM ptr_scope_count"
+    "  WHERE region = old.region AND project = old.project AND records = 0;"
+    " END;"
+    "CREATE TRIGGER ptr_record_moved_scope AFTER UPDATE OF project ON ptr_record"
+    " WHEN new.project IS NOT old.project BEGIN"
+    " INSERT INTO ptr_scope_count (region, project, records) VALUES (old.region, old.project, -1)"
+    "  ON CONFLICT (region, project) DO UPDATE SET records = records - 1;"
+    " DELETE FROM ptr_scope_count"
+    "  WHERE region = old.region AND project = old.project AND records = 0;"
+    " INSERT INTO ptr_scope_count (region, project, records) VALUES (new.region, new.project, 1)"
+    "  ON CONFLICT (region, project) DO UPDATE SET records = records + 1;"
+    " END;"
     "PRAGMA user_version = 4;",
 };
 

@@ -68,21 +68,23 @@ static const char *const sql[PTR__S_NSTMT] = {
     [PTR__S_REMOVE] = "DELETE FROM ptr_record WHERE region = ?1 AND address = ?2",
     [PTR__S_COUNT_OWNER] = PTR__SQLITE_SQL_COUNT_OWNER,
     [PTR__S_ADD_OWNER] = PTR__SQLITE_SQL_ADD_OWNER,
+    [PTR__S_ADD_SCOPE] = PTR__SQLITE_SQL_ADD_SCOPE,
     /* The rest of the filter (names, tags) is ptr_store_filter_match's. */
     [PTR__S_SCAN] = PTR__SQLITE_SQL_SCAN,
     [PTR__S_NEXT_KEY] = PTR__SQLITE_SQL_NEXT_KEY,
     [PTR__S_REGIONS] = PTR__SQLITE_SQL_REGIONS,
     /*
-     * Each combination of the filter's region (1), project (2) and owner (4)
-     * has its own statement, so that each is a range of ptr_record_scope
-     * (region, project, owner) as far as its leading columns go; "?2 IS NULL
-     * OR project = ?2" would make every count walk the whole region.
+     * count, for each combination of the filter's region (1), project (2)
+     * and owner (4): without an owner, a sum over ptr_scope_count (one row
+     * for region and project); an owner alone is count_owner's; the rest
+     * count rows, through the key index when the region is given.
      */
-    [PTR__S_COUNT0 + 0] = "SELECT count(*) FROM ptr_record",
-    [PTR__S_COUNT0 + 1] = "SELECT count(*) FROM ptr_record WHERE region = ?1",
-    [PTR__S_COUNT0 + 2] = "SELECT count(*) FROM ptr_record WHERE project = ?2",
+    [PTR__S_COUNT0 + 0] = "SELECT coalesce(sum(records), 0) FROM ptr_scope_count",
+    [PTR__S_COUNT0 + 1] = "SELECT coalesce(sum(records), 0) FROM ptr_scope_count WHERE region = ?1",
+    [PTR__S_COUNT0 + 2] =
+        "SELECT coalesce(sum(records), 0) FROM ptr_scope_count WHERE project = ?2",
     [PTR__S_COUNT0 + 3] = PTR__SQLITE_SQL_COUNT_SCOPE,
-    [PTR__S_COUNT0 + 4] = "SELECT count(*) FROM ptr_record WHERE owner = ?3",
+    [PTR__S_COUNT0 + 4] = PTR__SQLITE_SQL_COUNT_OWNER,
     [PTR__S_COUNT0 + 5] = "SELECT count(*) FROM ptr_record WHERE region = ?1 AND owner = ?3",
     [PTR__S_COUNT0 + 6] = "SELECT count(*) FROM ptr_record WHERE project = ?2 AND owner = ?3",
     [PTR__S_COUNT0 + 7] = "SELECT count(*) FROM ptr_record"
@@ -271,6 +273,8 @@ static void end_txn(sqlstore *m)
     m->in_write = 0;
     m->npending = 0;
     m->owners_used = 0;
+    m->nscopes = 0;
+    m->scope_used = 0;
     pthread_mutex_unlock(&m->lock);
 }
 
@@ -281,6 +285,8 @@ static ptr_status sq_commit(void *user, ptr_store_txn *txn)
         return PTR_E_INVAL;
     /* The counts go in with the records they count, or neither does. */
     ptr_status s = m->npending ? pending_write(m) : PTR_OK;
+    if (s == PTR_OK && m->nscopes)
+        s = ptr__sqlite_scope_write(m);
     const int rc = s == PTR_OK ? run(m->stmt[PTR__S_COMMIT]) : SQLITE_OK;
     if (s == PTR_OK && rc != SQLITE_OK)
         s = ptr__sqlite_diag_rc(m, rc);
@@ -375,6 +381,12 @@ static ptr_status sq_count_owner(void *user, ptr_store_txn *txn, const char *own
     sqlstore *m = txn_store(user, txn);
     if (!m)
         return PTR_E_INVAL;
+    return ptr__sqlite_owner_count(m, owner, owner_len, count);
+}
+
+ptr_status ptr__sqlite_owner_count(sqlstore *m, const char *owner, size_t owner_len,
+                                   uint64_t *count)
+{
     int64_t stored;
     ptr_status s = stored_count(m, owner, owner_len, &stored);
     if (s == PTR_OK)
@@ -402,11 +414,15 @@ static ptr_status bind_record(sqlstore *m, sqlite3_stmt *st, const ptr_record *r
     return s;
 }
 
-/* Insert rec and count it for its owner (p); PTR_E_EXISTS for a taken key. */
+/* Insert rec and count it for its owner (p) and scope; PTR_E_EXISTS for a taken key. */
 static ptr_status insert_row(sqlstore *m, const ptr_record *rec, pending_owner *p)
 {
     sqlite3_stmt *st = m->stmt[PTR__S_INSERT];
-    ptr_status s = bind_record(m, st, rec);
+    ptr__sqlite_scope *sc;
+    ptr_status s = ptr__sqlite_scope_entry(m, rec, &sc);
+    if (s != PTR_OK)
+        return s;
+    s = bind_record(m, st, rec);
     if (s == PTR_OK) {
         /* A failed statement undoes only itself (ON CONFLICT ABORT): the transaction goes on. */
         const int rc = sqlite3_step(st);
@@ -414,8 +430,10 @@ static ptr_status insert_row(sqlstore *m, const ptr_record *rec, pending_owner *
             s = PTR_E_EXISTS;
         else if (rc != SQLITE_DONE)
             s = ptr__sqlite_diag_rc(m, rc);
-        else
+        else {
             p->inserted++;
+            sc->inserted++;
+        }
     }
     stmt_done(st);
     return s;
@@ -539,6 +557,7 @@ static void sq_destroy(void *user)
     ptr__sqlite_buf_free(&m->buf);
     ptr__sqlite_buf_free(&m->key);
     ptr__sqlite_buf_free(&m->owners);
+    ptr__sqlite_buf_free(&m->scope_text);
     ptr_record_free(m->scratch);
     pthread_mutex_destroy(&m->lock);
     m->alloc.free(m->alloc.ctx, m);
@@ -800,6 +819,7 @@ ptr_status ptr__sqlite_store_make(const char *path, size_t path_len, const ptr_s
     m->buf.alloc = &m->alloc;
     m->key.alloc = &m->alloc;
     m->owners.alloc = &m->alloc;
+    m->scope_text.alloc = &m->alloc;
     m->readonly = (opts->flags & PTR_SQLITE_READONLY) != 0;
     m->skip_corrupt = (opts->flags & PTR_SQLITE_SKIP_CORRUPT) != 0;
     ptr__sqlite_limits_init(&m->lim, opts->struct_size >= sizeof *opts ? opts->policy : NULL);
