@@ -67,7 +67,10 @@ typedef enum ptr_field {
     PTR_FIELD_PROJECT = 10,    /**< the project of the caller's scope */
     PTR_FIELD_OWNER = 11,      /**< the owner of the caller's scope */
     PTR_FIELD_REVISION = 12,   /**< the expected revision of an update */
-    PTR_FIELD_REVNAME = 13     /**< a reverse (in-addr.arpa / ip6.arpa) name */
+    PTR_FIELD_REVNAME = 13,    /**< a reverse (in-addr.arpa / ip6.arpa) name */
+    PTR_FIELD_LIMIT = 14,      /**< a list's page size, or an owner's record limit */
+    PTR_FIELD_MARKER = 15,     /**< a list's marker */
+    PTR_FIELD_ADDRESSES = 16   /**< a batch's list of addresses as a whole (count) */
 } ptr_field;
 
 /** \brief Size of ptr_error.message, NUL included. */
