@@ -235,7 +235,11 @@ static inline int ptr__ww_octet_dot_fast(const unsigned char *p, unsigned *n)
     const uint32_t other = ptr__ww_non_digits(x);
     if (other == 0)
         return -1;
-    const unsigned k = (unsigned)ptr__ww_lowest_bit_fast(other) / 8;
+#if defined(__GNUC__)
+    const unsigned k = (unsigned)__builtin_ctz(other) / 8;
+#else
+    const unsigned k = other & 0x80u ? 0 : other & 0x8000u ? 1 : other & 0x800000u ? 2 : 3;
+#endif
     const unsigned v = ptr__ww_octet_value(x << (8 * (3 - k)));
     if (k == 0 || (w >> (8 * k) & 0xffu) != '.' || v > 255 || (k > 1 && (x & 0xffu) == 0))
         return -1;
