@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# README's test command (and CI's): builds libptr four ways and runs every test in each:
+# README's test command (and CI's): builds libptr five ways and runs every test in each:
 #   1. warnings as errors (-Wall -Wextra ... -Werror): unit, ABI, header and install tests
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. valgrind memcheck over the unit tests
 #   4. ThreadSanitizer over the unit tests
-#   5. the fuzz targets: corpus replay, then a short libFuzzer run of each when clang has it
+#   5. the unit tests once more with the plain-loop variants of src/util/wordwise.h
+#      (PTR_WORDWISE=SCALAR), so that they are tested on every host like the fast ones
+#   6. the fuzz targets: corpus replay, then a short libFuzzer run of each when clang has it
 #      (PTR_FUZZ_SECONDS per target, default 20)
 # Installs missing Debian packages first (scripts/deps.sh). Build trees go to build/.
 set -euo pipefail
@@ -32,6 +34,8 @@ stage asan -- -DCMAKE_BUILD_TYPE=Debug -DPTR_SANITIZE=address,undefined
 stage valgrind -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DPTR_TEST_WRAPPER=valgrind;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite,indirect,possible;--show-leak-kinds=definite,indirect,possible;-q"
 stage tsan -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTR_SANITIZE=thread
+stage scalar -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTR_WORDWISE=SCALAR \
+    -DPTR_BUILD_EXAMPLES=OFF -DPTR_BUILD_PTRCTL=OFF
 
 echo
 echo "=== fuzz"

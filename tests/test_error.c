@@ -129,7 +129,7 @@ static void test_cloud_codes(void **state)
         if (statuses[i].status != PTR_OK)
             assert_true(is_cloud_code(c));
     }
-    /* The ones DESIGN.md names. */
+    /* The ones docs/errors.md names. */
     assert_string_equal(ptr_status_cloud_code(PTR_E_QUOTA), "DNS.0405");
     assert_string_equal(ptr_status_cloud_code(PTR_E_NAME), "DNS.0505");
     assert_string_equal(ptr_status_cloud_code(PTR_E_TTL), "DNS.0506");
@@ -168,12 +168,22 @@ static void test_field_names(void **state)
         assert_non_null(n);
         assert_string_equal(n, fields[i].name);
     }
-    const int unknown[] = {-1, 17, 99, 2147483647};
-    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
-        const char *n = ptr_field_name((ptr_field)unknown[i]);
+    /* Each field has its own name, so a client can tell them apart. */
+    for (size_t i = 0; i < NFIELD; i++)
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(fields[i].name, fields[j].name);
+    /* Every number that is not a field, around and beyond the used range. */
+    for (int v = -1; v < 64; v++) {
+        size_t i = 0;
+        while (i < NFIELD && fields[i].number != v)
+            i++;
+        if (i < NFIELD)
+            continue;
+        const char *n = ptr_field_name((ptr_field)v);
         assert_non_null(n);
         assert_string_equal(n, "unknown");
     }
+    assert_string_equal(ptr_field_name((ptr_field)2147483647), "unknown");
 }
 
 static void test_error_clear(void **state)

@@ -24,10 +24,7 @@
 #include <string.h>
 
 #include "util/internal.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "util/wordwise.h"
 
 /*
  * Hex digit value, or 0xff for any other byte, so that one load and one
@@ -88,83 +85,6 @@ static inline unsigned dec_digit(unsigned char c)
     return (unsigned)c - '0';
 }
 
-/* Four bytes, the first in the low bits, whatever the host's byte order. */
-static inline uint32_t load_le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/*
- * Bit 7 of every byte of x (text XOR "0000") that is not a decimal digit.
- * Exact for each byte: the 7-bit add cannot carry into the next one.
- */
-static inline uint32_t non_digits(uint32_t x)
-{
-    return (((x & 0x7f7f7f7fu) + 0x76767676u) | x) & 0x80808080u;
-}
-
-/* Index of the first (lowest) / last (highest) flagged byte of a non-zero mask. */
-static inline unsigned first_byte(uint32_t m)
-{
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctz(m) / 8;
-#else
-    return m & 0x80u ? 0 : m & 0x8000u ? 1 : m & 0x800000u ? 2 : 3;
-#endif
-}
-
-static inline unsigned last_byte(uint32_t m)
-{
-#if defined(__GNUC__)
-    return (31u - (unsigned)__builtin_clz(m)) / 8;
-#else
-    return m & 0x80000000u ? 3 : m & 0x800000u ? 2 : m & 0x8000u ? 1 : 0;
-#endif
-}
-
-/* Hundreds, tens and units in the low three bytes of y. */
-static inline unsigned octet_value(uint32_t y)
-{
-    return (y & 0xffu) * 100 + (y >> 8 & 0xffu) * 10 + (y >> 16 & 0xffu);
-}
-
-/*
- * The octet at the start of the text word w (first byte lowest), followed by
- * its dot: 1..3 digits, 0..255, no leading zero, which inet_pton refuses
- * rather than read as octal. Returns the value and sets *n to the digit
- * count, or returns -1.
- */
-static inline int octet_then_dot(uint32_t w, unsigned *n)
-{
-    const uint32_t x = w ^ 0x30303030u; /* a digit becomes 0..9 */
-    const uint32_t other = non_digits(x);
-    if (other == 0)
-        return -1;
-    const unsigned k = first_byte(other);
-    const unsigned v = octet_value(x << (8 * (3 - k)));
-    if (k == 0 || (w >> (8 * k) & 0xffu) != '.' || v > 255 || (k > 1 && (x & 0xffu) == 0))
-        return -1;
-    *n = k;
-    return (int)v;
-}
-
-/* The octet that ends the text word w, after its dot; as octet_then_dot. */
-static inline int dot_then_octet(uint32_t w, unsigned *n)
-{
-    const uint32_t x = w ^ 0x30303030u;
-    const uint32_t other = non_digits(x);
-    if (other == 0)
-        return -1;
-    const unsigned dot = last_byte(other);
-    if (dot == 3 || (w >> (8 * dot) & 0xffu) != '.')
-        return -1;
-    const unsigned v = octet_value(x >> 8 & 0xffffffu << (8 * dot));
-    if (v > 255 || (dot < 2 && (x >> (8 * dot + 8) & 0xffu) == 0))
-        return -1;
-    *n = 3 - dot;
-    return (int)v;
-}
-
 /*
  * Dotted quad filling s[0..len) exactly.
  *
@@ -180,8 +100,8 @@ static inline int parse_v4(const unsigned char *s, size_t len, uint8_t dst[4])
     if (len < 7 || len > 15)
         return 0;
     unsigned n0, n1, n2, n3;
-    const int o0 = octet_then_dot(load_le32(s), &n0);
-    const int o3 = dot_then_octet(load_le32(s + len - 4), &n3);
+    const int o0 = ptr__ww_octet_dot(s, &n0);
+    const int o3 = ptr__ww_dot_octet(s + len - 4, &n3);
     if (o0 < 0 || o3 < 0)
         return 0;
     const size_t second = n0 + 1; /* where the second octet starts */
@@ -190,8 +110,8 @@ static inline int parse_v4(const unsigned char *s, size_t len, uint8_t dst[4])
      * the last one; shorter is invalid, and would read outside the text. */
     if (second + 5 > len || last_dot < 5)
         return 0;
-    const int o1 = octet_then_dot(load_le32(s + second), &n1);
-    const int o2 = dot_then_octet(load_le32(s + last_dot - 4), &n2);
+    const int o1 = ptr__ww_octet_dot(s + second, &n1);
+    const int o2 = ptr__ww_dot_octet(s + last_dot - 4, &n2);
     if (o1 < 0 || o2 < 0 || second + n1 != last_dot - n2 - 1)
         return 0;
     dst[0] = (uint8_t)o0;
@@ -211,112 +131,6 @@ static inline int parse_v4(const unsigned char *s, size_t len, uint8_t dst[4])
  * much as converting a group. Anything else (a dotted quad, another byte, a
  * shorter or longer text, an invalid one) goes to parse_v6.
  */
-
-/* Byte b in every byte of a word. */
-#define EACH_BYTE(b) (UINT64_C(0x0101010101010101) * (b))
-
-/* Eight bytes, the first in the low bits, whatever the host's byte order. */
-static inline uint64_t load_le64(const unsigned char *p)
-{
-    return (uint64_t)load_le32(p) | (uint64_t)load_le32(p + 4) << 32;
-}
-
-static inline void store_le64(unsigned char *p, uint64_t x)
-{
-    for (unsigned i = 0; i < 8; i++)
-        p[i] = (unsigned char)(x >> 8 * i);
-}
-
-/*
- * Bit 7 of each byte of y that lies in lo..hi. The bytes of y must be below
- * 0x80: then neither the sum nor the difference carries into the next byte.
- */
-static inline uint64_t bytes_in(uint64_t y, unsigned lo, unsigned hi)
-{
-    return (y + EACH_BYTE(0x80 - lo)) & (EACH_BYTE(0x80 + hi) - y);
-}
-
-/* Bit 7 of each byte of m, which has no other bit set, as bit i for byte i. */
-static inline uint64_t byte_bits(uint64_t m)
-{
-    /* Moves bit 8i + 7 to bit 56 + i; no two partial products meet, so nothing carries. */
-    return (m * UINT64_C(0x0002040810204081)) >> 56;
-}
-
-/*
- * The text s[0..len) as masks of one bit per byte: *colons, its ':' bytes,
- * and *other, non-zero when a byte is neither ':' nor a hex digit.
- *
- * A word at a time, for 8..39 bytes: five words cover the text, those that
- * would end past it moved back to end with it, so a byte may be read twice
- * but none past len. The range tests see 7 bits of each byte; `high`
- * catches the bytes above 0x7f.
- */
-static inline void classify_words(const unsigned char *s, size_t len, uint64_t *colons,
-                                  uint64_t *other)
-{
-    const size_t at[5] = {0, len < 16 ? len - 8 : 8, len < 24 ? len - 8 : 16,
-                          len < 32 ? len - 8 : 24, len - 8};
-    uint64_t ok = EACH_BYTE(0x80), high = 0, c = 0;
-    for (unsigned i = 0; i < 5; i++) {
-        const uint64_t x = load_le64(s + at[i]);
-        const uint64_t y = x & EACH_BYTE(0x7f);
-        ok &= bytes_in(y, '0', ':') | bytes_in(y | EACH_BYTE(0x20), 'a', 'f');
-        high |= x;
-        c |= byte_bits(bytes_in(y, ':', ':') & EACH_BYTE(0x80)) << at[i];
-    }
-    *colons = c;
-    *other = (ok & ~high & EACH_BYTE(0x80)) ^ EACH_BYTE(0x80);
-}
-
-#if defined(__SSE2__)
-/*
- * As classify_words, sixteen bytes at a time, for 16..39 bytes: three loads,
- * the last two moved back as the words are. A range test adds the constant
- * that takes the range's first byte to -128, then compares signed.
- */
-static inline void classify_sse2(const unsigned char *s, size_t len, uint64_t *colons,
-                                 uint64_t *other)
-{
-    const size_t at[3] = {0, len < 32 ? len - 16 : 16, len - 16};
-    uint64_t c = 0, bad = 0;
-    for (unsigned i = 0; i < 3; i++) {
-        const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at[i]));
-        const __m128i digit_or_colon = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x80 - '0')),
-                                                      _mm_set1_epi8(-128 + ':' - '0' + 1));
-        const __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
-        const __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8(0x80 - 'a')),
-                                              _mm_set1_epi8(-128 + 'f' - 'a' + 1));
-        const unsigned ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit_or_colon, letter));
-        const unsigned colon = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
-        c |= (uint64_t)colon << at[i];
-        bad |= ok ^ 0xffffu;
-    }
-    *colons = c;
-    *other = bad;
-}
-#endif
-
-static inline unsigned popcount64(uint64_t x)
-{
-    x -= x >> 1 & EACH_BYTE(0x55);
-    x = (x & EACH_BYTE(0x33)) + (x >> 2 & EACH_BYTE(0x33));
-    x = (x + (x >> 4)) & EACH_BYTE(0x0f);
-    return (unsigned)((x * EACH_BYTE(1)) >> 56);
-}
-
-/* Index of the lowest set bit of a non-zero m. */
-static inline uint64_t lowest_bit(uint64_t m)
-{
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctzll(m);
-#else
-    uint64_t i = 0;
-    for (; !(m & 1); m >>= 1)
-        i++;
-    return i;
-#endif
-}
 
 /*
  * Of the four bytes before a separator (a ':' or the end of the text), those
@@ -338,56 +152,14 @@ static inline uint32_t group_word(const unsigned char *s, uint64_t c, uint64_t *
     uint32_t w;
     if (early) {
         const uint64_t at = c < 4 ? 0 : c - 4;
-        w = load_le32(s + at) << (8 * (4 + at - c));
+        w = ptr__ww_load_le32(s + at) << (8 * (4 + at - c));
     } else {
-        w = load_le32(s + c - 4);
+        w = ptr__ww_load_le32(s + c - 4);
     }
     w &= group_keep[c - *prev];
     *prev = c;
     return w;
 }
-
-/*
- * Eight groups as group_word gives them, to the sixteen address bytes: bytes
- * 0..7 in *lo and 8..15 in *hi, first byte lowest. A digit's value is its low
- * nibble, plus 9 for a letter of either case (bit 6 set); a zero byte counts
- * 0. The digits d0..d3 of a group become the bytes d0d1 and d2d3.
- */
-#if defined(__SSE2__)
-static inline void groups_to_bytes(const uint32_t w[8], uint64_t *lo, uint64_t *hi)
-{
-    const __m128i low4 = _mm_set1_epi8(0x0f), one = _mm_set1_epi8(1), low8 = _mm_set1_epi16(0xff);
-    __m128i x[2];
-    x[0] = _mm_set_epi32((int)w[3], (int)w[2], (int)w[1], (int)w[0]);
-    x[1] = _mm_set_epi32((int)w[7], (int)w[6], (int)w[5], (int)w[4]);
-    for (unsigned i = 0; i < 2; i++) {
-        const __m128i letter = _mm_and_si128(_mm_srli_epi16(x[i], 6), one);
-        const __m128i nib = _mm_add_epi8(_mm_and_si128(x[i], low4),
-                                         _mm_add_epi8(letter, _mm_slli_epi16(letter, 3)));
-        /* A 16-bit lane holds two digits, the first one low: d0 * 16 + d1 in its low byte. */
-        x[i] = _mm_and_si128(_mm_add_epi16(_mm_slli_epi16(nib, 4), _mm_srli_epi16(nib, 8)), low8);
-    }
-    uint64_t b[2];
-    _mm_storeu_si128((__m128i *)(void *)b, _mm_packus_epi16(x[0], x[1]));
-    *lo = b[0];
-    *hi = b[1];
-}
-#else
-static inline void groups_to_bytes(const uint32_t w[8], uint64_t *lo, uint64_t *hi)
-{
-    uint64_t half[2] = {0, 0};
-    for (unsigned k = 0; k < 8; k += 2) {
-        const uint64_t x = (uint64_t)w[k] | (uint64_t)w[k + 1] << 32;
-        const uint64_t nib = (x & EACH_BYTE(0x0f)) + (x >> 6 & EACH_BYTE(0x01)) * 9;
-        /* d0d1 and d2d3 of both groups at bytes 0, 2, 4 and 6, then side by side. */
-        uint64_t b = ((nib << 4) + (nib >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
-        b = (b | b >> 8) & UINT64_C(0x0000ffff0000ffff);
-        half[k / 4] |= ((b | b >> 16) & 0xffffffffu) << (k % 4 * 16);
-    }
-    *lo = half[0];
-    *hi = half[1];
-}
-#endif
 
 /* The first n groups' bits of the address as {bytes 0..7, bytes 8..15}, by n = 0..8. */
 static const uint64_t first_groups[9][2] = {
@@ -411,13 +183,8 @@ static int parse_v6_hex(const unsigned char *s, size_t len, uint64_t *lo, uint64
 {
     if (len < 8 || len > 39)
         return 0;
-    uint64_t colons, other;
-#if defined(__SSE2__)
-    if (len >= 16)
-        classify_sse2(s, len, &colons, &other);
-    else
-#endif
-        classify_words(s, len, &colons, &other);
+    uint64_t colons;
+    const uint64_t other = !ptr__ww_hex_colon(s, len, &colons);
 
     /*
      * A group ends at a separator: a ':' or the end of the text. A leading
@@ -431,7 +198,7 @@ static int parse_v6_hex(const unsigned char *s, size_t len, uint64_t *lo, uint64
     const uint64_t all_seps = (colons & ~lead) | end_bit;
     const uint64_t lone = colons & ~(gap | gap << 1);
     const uint64_t two = hex & hex >> 1;
-    const unsigned n_seps = popcount64(all_seps);
+    const unsigned n_seps = ptr__ww_popcount(all_seps);
     const unsigned have_gap = gap != 0, at_start = (unsigned)(gap & 1);
     const unsigned at_end = (gap << 2 & end_bit) != 0;
     /*
@@ -455,11 +222,11 @@ static int parse_v6_hex(const unsigned char *s, size_t len, uint64_t *lo, uint64
     uint32_t w[8];
     uint64_t seps = all_seps, prev = (lead & 1) * 2 - 1; /* the separator before the first group */
     for (unsigned k = 0; k < 8; k++) {
-        w[k] = group_word(s, lowest_bit(seps | end_bit), &prev, k < 2);
+        w[k] = group_word(s, ptr__ww_lowest_bit(seps | end_bit), &prev, k < 2);
         seps &= seps - 1;
     }
     uint64_t a_lo, a_hi;
-    groups_to_bytes(w, &a_lo, &a_hi);
+    ptr__ww_hex_groups(w, &a_lo, &a_hi);
 
     /*
      * The groups up to the "::" (all of them without one) stay; those after
@@ -467,7 +234,7 @@ static int parse_v6_hex(const unsigned char *s, size_t len, uint64_t *lo, uint64
      * one ends the address: one 128-bit shift, made of 64-bit ones and masks
      * so that it takes no branch either.
      */
-    const unsigned stay = popcount64(all_seps & ((gap << 2) - 1));
+    const unsigned stay = ptr__ww_popcount(all_seps & ((gap << 2) - 1));
     const uint64_t keep_lo = first_groups[stay][0], keep_hi = first_groups[stay][1];
     const uint64_t move_lo = a_lo & ~keep_lo, move_hi = a_hi & ~keep_hi;
     const unsigned shift = 16 * ((8 - n_seps) & 7), s6 = shift & 63;
@@ -565,8 +332,8 @@ static int parse_v6_addr(const unsigned char *p, const unsigned char *end, ptr_a
     uint64_t lo, hi;
     if (parse_v6_hex(p, (size_t)(end - p), &lo, &hi)) {
         out->family = 6;
-        store_le64(out->bytes, lo);
-        store_le64(out->bytes + 8, hi);
+        ptr__ww_store_le64(out->bytes, lo);
+        ptr__ww_store_le64(out->bytes + 8, hi);
         return 1;
     }
     uint8_t b[16];

@@ -1,136 +1,113 @@
-/* Status codes: their text, their names, their cloud error codes; ptr_error filling. */
+/* Status codes and fields: their names, texts and cloud error codes; ptr_error filling. */
 #include <string.h>
 
 #include "util/internal.h"
 
+/*
+ * Every status, written once: its constant, its text, and the Huawei Cloud /
+ * OTC DNS error code a cloud API returns for it (see docs/errors.md):
+ * DNS.0001 internal error, DNS.0002 invalid request, DNS.0016 record exists,
+ * DNS.0021 lock not acquired, DNS.0405 PTR quota, DNS.0501 invalid PTR ID,
+ * DNS.0503 not in a steady state, DNS.0505 invalid PTR domain name, DNS.0506
+ * invalid PTR TTL, DNS.0507 PTR not found, DNS.0508 invalid PTR description,
+ * DNS.0602 invalid floating IP address, DNS.1001 tag quota, DNS.1003 invalid
+ * tag, DNS.1802 policy refuses action.
+ */
+#define PTR__STATUSES(X)                                                                           \
+    X(PTR_OK, "success", "")                                                                       \
+    X(PTR_E_INVAL, "invalid argument (API misuse)", "DNS.0002")                                    \
+    X(PTR_E_NOMEM, "out of memory", "DNS.0001")                                                    \
+    X(PTR_E_BUFFER, "output buffer too small", "DNS.0001")                                         \
+    X(PTR_E_UNSUPPORTED, "operation not supported", "DNS.0002")                                    \
+    X(PTR_E_ADDR, "invalid IP address", "DNS.0602")                                                \
+    X(PTR_E_NOT_HOST, "PTR records are only for a single address (/32 or /128)", "DNS.0602")       \
+    X(PTR_E_ADDR_FORBIDDEN, "address not allowed by policy", "DNS.0602")                           \
+    X(PTR_E_REVNAME, "invalid reverse (in-addr.arpa / ip6.arpa) name", "DNS.0501")                 \
+    X(PTR_E_NAME, "invalid domain name", "DNS.0505")                                               \
+    X(PTR_E_NAME_COUNT, "wrong number of domain names", "DNS.0505")                                \
+    X(PTR_E_NAME_DUP, "duplicate domain name", "DNS.0505")                                         \
+    X(PTR_E_TTL, "invalid TTL", "DNS.0506")                                                        \
+    X(PTR_E_DESCRIPTION, "invalid description", "DNS.0508")                                        \
+    X(PTR_E_TAG, "invalid tag", "DNS.1003")                                                        \
+    X(PTR_E_TAG_COUNT, "too many tags", "DNS.1001")                                                \
+    X(PTR_E_TAG_DUP, "duplicate tag key", "DNS.1003")                                              \
+    X(PTR_E_EXISTS, "the address already has a PTR record", "DNS.0016")                            \
+    X(PTR_E_QUOTA, "PTR record quota exceeded", "DNS.0405")                                        \
+    X(PTR_E_NOT_FOUND, "PTR record not found", "DNS.0507")                                         \
+    X(PTR_E_IMMUTABLE, "the address of a PTR record cannot be changed", "DNS.0002")                \
+    X(PTR_E_CONFLICT, "the record was changed by someone else", "DNS.0503")                        \
+    X(PTR_E_FORBIDDEN, "not allowed to set a PTR record for this address", "DNS.1802")             \
+    X(PTR_E_FORWARD, "domain name does not resolve back to the address", "DNS.0505")               \
+    X(PTR_E_BUSY, "store busy, try again", "DNS.0021")                                             \
+    X(PTR_E_STORE, "storage failure", "DNS.0001")
+
+/* Every field and the name a cloud API gives it. */
+#define PTR__FIELDS(X)                                                                             \
+    X(PTR_FIELD_NONE, "")                                                                          \
+    X(PTR_FIELD_ADDRESS, "address")                                                                \
+    X(PTR_FIELD_NAME, "ptrdname")                                                                  \
+    X(PTR_FIELD_NAMES, "ptrdnames")                                                                \
+    X(PTR_FIELD_TTL, "ttl")                                                                        \
+    X(PTR_FIELD_DESCRIPTION, "description")                                                        \
+    X(PTR_FIELD_TAG_KEY, "tags.key")                                                               \
+    X(PTR_FIELD_TAG_VALUE, "tags.value")                                                           \
+    X(PTR_FIELD_TAGS, "tags")                                                                      \
+    X(PTR_FIELD_REGION, "region")                                                                  \
+    X(PTR_FIELD_PROJECT, "project")                                                                \
+    X(PTR_FIELD_OWNER, "owner")                                                                    \
+    X(PTR_FIELD_REVISION, "revision")                                                              \
+    X(PTR_FIELD_REVNAME, "revname")                                                                \
+    X(PTR_FIELD_LIMIT, "limit")                                                                    \
+    X(PTR_FIELD_MARKER, "marker")                                                                  \
+    X(PTR_FIELD_ADDRESSES, "addresses")
+
+typedef struct status_info {
+    const char *name, *text, *cloud;
+} status_info;
+
+/* The status's row, or NULL for a number that is none. */
+static const status_info *status_row(ptr_status s)
+{
+    /* A switch over the table rather than a search: the compiler's -Wswitch
+     * then names any status of error.h that the table lacks. */
+    switch (s) {
+#define PTR__STATUS_CASE(st, text, cloud)                                                          \
+    case st: {                                                                                     \
+        static const status_info row = {#st, text, cloud};                                         \
+        return &row;                                                                               \
+    }
+        PTR__STATUSES(PTR__STATUS_CASE)
+#undef PTR__STATUS_CASE
+    }
+    return NULL;
+}
+
 const char *ptr_strerror(ptr_status s)
 {
-    switch (s) {
-    case PTR_OK: return "success";
-    case PTR_E_INVAL: return "invalid argument (API misuse)";
-    case PTR_E_NOMEM: return "out of memory";
-    case PTR_E_BUFFER: return "output buffer too small";
-    case PTR_E_UNSUPPORTED: return "operation not supported";
-    case PTR_E_ADDR: return "invalid IP address";
-    case PTR_E_NOT_HOST: return "PTR records are only for a single address (/32 or /128)";
-    case PTR_E_ADDR_FORBIDDEN: return "address not allowed by policy";
-    case PTR_E_REVNAME: return "invalid reverse (in-addr.arpa / ip6.arpa) name";
-    case PTR_E_NAME: return "invalid domain name";
-    case PTR_E_NAME_COUNT: return "wrong number of domain names";
-    case PTR_E_NAME_DUP: return "duplicate domain name";
-    case PTR_E_TTL: return "invalid TTL";
-    case PTR_E_DESCRIPTION: return "invalid description";
-    case PTR_E_TAG: return "invalid tag";
-    case PTR_E_TAG_COUNT: return "too many tags";
-    case PTR_E_TAG_DUP: return "duplicate tag key";
-    case PTR_E_EXISTS: return "the address already has a PTR record";
-    case PTR_E_QUOTA: return "PTR record quota exceeded";
-    case PTR_E_NOT_FOUND: return "PTR record not found";
-    case PTR_E_IMMUTABLE: return "the address of a PTR record cannot be changed";
-    case PTR_E_CONFLICT: return "the record was changed by someone else";
-    case PTR_E_FORBIDDEN: return "not allowed to set a PTR record for this address";
-    case PTR_E_FORWARD: return "domain name does not resolve back to the address";
-    case PTR_E_BUSY: return "store busy, try again";
-    case PTR_E_STORE: return "storage failure";
-    }
-    return "unknown status";
+    const status_info *r = status_row(s);
+    return r ? r->text : "unknown status";
 }
 
 const char *ptr_status_name(ptr_status s)
 {
-    switch (s) {
-    case PTR_OK: return "PTR_OK";
-    case PTR_E_INVAL: return "PTR_E_INVAL";
-    case PTR_E_NOMEM: return "PTR_E_NOMEM";
-    case PTR_E_BUFFER: return "PTR_E_BUFFER";
-    case PTR_E_UNSUPPORTED: return "PTR_E_UNSUPPORTED";
-    case PTR_E_ADDR: return "PTR_E_ADDR";
-    case PTR_E_NOT_HOST: return "PTR_E_NOT_HOST";
-    case PTR_E_ADDR_FORBIDDEN: return "PTR_E_ADDR_FORBIDDEN";
-    case PTR_E_REVNAME: return "PTR_E_REVNAME";
-    case PTR_E_NAME: return "PTR_E_NAME";
-    case PTR_E_NAME_COUNT: return "PTR_E_NAME_COUNT";
-    case PTR_E_NAME_DUP: return "PTR_E_NAME_DUP";
-    case PTR_E_TTL: return "PTR_E_TTL";
-    case PTR_E_DESCRIPTION: return "PTR_E_DESCRIPTION";
-    case PTR_E_TAG: return "PTR_E_TAG";
-    case PTR_E_TAG_COUNT: return "PTR_E_TAG_COUNT";
-    case PTR_E_TAG_DUP: return "PTR_E_TAG_DUP";
-    case PTR_E_EXISTS: return "PTR_E_EXISTS";
-    case PTR_E_QUOTA: return "PTR_E_QUOTA";
-    case PTR_E_NOT_FOUND: return "PTR_E_NOT_FOUND";
-    case PTR_E_IMMUTABLE: return "PTR_E_IMMUTABLE";
-    case PTR_E_CONFLICT: return "PTR_E_CONFLICT";
-    case PTR_E_FORBIDDEN: return "PTR_E_FORBIDDEN";
-    case PTR_E_FORWARD: return "PTR_E_FORWARD";
-    case PTR_E_BUSY: return "PTR_E_BUSY";
-    case PTR_E_STORE: return "PTR_E_STORE";
-    }
-    return "PTR_E_UNKNOWN";
+    const status_info *r = status_row(s);
+    return r ? r->name : "PTR_E_UNKNOWN";
 }
 
-/*
- * Codes and meanings from the Huawei Cloud / OTC DNS error-code tables
- * (see docs/errors.md): DNS.0001 internal error, DNS.0002 invalid request,
- * DNS.0016 record exists, DNS.0021 lock not acquired, DNS.0405 PTR quota,
- * DNS.0501 invalid PTR ID, DNS.0503 not in a steady state, DNS.0505 invalid
- * PTR domain name, DNS.0506 invalid PTR TTL, DNS.0507 PTR not found,
- * DNS.0508 invalid PTR description, DNS.0602 invalid floating IP address,
- * DNS.1001 tag quota, DNS.1003 invalid tag, DNS.1802 policy refuses action.
- */
+/* An unknown status is some failure: the cloud's internal error. */
 const char *ptr_status_cloud_code(ptr_status s)
 {
-    switch (s) {
-    case PTR_OK: return "";
-    case PTR_E_INVAL: return "DNS.0002";
-    case PTR_E_NOMEM: return "DNS.0001";
-    case PTR_E_BUFFER: return "DNS.0001";
-    case PTR_E_UNSUPPORTED: return "DNS.0002";
-    case PTR_E_ADDR: return "DNS.0602";
-    case PTR_E_NOT_HOST: return "DNS.0602";
-    case PTR_E_ADDR_FORBIDDEN: return "DNS.0602";
-    case PTR_E_REVNAME: return "DNS.0501";
-    case PTR_E_NAME: return "DNS.0505";
-    case PTR_E_NAME_COUNT: return "DNS.0505";
-    case PTR_E_NAME_DUP: return "DNS.0505";
-    case PTR_E_TTL: return "DNS.0506";
-    case PTR_E_DESCRIPTION: return "DNS.0508";
-    case PTR_E_TAG: return "DNS.1003";
-    case PTR_E_TAG_COUNT: return "DNS.1001";
-    case PTR_E_TAG_DUP: return "DNS.1003";
-    case PTR_E_EXISTS: return "DNS.0016";
-    case PTR_E_QUOTA: return "DNS.0405";
-    case PTR_E_NOT_FOUND: return "DNS.0507";
-    case PTR_E_IMMUTABLE: return "DNS.0002";
-    case PTR_E_CONFLICT: return "DNS.0503";
-    case PTR_E_FORBIDDEN: return "DNS.1802";
-    case PTR_E_FORWARD: return "DNS.0505";
-    case PTR_E_BUSY: return "DNS.0021";
-    case PTR_E_STORE: return "DNS.0001";
-    }
-    return "DNS.0001";
+    const status_info *r = status_row(s);
+    return r ? r->cloud : "DNS.0001";
 }
 
 const char *ptr_field_name(ptr_field f)
 {
-    switch (f) {
-    case PTR_FIELD_NONE: return "";
-    case PTR_FIELD_ADDRESS: return "address";
-    case PTR_FIELD_NAME: return "ptrdname";
-    case PTR_FIELD_NAMES: return "ptrdnames";
-    case PTR_FIELD_TTL: return "ttl";
-    case PTR_FIELD_DESCRIPTION: return "description";
-    case PTR_FIELD_TAG_KEY: return "tags.key";
-    case PTR_FIELD_TAG_VALUE: return "tags.value";
-    case PTR_FIELD_TAGS: return "tags";
-    case PTR_FIELD_REGION: return "region";
-    case PTR_FIELD_PROJECT: return "project";
-    case PTR_FIELD_OWNER: return "owner";
-    case PTR_FIELD_REVISION: return "revision";
-    case PTR_FIELD_REVNAME: return "revname";
-    case PTR_FIELD_LIMIT: return "limit";
-    case PTR_FIELD_MARKER: return "marker";
-    case PTR_FIELD_ADDRESSES: return "addresses";
+    switch (f) { /* as status_row: -Wswitch names a field the table lacks */
+#define PTR__FIELD_CASE(field, name)                                                               \
+    case field: return name;
+        PTR__FIELDS(PTR__FIELD_CASE)
+#undef PTR__FIELD_CASE
     }
     return "unknown";
 }

@@ -9,13 +9,7 @@
  * gets bypassed by a consumer that decodes leniently.
  */
 #include "util/internal.h"
-#include "util/swar.h"
-
-/* Whether all eight bytes of w are printable ASCII (0x20..0x7E). */
-static inline int printable8(uint64_t w)
-{
-    return ptr__bytes_in(w, 0x20, 0x7E) == PTR__HIGH_BITS;
-}
+#include "util/wordwise.h"
 
 #define FAIL(at, why) ptr__fail(err, PTR_E_DESCRIPTION, PTR_FIELD_DESCRIPTION, 0, (at), (why))
 
@@ -64,20 +58,11 @@ ptr_status ptr_description_check(const char *s, size_t len, const ptr_policy *p,
         /*
          * Fast path: printable ASCII is one byte per code point and always
          * allowed, so a run of it only has to stay within the length limit.
-         * Eight bytes at a time, then the word that ends the run, which may
-         * overlap bytes already accepted; byte by byte only from a word that
-         * holds something else.
          */
         const size_t room = max - n;
-        const size_t end = len - i > room ? i + room : len;
-        const size_t run = i;
-        while (end - i >= 8 && printable8(ptr__load_le64(u + i)))
-            i += 8;
-        if (i < end && end - i < 8 && end >= 8 && printable8(ptr__load_le64(u + end - 8)))
-            i = end;
-        while (i < end && u[i] >= 0x20 && u[i] < 0x7F)
-            i++;
-        n += (uint32_t)(i - run);
+        const size_t run = ptr__ww_printable_span(u + i, len - i > room ? room : len - i);
+        i += run;
+        n += (uint32_t)run;
         if (i == len)
             return PTR_OK;
 

@@ -7,7 +7,7 @@
  * whose Punycode (RFC 3492) must decode.
  *
  * Valid names of 8 to 63 letters, digits, hyphens and dots, nearly all
- * names, are accepted sixteen bytes at a time, with a bit per byte. Anything
+ * names, are accepted from masks of a bit per byte (util/wordwise.h). Anything
  * else, every invalid name included, goes through one pass over the bytes
  * with a class table, which names the error; Punycode runs only on labels
  * that start with "xn--". When a name breaks several rules, the first one
@@ -16,13 +16,9 @@
  * The exception is a name over the length limit, refused as such before its
  * labels are looked at, so that oversized input costs nothing.
  */
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "util/internal.h"
 #include "name/punycode.h"
-#include "util/swar.h"
+#include "util/wordwise.h"
 
 /* Byte classes; every byte not listed is class 0 and never allowed in a label. */
 enum { NC_DIGIT = 1u, NC_ALPHA = 2u, NC_HYPHEN = 4u, NC_UNDERSCORE = 8u };
@@ -103,117 +99,14 @@ static ptr_status bad_punycode(ptr_error *err, size_t offset, ptr__puny_result r
 }
 
 /*
- * What sixteen bytes of a name hold, a bit per byte: the bytes a plain name
- * may have (letters, digits, '-', '.', and '_' when allowed), its dots, its
- * hyphens and its digits.
- */
-typedef struct name_masks {
-    uint32_t ok, dot, hyphen, digit;
-} name_masks;
-
-#if defined(__SSE2__)
-/* Every x86-64 has SSE2: sixteen bytes in one register. */
-static inline name_masks classify16(__m128i x, int underscore)
-{
-    /* A range test adds what takes the range's first byte to -128, then compares signed. */
-    const __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
-    const __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8((char)(0x80 - 'a'))),
-                                          _mm_set1_epi8((char)(-128 + 26)));
-    const __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))),
-                                         _mm_set1_epi8((char)(-128 + 10)));
-    const __m128i dot = _mm_cmpeq_epi8(x, _mm_set1_epi8('.'));
-    const __m128i hyphen = _mm_cmpeq_epi8(x, _mm_set1_epi8('-'));
-    __m128i ok = _mm_or_si128(_mm_or_si128(letter, digit), _mm_or_si128(dot, hyphen));
-    if (underscore)
-        ok = _mm_or_si128(ok, _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
-    name_masks m;
-    m.ok = (uint32_t)_mm_movemask_epi8(ok);
-    m.dot = (uint32_t)_mm_movemask_epi8(dot);
-    m.hyphen = (uint32_t)_mm_movemask_epi8(hyphen);
-    m.digit = (uint32_t)_mm_movemask_epi8(digit);
-    return m;
-}
-
-/* Sixteen bytes given as two words, the first byte in the low bits of lo. */
-static inline name_masks classify_words(uint64_t lo, uint64_t hi, int underscore)
-{
-    return classify16(_mm_set_epi64x((long long)hi, (long long)lo), underscore);
-}
-
-/* The sixteen bytes at p. */
-static inline name_masks classify_block(const unsigned char *p, int underscore)
-{
-    return classify16(_mm_loadu_si128((const __m128i *)(const void *)p), underscore);
-}
-#else
-/* Elsewhere, the same tests on words, eight bytes at a time. */
-
-/* Bit 7 of each byte of m in bits 0..7: the multiply moves byte k's bit 7 to bit 56 + k. */
-static inline uint32_t high_bits8(uint64_t m)
-{
-    return (uint32_t)((((m >> 7) & PTR__EACH_BYTE(1)) * UINT64_C(0x0102040810204080)) >> 56);
-}
-
-static inline name_masks classify8(uint64_t w, int underscore)
-{
-    const uint64_t letter = ptr__bytes_in(w | PTR__EACH_BYTE(0x20), 'a', 'z');
-    const uint64_t digit = ptr__bytes_in(w, '0', '9');
-    const uint64_t dot = ptr__bytes_eq(w, '.');
-    const uint64_t hyphen = ptr__bytes_eq(w, '-');
-    uint64_t ok = letter | digit | dot | hyphen;
-    if (underscore)
-        ok |= ptr__bytes_eq(w, '_');
-    name_masks m;
-    m.ok = high_bits8(ok);
-    m.dot = high_bits8(dot);
-    m.hyphen = high_bits8(hyphen);
-    m.digit = high_bits8(digit);
-    return m;
-}
-
-static inline name_masks classify_words(uint64_t lo, uint64_t hi, int underscore)
-{
-    const name_masks a = classify8(lo, underscore);
-    const name_masks b = classify8(hi, underscore);
-    name_masks m;
-    m.ok = a.ok | b.ok << 8;
-    m.dot = a.dot | b.dot << 8;
-    m.hyphen = a.hyphen | b.hyphen << 8;
-    m.digit = a.digit | b.digit << 8;
-    return m;
-}
-
-static inline name_masks classify_block(const unsigned char *p, int underscore)
-{
-    return classify_words(ptr__load_le64(p), ptr__load_le64(p + 8), underscore);
-}
-#endif
-
-/* The masks of a whole name of up to 63 bytes, bit k for byte k. */
-typedef struct name_bits {
-    uint64_t ok, dot, hyphen, digit;
-} name_bits;
-
-/* Adds the masks of the sixteen bytes from byte `at` on. */
-static inline void add_masks(name_bits *n, name_masks m, size_t at)
-{
-    n->ok |= (uint64_t)m.ok << at;
-    n->dot |= (uint64_t)m.dot << at;
-    n->hyphen |= (uint64_t)m.hyphen << at;
-    n->digit |= (uint64_t)m.digit << at;
-}
-
-/*
  * The fast path: says whether s[0..end) is a valid name, for names of 8 to
- * 63 bytes (a whole word to load, and no room for a label over 63) of
+ * 63 bytes (a whole word to classify, and no room for a label over 63) of
  * letters, digits, hyphens and dots, and underscores when the flags allow
  * them. It never reports an error: for any other name, valid or not, it
  * answers 0 and the byte-by-byte loop below decides and names the first
  * problem, so there is one place for every message and offset. Nor does it
  * decode Punycode: a label with "--" in its third and fourth bytes, which
- * may be an "xn--" one, is left to the loop too. Reads nothing outside
- * s[0..end): the last block overlaps the one before instead, which changes
- * no bit.
+ * may be an "xn--" one, is left to the loop too.
  *
  * With a bit per byte for the whole name, the label rules are a few masks:
  * the first byte of a label is the one after a dot (or the start), the last
@@ -225,23 +118,8 @@ static int plain_name_ok(const unsigned char *s, size_t end, unsigned flags)
     const int underscore = (flags & PTR_NAME_ALLOW_UNDERSCORE) != 0;
     if (end < 8 || end > PTR_LABEL_MAXLEN)
         return 0;
-    name_bits n = {0, 0, 0, 0};
-    if (end < 16) {
-        /*
-         * The first eight bytes, then the word that ends the name moved down
-         * over them; the bytes past the end are zeros, which are not ok.
-         */
-        const uint64_t tail = ptr__load_le64(s + end - 8) >> 8 * (15 - end) >> 8;
-        add_masks(&n, classify_words(ptr__load_le64(s), tail, underscore), 0);
-    } else {
-        for (size_t at = 0;;) {
-            add_masks(&n, classify_block(s + at, underscore), at);
-            if (at + 16 == end)
-                break;
-            /* The last block ends with the name. */
-            at = end - at >= 32 ? at + 16 : end - 16;
-        }
-    }
+    ptr__ww_name_masks n;
+    ptr__ww_name_classes(s, end, underscore, &n);
     const uint64_t first = n.dot << 1 | 1;
     const uint64_t last = n.dot >> 1 | UINT64_C(1) << (end - 1);
     if (n.ok != (UINT64_C(1) << end) - 1 || (n.dot | n.hyphen) & (first | last) ||

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "record/record_internal.h"
-#include "util/swar.h"
 
 /* The first request layout: every field up to expected_revision. */
 #define REQUEST_V1_SIZE (offsetof(ptr_request, expected_revision) + sizeof(uint64_t))
@@ -21,43 +20,20 @@ void ptr_request_init(ptr_request *req)
     req->ttl = -1;
 }
 
-/* Whether x[i..len) and y[i..len) are equal but for ASCII case. */
-static int same_text_from(const unsigned char *x, const unsigned char *y, size_t len, size_t i)
-{
-    /*
-     * Eight bytes at a time. Folding case changes only bit 5 of a byte, so
-     * words that differ in any other bit are different; only a word that
-     * differs in bit 5 alone needs folding.
-     */
-    for (; len - i >= 8; i += 8) {
-        const uint64_t wx = ptr__load_le64(x + i), wy = ptr__load_le64(y + i);
-        if ((wx ^ wy) & ~PTR__EACH_BYTE(0x20) || ptr__lower8(wx) != ptr__lower8(wy))
-            return 0;
-    }
-    for (; i < len; i++)
-        if (ptr__lower(x[i]) != ptr__lower(y[i]))
-            return 0;
-    return 1;
-}
-
+/* A plain loop: a request has few names (at most ten in the cloud presets),
+ * and most pairs already differ in length. */
 int ptr__name_equiv(const char *a, size_t alen, const char *b, size_t blen)
 {
     if (alen && a[alen - 1] == '.')
         alen--;
     if (blen && b[blen - 1] == '.')
         blen--;
-    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-    /*
-     * Whether two names differ in length is as good as random, so for names
-     * of eight bytes or more it is tested together with their first words,
-     * in one branch that is well predicted: most names differ in either.
-     */
-    if (alen >= 8 && blen >= 8) {
-        if ((alen ^ blen) | (ptr__lower8(ptr__load_le64(x)) ^ ptr__lower8(ptr__load_le64(y))))
+    if (alen != blen)
+        return 0;
+    for (size_t i = 0; i < alen; i++)
+        if (ptr__lower((unsigned char)a[i]) != ptr__lower((unsigned char)b[i]))
             return 0;
-        return same_text_from(x, y, alen, 8);
-    }
-    return alen == blen && same_text_from(x, y, alen, 0);
+    return 1;
 }
 
 /* Bytes a scope value may hold: ASCII letters, digits, '-', '_' and '.'; one load per byte. */

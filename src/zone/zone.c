@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/internal.h"
+#include "record/record_internal.h"
 #include "libptr/zone.h"
 
 #define DEFAULT_NS      "ns1.example.com."
@@ -126,23 +126,28 @@ static ptr_status fail_option(ptr_error *err, ptr_status st, uint32_t index, int
     return ptr__fail(err, st, PTR_FIELD_NAME, index, offset, msg);
 }
 
-/*
- * Normalize one name option into out (PTR_NAME_BUFSZ bytes). index and the
- * message prefix say which option it is.
- */
-static ptr_status norm_option(const ptr_text *t, char *out, size_t *out_len, uint32_t index,
-                              int numbered, const char *what, ptr_error *err)
+/* Check one name option; index and the message prefix say which option it is. */
+static ptr_status check_option(const ptr_text *t, uint32_t index, int numbered, const char *what,
+                               ptr_error *err)
 {
     if (!t->s && t->len)
         return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
                          "a zone option name is NULL with a length above 0");
     ptr_error inner;
-    ptr_status st = ptr_name_normalize(t->s, t->len, 0, out, PTR_NAME_BUFSZ, out_len, &inner);
+    const ptr_status st = ptr_name_check(t->s, t->len, 0, &inner);
     if (st == PTR_OK)
         return PTR_OK;
-    if (st != PTR_E_NAME) /* PTR_E_INVAL or PTR_E_BUFFER cannot happen with these arguments */
+    if (st != PTR_E_NAME) /* PTR_E_INVAL cannot happen with these arguments */
         return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, "a zone option name was refused");
     return fail_option(err, st, index, numbered, inner.offset, what, inner.message);
+}
+
+/* A checked name option at p in its normal form; returns the end. */
+static char *put_name(char *p, const ptr_text *t)
+{
+    size_t n = 0; /* stays 0 if normalizing failed, which checking the name ruled out */
+    (void)ptr_name_normalize(t->s, t->len, 0, p, PTR_NAME_BUFSZ, &n, NULL);
+    return p + n;
 }
 
 /* The checked options, and the text every zone shares after its $ORIGIN line. */
@@ -151,6 +156,7 @@ typedef struct zopts {
     tbuf head;
 } zopts;
 
+/* Checks every option, then writes the shared text once. */
 static ptr_status build_head(const ptr_zone_options *o, zopts *z, ptr_error *err)
 {
     if (o->struct_size < sizeof(ptr_zone_options))
@@ -182,41 +188,22 @@ static ptr_status build_head(const ptr_zone_options *o, zopts *z, ptr_error *err
     const ptr_text *ns = o->ns_count ? o->ns : &def_ns;
     const size_t nns = o->ns_count ? o->ns_count : 1;
 
-    /* The NS lines follow the SOA, whose primary may be the first NS: they are checked and
-     * written first, after room for the $TTL line and the SOA, then moved up. */
-    if (tbuf_reserve(&z->head, SOA_ROOM + nns * (PTR_NAME_BUFSZ + 16)))
-        return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
-    char *nsl = z->head.p + SOA_ROOM, *q = nsl;
+    /* The names, in the order of the options. */
     ptr_status st;
     for (size_t i = 0; i < nns; i++) {
-        char *name = q + 8; /* after "@\tIN\tNS\t" */
-        size_t nlen = 0;
-        if ((st = norm_option(&ns[i], name, &nlen, (uint32_t)i, 1, "NS name ", err)) != PTR_OK)
+        if ((st = check_option(&ns[i], (uint32_t)i, 1, "NS name ", err)) != PTR_OK)
             return st;
         /* A duplicate NS is one record twice; servers differ on whether they merge or refuse
-         * it, so it is refused here where the caller can see which one. */
-        for (const char *l = nsl; l < q;) {
-            const char *e = memchr(l, '\n', (size_t)(q - l));
-            if ((size_t)(e - (l + 8)) == nlen && memcmp(l + 8, name, nlen) == 0)
+         * it, so it is refused here where the caller can see which one. Two valid names are
+         * the same record when ptr__name_equiv holds. */
+        for (size_t j = 0; j < i; j++)
+            if (ptr__name_equiv(ns[j].s, ns[j].len, ns[i].s, ns[i].len))
                 return fail_option(err, PTR_E_NAME_DUP, (uint32_t)i, 1, 0, "NS name ",
                                    "the same NS name twice");
-            l = e + 1;
-        }
-        memcpy(q, "@\tIN\tNS\t", 8);
-        q[8 + nlen] = '\n';
-        q += 8 + nlen + 1;
     }
-
-    char primary[PTR_NAME_BUFSZ], contact[PTR_NAME_BUFSZ];
-    size_t plen = 0, clen = 0;
-    if (o->primary.len) {
-        if ((st = norm_option(&o->primary, primary, &plen, PTR_ZONE_INDEX_PRIMARY, 0, "SOA primary",
-                              err)) != PTR_OK)
-            return st;
-    } else {
-        plen = (size_t)((const char *)memchr(nsl, '\n', (size_t)(q - nsl)) - (nsl + 8));
-        memcpy(primary, nsl + 8, plen);
-    }
+    if (o->primary.len && (st = check_option(&o->primary, PTR_ZONE_INDEX_PRIMARY, 0,
+                                             "SOA primary", err)) != PTR_OK)
+        return st;
     if (o->contact.len) {
         const char *at = o->contact.s ? memchr(o->contact.s, '@', o->contact.len) : NULL;
         if (at)
@@ -224,25 +211,24 @@ static ptr_status build_head(const ptr_zone_options *o, zopts *z, ptr_error *err
                              (size_t)(at - o->contact.s),
                              "SOA contact: a domain name such as hostmaster.example.com, "
                              "not an e-mail address");
-        if ((st = norm_option(&o->contact, contact, &clen, PTR_ZONE_INDEX_CONTACT, 0, "SOA contact",
-                              err)) != PTR_OK)
+        if ((st = check_option(&o->contact, PTR_ZONE_INDEX_CONTACT, 0, "SOA contact", err)) !=
+            PTR_OK)
             return st;
-    } else {
-        clen = sizeof DEFAULT_CONTACT - 1;
-        memcpy(contact, DEFAULT_CONTACT, clen);
     }
-    const size_t ns_text = (size_t)(q - nsl);
 
     /* $TTL (RFC 2308 §4) gives the SOA and NS records their TTL. RFC 1035 §5.1: parentheses
      * let the SOA span lines, so each number gets a comment. The serial is written as it is:
-     * keeping it growing in RFC 1982 arithmetic is the caller's job. */
+     * keeping it growing in RFC 1982 arithmetic is the caller's job. The SOA's primary is the
+     * first NS unless given. */
+    if (tbuf_reserve(&z->head, SOA_ROOM + nns * (PTR_NAME_BUFSZ + 16)))
+        return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
     char *p = z->head.p;
     p = PUT_LIT(p, "$TTL ");
     p += put_u32(p, o->default_ttl);
     p = PUT_LIT(p, "\n@\tIN\tSOA\t");
-    p = put(p, primary, plen);
+    p = put_name(p, o->primary.len ? &o->primary : &ns[0]);
     *p++ = ' ';
-    p = put(p, contact, clen);
+    p = o->contact.len ? put_name(p, &o->contact) : PUT_LIT(p, DEFAULT_CONTACT);
     p = PUT_LIT(p, " (\n\t\t");
     p += put_u32(p, o->serial);
     p = PUT_LIT(p, "\t; serial\n\t\t");
@@ -254,8 +240,12 @@ static ptr_status build_head(const ptr_zone_options *o, zopts *z, ptr_error *err
     p = PUT_LIT(p, "\t; expire\n\t\t");
     p += put_u32(p, o->minimum);
     p = PUT_LIT(p, " )\t; minimum: TTL of negative answers (RFC 2308)\n");
-    memmove(p, nsl, ns_text);
-    z->head.len = (size_t)(p - z->head.p) + ns_text;
+    for (size_t i = 0; i < nns; i++) {
+        p = PUT_LIT(p, "@\tIN\tNS\t");
+        p = put_name(p, &ns[i]);
+        *p++ = '\n';
+    }
+    z->head.len = (size_t)(p - z->head.p);
     z->v6_prefix = o->ipv6_prefix;
     return PTR_OK;
 }
