@@ -68,8 +68,16 @@ int ptrctl_open(ptrctl *c)
     const int rc = scope_check(c);
     if (rc)
         return rc;
+    ptr_policy policy;
+    ptr_policy_init(&policy);
+    if (c->addresses == PTRCTL_ADDR_PUBLIC_ONLY)
+        policy.options |= PTR_POLICY_PUBLIC_ONLY;
     ptr_sqlite_options o;
     ptr_sqlite_options_init(&o);
+    o.policy = &policy; /* the store refuses rows beyond the limits the context enforces */
+    /* Commands that only read may go past a damaged row; they say so (ptrctl_report_skipped). */
+    if (strcmp(c->command, "list") == 0 || strcmp(c->command, "export-zone") == 0)
+        o.flags |= PTR_SQLITE_SKIP_CORRUPT;
     ptr_status st = ptr_sqlite_store_open(c->db, strlen(c->db), &o, &c->store, &err);
     if (st != PTR_OK) {
         /* The reason comes from SQLite; say which file it was about. */
@@ -83,10 +91,6 @@ int ptrctl_open(ptrctl *c)
         c->store = NULL;
         return ptrctl_fail(c, st, &err);
     }
-    ptr_policy policy;
-    ptr_policy_init(&policy);
-    if (c->addresses == PTRCTL_ADDR_PUBLIC_ONLY)
-        policy.options |= PTR_POLICY_PUBLIC_ONLY;
     ptr_ctx_config cfg;
     ptr_ctx_config_init(&cfg);
     cfg.store = c->store;
@@ -195,6 +199,7 @@ int main(int argc, char **argv)
                 return PTRCTL_EXIT_OK;
             }
         const int rc = COMMANDS[k].run(&c, argc - i, argv + i);
+        ptrctl_report_skipped(&c);
         ptr_ctx_free(c.ctx);
         ptr_store_free(c.store);
         if (fflush(stdout) != 0 && rc == PTRCTL_EXIT_OK)

@@ -47,6 +47,14 @@ static const char *store_errmsg(const ptrctl *c)
     return m ? m : "";
 }
 
+void ptrctl_report_skipped(const ptrctl *c)
+{
+    const uint64_t n = c->store ? ptr_sqlite_store_skipped(c->store) : 0;
+    if (n)
+        fprintf(stderr, "ptrctl %s: warning: %llu damaged row(s) skipped: %s\n", c->command,
+                (unsigned long long)n, store_errmsg(c));
+}
+
 void ptrctl_failure_of(const ptrctl *c, ptr_status st, const ptr_error *err, const char *field,
                        ptrctl_failure *out)
 {

@@ -45,6 +45,8 @@ typedef struct ptrctl {
 
 /* main.c: open the database and the service (prints the reason and returns an exit status). */
 int ptrctl_open(ptrctl *c);
+/* output.c: a warning on stderr when the command's read skipped damaged rows of the database. */
+void ptrctl_report_skipped(const ptrctl *c);
 
 /* addresses.c: "any", "no-special", "no-private", "public-only" into *out; -1 when none. */
 int ptrctl_addresses_parse(const char *s, ptrctl_addresses *out);

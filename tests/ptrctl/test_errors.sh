@@ -97,4 +97,28 @@ eq "${got##*rc=}" 3 "a store failure exits 3"
 has "$got" "PTR_E_STORE (DNS.0001): " "the status"
 has "$got" "$PTRCTL_DB)" "the database file named"
 hasnt "$got" "PTR_E_STORE (DNS.0001): the store failed" "more than 'the store failed'"
+# ---- a damaged row: reads that can go past it do, and say so ---------------------------------
+# Another writer of the file (here Python's sqlite3) leaves a description beyond the policy's
+# limit: show refuses it naming the address, list and export-zone skip it with a warning.
+rm -f "$PTRCTL_DB"
+expect 0 create 192.0.2.10 a.example.com
+expect 0 create 192.0.2.11 b.example.com --description damaged
+expect 0 create 192.0.2.12 c.example.com
+/usr/bin/python3 - "$PTRCTL_DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE ptr_record SET description = ? WHERE description = 'damaged'", ("x" * 2000,))
+db.commit()
+PY
+expect 3 show 192.0.2.11
+has "$ERR" "corrupt row for 192.0.2.11" "show names the damaged row"
+expect 0 list
+has "$OUT" "192.0.2.10" "list goes on before the damaged row"
+has "$OUT" "192.0.2.12" "and after it"
+hasnt "$OUT" "192.0.2.11" "without the damaged row"
+has "$ERR" "1 damaged row(s) skipped" "list warns"
+has "$ERR" "corrupt row for 192.0.2.11" "naming the row"
+mkdir -p zones
+expect 0 export-zone --out zones --ns ns1.example.com
+has "$ERR" "1 damaged row(s) skipped" "export-zone warns"
 finish
