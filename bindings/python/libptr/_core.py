@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as _dt
+import threading
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, Mapping, Optional, Sequence, Tuple, Union
 
@@ -139,7 +140,7 @@ def _tags(tags: object, what: str = "tags", allow_none_value: bool = False) -> l
     """A dict or a sequence of (key, value) pairs as [(bytes, bytes-or-None)]."""
     if tags is None:
         return []
-    if isinstance(tags, Mapping):
+    if isinstance(tags, dict) or isinstance(tags, Mapping):
         items = list(tags.items())
     elif isinstance(tags, (list, tuple)):
         items = list(tags)
@@ -217,6 +218,26 @@ def version() -> str:
     return N.LIBRARY_VERSION
 
 
+# revname is the call a control plane makes most (every answer, every zone line), so it
+# skips what costs most in ctypes: per-call buffers (one pair per thread, reused: the
+# GIL is released during the C call, so a shared pair could be overwritten) and the
+# conversion of a Structure to a pointer (its own prototypes take the address as an int).
+_tls = threading.local()
+_fast_host_parse = lib["ptr_host_parse"]
+_fast_host_parse.restype = ctypes.c_int
+_fast_host_parse.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p]
+_fast_revname = lib["ptr_revname"]
+_fast_revname.restype = ctypes.c_int
+_fast_revname.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_void_p, ctypes.c_size_t,
+                          ctypes.c_void_p]
+
+
+def _rev_scratch():
+    a, buf = N.ptr_addr(), ctypes.create_string_buffer(N.REVNAME_BUFSZ)
+    _tls.rev = (a, buf, ctypes.addressof(a), ctypes.addressof(buf))
+    return _tls.rev
+
+
 def revname(address: str, fqdn: bool = True) -> str:
     """The reverse name of a host address.
 
@@ -229,17 +250,21 @@ def revname(address: str, fqdn: bool = True) -> str:
     """
     if type(address) is not str:
         raise TypeError(f"address must be str, not {type(address).__name__}")
-    b = address.encode("utf-8", "surrogatepass")
-    a = N.ptr_addr()
-    st = _host_parse(b, len(b), a)
+    try:
+        _a, buf, pa, pb = _tls.rev
+    except AttributeError:
+        _a, buf, pa, pb = _rev_scratch()
+    try:
+        b = address.encode()
+    except UnicodeEncodeError:
+        b = address.encode("utf-8", "surrogatepass")
+    st = _fast_host_parse(b, len(b), pa)
     if st:
         _raise(st, None, 1)
-    buf = ctypes.create_string_buffer(N.REVNAME_BUFSZ)
-    n = ctypes.c_size_t()
-    st = _revname(a, 1 if fqdn else 0, buf, N.REVNAME_BUFSZ, ctypes.byref(n))
+    st = _fast_revname(pa, 1 if fqdn else 0, pb, N.REVNAME_BUFSZ, None)
     if st:
         _raise(st)
-    return buf.raw[: n.value].decode("ascii")
+    return buf.value.decode("ascii")
 
 
 def parse_revname(name: str) -> Tuple[str, int]:
@@ -484,8 +509,8 @@ def check_request(address: str, names: Sequence[str], ttl: Optional[int] = 300,
         raise TypeError("names must be a list or tuple of str, not None")
     if description is None:
         raise TypeError("description must be str, not None")
-    rq = _Request(address, names, -1 if ttl is None else ttl, description,
-                  {} if tags is None else tags)
+    # No tags and an empty list are the same request: the C default of the struct.
+    rq = _Request(address, names, -1 if ttl is None else ttl, description, tags)
     pol = _policy_ptr(policy)
     err = N.ptr_error()
     st = lib.ptr_request_check(ctypes.byref(rq.req), ctypes.byref(pol), None, ctypes.byref(err))
