@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import sys
 from dataclasses import dataclass
 from typing import Callable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -157,7 +158,8 @@ class Service:
 
     def __del__(self) -> None:
         try:
-            self.close()
+            if not sys.is_finalizing():  # as Store.__del__: no callbacks into a dying interpreter
+                self.close()
         except Exception:
             pass
 

@@ -7,9 +7,10 @@ import ctypes
 import itertools
 import logging
 import os
+import sys
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Optional, Tuple
+from typing import Any, Dict, Iterable, Optional
 
 from . import _native as N
 from ._alloc import CountingAllocator
@@ -207,9 +208,11 @@ class Store:
         self.close()
 
     def __del__(self) -> None:
-        # Services hold a reference to their store, so none is open here.
+        # Services hold a reference to their store, so none is open here. At interpreter
+        # exit a store is left to the process's end: freeing it could call back into an
+        # interpreter that is being torn down (a CountingAllocator's free).
         try:
-            if self._handle is not None and not self._users:
+            if self._handle is not None and not self._users and not sys.is_finalizing():
                 lib.ptr_store_free(self._handle)
                 self._handle = None
         except Exception:
@@ -253,7 +256,7 @@ class SQLiteStore(_NativeStore):
         if b"\0" in p:
             raise ValueError("path must not contain a NUL character")
         if type(busy_timeout_ms) is not int or not 0 <= busy_timeout_ms <= 2**32 - 1:
-            raise ValueError(f"busy_timeout_ms must be an int in 0..4294967295")
+            raise ValueError("busy_timeout_ms must be an int in 0..4294967295")
         sq = N.sqlite_lib()
         o = N.ptr_sqlite_options()
         sq.ptr_sqlite_options_init(ctypes.byref(o))

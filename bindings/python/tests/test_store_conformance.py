@@ -6,7 +6,6 @@ import ctypes
 import threading
 import time
 
-import pytest
 
 import libptr
 from libptr import _native as N
