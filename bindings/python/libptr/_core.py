@@ -573,7 +573,8 @@ class Record:
     ``tags`` is a dict in the record's order; ``created_at`` and ``updated_at`` are
     aware UTC datetimes; :meth:`to_dict` gives ptrctl's JSON object exactly. The
     C records of release 0.2 carry no status, so ``status`` is None and left out
-    of :meth:`to_dict`; it exists for stores and releases that report one.
+    of :meth:`to_dict`; it exists for stores and releases that report one. Records
+    compare by value; they are not hashable, since ``tags`` is a dict.
     """
 
     id: str

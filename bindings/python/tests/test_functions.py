@@ -258,3 +258,10 @@ def test_help_reads_well():
         obj = getattr(libptr, name)
         if callable(obj):
             assert obj.__doc__, name
+
+
+def test_docstring_examples():
+    import doctest
+    # The public names carry __module__ "libptr", so the package holds every example.
+    res = doctest.testmod(libptr, optionflags=doctest.ELLIPSIS)
+    assert res.failed == 0 and res.attempted >= 6, res
