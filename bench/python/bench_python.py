@@ -25,6 +25,8 @@ import subprocess
 import sys
 import time
 
+import re
+
 import dns.name
 import dns.reversename
 
@@ -50,6 +52,19 @@ def loop(f, arg):
         for _ in range(n):
             f(arg)
     return run
+
+
+def c_revname_ns():
+    """ns per IPv4 text -> revname in C alone, from the C benchmark, or None."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    exe = os.environ.get("PTR_BENCH") or os.path.join(root, "build", "bench", "bench",
+                                                      "ptr_bench")
+    if not os.access(exe, os.X_OK):
+        return None
+    out = subprocess.run([exe, "addr"], capture_output=True, text=True, timeout=900).stdout
+    m = re.search(r"IPv4 text -> revname\s+libptr ptr_addr_parse\+ptr_revname\s+([0-9.]+) ns/op",
+                  out)
+    return float(m.group(1)) if m else None
 
 
 def uptime():
@@ -171,8 +186,14 @@ def main():
           "(two round trips and the C work)")
     print(f"  libptr.revname                                   {t_ours:7.0f} ns "
           f"(the wrapper adds {t_ours - t_raw:.0f} ns: type check, encode, scratch, decode)")
-    print(f"  so the binding costs about {t_ours - t_raw + 2 * t_noop:.0f} ns per revname over "
-          "the C work (bench/run.sh times that work in C alone)")
+    c_ns = c_revname_ns()
+    if c_ns is None:
+        print("  (the C work alone: build bench/run.sh's ptr_bench, or set PTR_BENCH, to "
+              "subtract it)")
+    else:
+        print(f"  the same work in C alone (ptr_bench addr, this run)  {c_ns:7.0f} ns")
+        print(f"  so the binding's overhead per revname call is  {t_ours - c_ns:7.0f} ns "
+              f"(bare ctypes alone: {t_raw - c_ns:.0f} ns for its two calls)")
     print()
     ok = True
     for task, ratio in verdict:
