@@ -331,6 +331,10 @@ class Service:
             _int(limit, "limit", 1, _LIST_MAX)
         if marker is not None:
             _text(marker, "marker")
+        _tags(tags, "tags", allow_none_value=True)
+        for what, v in (("name", name), ("owner", owner)):
+            if v is not None:
+                _text(v, what)
         self._h()
 
         def pages() -> Iterator[Record]:

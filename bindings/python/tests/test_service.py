@@ -246,3 +246,9 @@ def test_closed(store, scope):
     store.close()
     with pytest.raises(ValueError):
         libptr.Service(store)
+
+
+def test_list_checks_arguments_at_the_call(svc, scope):
+    for kw in (dict(tags=["x"]), dict(name=1), dict(owner=b"o"), dict(marker=7)):
+        with pytest.raises(TypeError):
+            svc.list(scope, **kw)  # no next(): the generator is not started
