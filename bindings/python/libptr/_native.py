@@ -75,6 +75,10 @@ def _load_core() -> Tuple[ctypes.CDLL, str]:
     tried: List[str] = []
     env = os.environ.get("LIBPTR_LIBRARY")
     if env:
+        if os.sep in env:
+            # Relative to the working directory of the import, once: LIBRARY_PATH must stay
+            # right for anything that looks at it later (companions, child processes).
+            env = os.path.abspath(env)
         # An explicit path is the caller's choice: never fall back past it.
         lib = _try_load([env], tried)
         if lib is None:
@@ -477,6 +481,8 @@ def _companion(env: str, soname: str, what: str) -> ctypes.CDLL:
     tried: List[str] = []
     path = os.environ.get(env)
     if path:
+        if os.sep in path:
+            path = os.path.abspath(path)
         got = _try_load([path], tried)
         if got is None:
             raise LibraryNotFoundError(f"libptr: {env}={path!r} cannot be loaded: {tried[0]}")

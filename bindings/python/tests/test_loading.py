@@ -157,3 +157,15 @@ def test_postgres_library_absent_is_a_clear_error():
               "LIBPTR_PG_LIBRARY": "/nonexistent/libptr-pg.so.2"})
     assert r.returncode == 0, r.stderr
     assert "refused:" in r.stdout and "LIBPTR_PG_LIBRARY" in r.stdout
+
+
+def test_relative_env_path_becomes_absolute():
+    # scripts/test.sh passes build/werror/src/libptr.so.2: later users of LIBRARY_PATH
+    # (companion libraries, child processes in other directories) need it absolute.
+    lib_dir = os.path.dirname(libptr.LIBRARY_PATH)
+    parent = os.path.dirname(lib_dir)
+    rel = os.path.join(os.path.basename(lib_dir), os.path.basename(libptr.LIBRARY_PATH))
+    r = run("import libptr, os; print(libptr.LIBRARY_PATH, os.path.isabs(libptr.LIBRARY_PATH))",
+            {"LIBPTR_LIBRARY": rel}, cwd=parent)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [os.path.join(parent, rel), "True"]
