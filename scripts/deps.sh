@@ -26,11 +26,16 @@ if [ "$want" = test ]; then
     need knot-dnsutils command -v kdig
     # ptrctl's zone-directory test checks the fsync order around each rename.
     need strace command -v strace
+    # The Python binding's tests (scripts/test.sh runs them with /usr/bin/python3).
+    need python3 test -x /usr/bin/python3
+    need python3-pytest /usr/bin/python3 -c 'import pytest'
+    need python3-setuptools /usr/bin/python3 -c 'import setuptools'
 fi
 
 if [ "$want" = bench ]; then   # the baselines the benchmarks compare against
     need libldns-dev pkg-config --exists ldns
     need libknot-dev pkg-config --exists libknot
+    need python3-dnspython /usr/bin/python3 -c 'import dns.reversename'   # bench/python
 fi
 
 [ ${#pkgs[@]} -eq 0 ] && exit 0

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README's test command (and CI's): builds libptr five ways and runs every test in each:
-#   1. warnings as errors (-Wall -Wextra ... -Werror): unit, ABI, header and install tests
+#   1. warnings as errors (-Wall -Wextra ... -Werror): unit, ABI, header and install tests;
+#      then the Python binding's pytest suite against that build's libptr.so.2
 #   2. AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. valgrind memcheck over the unit tests
 #   4. ThreadSanitizer over the unit tests
@@ -30,6 +31,23 @@ stage() { # stage NAME CTEST-ARGS -- CMAKE-ARGS...
 }
 
 stage werror -- -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+# The Python binding (bindings/python), once, against the library just built: under the
+# sanitizer stages the interpreter would need the runtimes preloaded, and it tests the ABI,
+# which does not change with them. pytest's status 5 (no test collected) must fail too.
+echo
+echo "=== python"
+rc=0
+LIBPTR_LIBRARY=build/werror/src/libptr.so.2 PYTHONDONTWRITEBYTECODE=1 \
+    /usr/bin/python3 -m pytest -p no:cacheprovider -q -rs bindings/python/tests || rc=$?
+if [ "$rc" -eq 5 ]; then
+    echo "python: pytest collected no tests" >&2
+    exit 1
+elif [ "$rc" -ne 0 ]; then
+    exit "$rc"
+fi
+summary+=("python: passed")
+
 stage asan -- -DCMAKE_BUILD_TYPE=Debug -DPTR_SANITIZE=address,undefined
 stage valgrind -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DPTR_TEST_WRAPPER=valgrind;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite,indirect,possible;--show-leak-kinds=definite,indirect,possible;-q"
