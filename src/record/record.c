@@ -351,24 +351,32 @@ ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
     ptr_record_reset(dst);
     /* One reservation for the live text of src, so the copy allocates at most twice. */
     const size_t spans = (size_t)src->name_count + 2u * src->tag_count;
+    const size_t live = live_text(src);
     ptr_status st = reserve_spans(dst, spans);
     if (st == PTR_OK)
-        st = reserve_text(dst, live_text(src));
+        st = reserve_text(dst, live);
     if (st != PTR_OK)
         return st;
     dst->region = src->region;
     dst->project = src->project;
     dst->owner = src->owner;
     dst->description = src->description;
-    span *fixed[4] = {&dst->region, &dst->project, &dst->owner, &dst->description};
-    uint32_t at = 0;
-    for (size_t i = 0; i < 4; i++)
-        move_piece(dst->text, &at, src->text, fixed[i]);
-    for (size_t i = 0; i < spans; i++) {
-        dst->spans[i] = src->spans[i];
-        move_piece(dst->text, &at, src->text, &dst->spans[i]);
+    if (spans)
+        memcpy(dst->spans, src->spans, spans * sizeof *src->spans);
+    if (live == src->text_len) {
+        /* Nothing left behind by setters (a store's records): the arena as it is. */
+        if (live)
+            memcpy(dst->text, src->text, live);
+        dst->text_len = src->text_len;
+    } else {
+        span *fixed[4] = {&dst->region, &dst->project, &dst->owner, &dst->description};
+        uint32_t at = 0;
+        for (size_t i = 0; i < 4; i++)
+            move_piece(dst->text, &at, src->text, fixed[i]);
+        for (size_t i = 0; i < spans; i++)
+            move_piece(dst->text, &at, src->text, &dst->spans[i]);
+        dst->text_len = at;
     }
-    dst->text_len = at;
     dst->name_count = src->name_count;
     dst->tag_count = src->tag_count;
     dst->addr = src->addr;

@@ -155,24 +155,24 @@ ms_slot *ms_records_find(const ms_records *m, const ptr_addr *addr)
         ms_slot *s = &m->e[i];
         if (!s->rec)
             return NULL;
-        if (s->hash == h && ptr_addr_equal(ptr_record_address(s->rec), addr))
+        if (ptr_addr_equal(ptr_record_address(s->rec), addr))
             return s;
     }
 }
 
-static void records_place(ms_slot *tab, size_t cap, ptr_record *rec, uint64_t h)
+static void records_place(ms_slot *tab, size_t cap, ptr_record *rec)
 {
+    const uint64_t h = addr_hash(ptr_record_address(rec));
     for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1))
         if (!tab[i].rec) {
             tab[i].rec = rec;
-            tab[i].hash = h;
             return;
         }
 }
 
 ptr_status ms_records_reserve(const ptr_allocator *a, ms_records *m)
 {
-    /* At most 3/4 full: 16-byte slots, about 32 bytes a record on average. */
+    /* At most 3/4 full: 8-byte slots, about 16 bytes a record on average. */
     if ((m->n + 1) * 4 <= m->cap * 3)
         return PTR_OK;
     const size_t cap = m->cap ? m->cap * 2 : 16;
@@ -182,7 +182,7 @@ ptr_status ms_records_reserve(const ptr_allocator *a, ms_records *m)
     memset(tab, 0, cap * sizeof *tab);
     for (size_t i = 0; i < m->cap; i++)
         if (m->e[i].rec)
-            records_place(tab, cap, m->e[i].rec, m->e[i].hash);
+            records_place(tab, cap, m->e[i].rec);
     if (m->e)
         a->free(a->ctx, m->e);
     m->e = tab;
@@ -192,7 +192,7 @@ ptr_status ms_records_reserve(const ptr_allocator *a, ms_records *m)
 
 void ms_records_put(ms_records *m, ptr_record *rec)
 {
-    records_place(m->e, m->cap, rec, addr_hash(ptr_record_address(rec)));
+    records_place(m->e, m->cap, rec);
     m->n++;
 }
 
@@ -201,14 +201,13 @@ void ms_records_remove(ms_records *m, ms_slot *slot)
     const size_t mask = m->cap - 1;
     size_t hole = (size_t)(slot - m->e);
     for (size_t i = (hole + 1) & mask; m->e[i].rec; i = (i + 1) & mask) {
-        const size_t home = m->e[i].hash & mask;
+        const size_t home = addr_hash(ptr_record_address(m->e[i].rec)) & mask;
         if (((i - home) & mask) >= ((i - hole) & mask)) {
             m->e[hole] = m->e[i];
             hole = i;
         }
     }
     m->e[hole].rec = NULL;
-    m->e[hole].hash = 0;
     m->n--;
 }
 

@@ -48,9 +48,13 @@ void ms_textmap_free(const ptr_allocator *a, ms_textmap *m);
 
 /* ---- address -> record --------------------------------------------------------------- */
 
+/*
+ * One pointer a slot: the hash is recomputed from the record's address when
+ * needed (growing, removing), which halves the map's memory; a lookup reads
+ * the record it finds anyway.
+ */
 typedef struct ms_slot {
     ptr_record *rec; /* NULL: empty */
-    uint64_t hash;
 } ms_slot;
 
 typedef struct ms_records {
