@@ -37,6 +37,12 @@ typedef struct ptrctl {
 /* main.c: open the database and the service (prints the reason and returns an exit status). */
 int ptrctl_open(ptrctl *c);
 
+/* db_pg.c: is --db a postgresql:// or postgres:// URI; db as shown to users (no password). */
+int ptrctl_db_is_pg(const char *db);
+void ptrctl_db_display(const char *db, char *buf, size_t cap);
+/* Open the PostgreSQL store of a URI (PTR_E_UNSUPPORTED when built without it). */
+ptr_status ptrctl_db_open_pg(const char *db, ptr_store **out, ptr_error *err);
+
 /* cli.c: command-line helpers. */
 /*
  * Is argv[*i] the option name ("--ttl")? Takes "--ttl VALUE" and "--ttl=VALUE".

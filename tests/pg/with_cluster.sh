@@ -11,6 +11,7 @@
 #   PTR_PG_TEST_CONNINFO  a libpq connection string for the cluster
 #   PTR_PG_TEST_URI       the same as a postgresql:// URI (socket directory as host)
 #   PTR_PG_TEST_DIR       the cluster's directory (socket, log)
+#   PTR_PG_TEST_PORT      its port (names the Unix socket too)
 #   PTR_PG_TEST_TCP_PORT  with --tcp: the port on 127.0.0.1
 #   PTR_PG_TEST_CTL       a command prefix that runs pg_ctl as the cluster's user
 #                         (for a test that restarts the server)
@@ -67,6 +68,7 @@ if ! "${as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "$opts" 
 fi
 
 export PTR_PG_TEST_DIR=$dir
+export PTR_PG_TEST_PORT=$port
 export PTR_PG_TEST_CONNINFO="host=$dir port=$port user=postgres dbname=postgres"
 export PTR_PG_TEST_URI="postgresql://postgres@/postgres?host=$dir&port=$port"
 export PTR_PG_TEST_CTL="${as[*]} $bindir/pg_ctl -D $dir/data -l $dir/server.log -w -t 60"
