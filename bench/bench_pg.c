@@ -37,12 +37,12 @@
 
 #include "pg/pg_internal.h"
 
-#define TXN_N      2000u
-#define GET_N      4000u
+#define TXN_N      1000u
+#define GET_N      2000u
 #define BULK_N     20000u
 #define BATCH      500u
 #define PER_OWNER  40u
-#define REPS       3u
+#define REPS       5u
 #define WRITER_SEC 3.0
 
 static const char *conninfo, *delayed;
@@ -551,6 +551,7 @@ static int target(const char *what, double v, double limit, int at_most)
 
 int main(void)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* lines as they come, also into a file */
     conninfo = getenv("PTR_BENCH_PG_CONNINFO");
     delayed = getenv("PTR_BENCH_PG_DELAYED");
     if (!conninfo)

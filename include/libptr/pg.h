@@ -136,11 +136,13 @@ PTR_PG_API ptr_status ptr_pg_store_open_ex(const char *conninfo, size_t len,
                                            ptr_error *err);
 
 /**
- * \brief The server's (or libpq's) message for the store's last failure: ""
- * when the last transaction went well, or for a store that is not from
- * ptr_pg_store_open(). Never NULL. Valid until the next call on \p s; with
- * threads sharing \p s, read it in the thread whose call failed, before that
- * thread begins another transaction.
+ * \brief The server's (or libpq's) message for the store's last failure
+ * ("inserting a record: terminating connection due to administrator
+ * command"); "" after a transaction that went well. Never NULL. Valid until
+ * the next call on \p s; with threads sharing \p s, read it in the thread
+ * whose call failed, before that thread begins another transaction.
+ * \param[in] s a store from ptr_pg_store_open() (or a wrapper that forwards
+ *              owner_limit_get to one); the built-in stores answer ""
  */
 PTR_PG_API const char *ptr_pg_store_errmsg(ptr_store *s);
 
