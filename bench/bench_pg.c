@@ -302,60 +302,48 @@ static void raw_checked(PGconn *c, input *in)
     PQclear(r);
 }
 
-static double raw_creates(PGconn *c)
+static void raw_create(PGconn *c, unsigned i)
 {
     char text[64];
-    const int64_t g = raw_global();
-    const double t0 = now();
-    for (unsigned i = 0; i < TXN_N; i++) {
-        input *in = &inputs[i];
-        int64_t keys[2] = {in->owner_key, in->addr_key};
-        raw_begin(c, g, keys, 2, text);
-        raw_limit(c, in->owner);
-        raw_checked(c, in);
-        raw_commit(c);
-    }
-    return (now() - t0) / TXN_N;
+    input *in = &inputs[i];
+    int64_t keys[2] = {in->owner_key, in->addr_key};
+    raw_begin(c, raw_global(), keys, 2, text);
+    raw_limit(c, in->owner);
+    raw_checked(c, in);
+    raw_commit(c);
 }
 
-static double raw_gets(PGconn *c)
+static void raw_get(PGconn *c, unsigned i)
 {
-    const double t0 = now();
-    for (unsigned i = 0; i < GET_N; i++) {
-        input *in = &inputs[i % TXN_N];
-        PQclear(PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
-        PGresult *r = raw_run(c, R_GET, 2, in->p.values, in->p.lengths, in->p.formats);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
-            die("raw get", PQresultErrorMessage(r));
-        PQclear(r);
-        raw_commit(c);
-    }
-    return (now() - t0) / GET_N;
+    input *in = &inputs[i % TXN_N];
+    PQclear(PQexec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
+    PGresult *r = raw_run(c, R_GET, 2, in->p.values, in->p.lengths, in->p.formats);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+        die("raw get", PQresultErrorMessage(r));
+    PQclear(r);
+    raw_commit(c);
 }
 
-static double raw_import(PGconn *c)
+/* Batch b (records b*BATCH ...): the store's statements for it. */
+static void raw_batch(PGconn *c, unsigned b)
 {
     static int64_t keys[BATCH + 1];
     static char text[(BATCH + 1) * 22 + 4];
-    const int64_t g = raw_global();
-    const double t0 = now();
-    for (unsigned b = 0; b < BULK_N; b += BATCH) {
-        keys[0] = inputs[b].owner_key;
-        for (unsigned i = 0; i < BATCH; i++)
-            keys[i + 1] = inputs[b + i].addr_key;
-        raw_begin(c, g, keys, BATCH + 1, text);
-        raw_limit(c, inputs[b].owner);
-        raw_checked(c, &inputs[b]);
-        for (unsigned i = 1; i < BATCH; i++) {
-            ptr__pg_params *p = &inputs[b + i].p;
-            PGresult *r = raw_run(c, R_INSERT, p->n, p->values, p->lengths, p->formats);
-            if (PQresultStatus(r) != PGRES_COMMAND_OK)
-                die("raw insert", PQresultErrorMessage(r));
-            PQclear(r);
-        }
-        raw_commit(c);
+    b *= BATCH;
+    keys[0] = inputs[b].owner_key;
+    for (unsigned i = 0; i < BATCH; i++)
+        keys[i + 1] = inputs[b + i].addr_key;
+    raw_begin(c, raw_global(), keys, BATCH + 1, text);
+    raw_limit(c, inputs[b].owner);
+    raw_checked(c, &inputs[b]);
+    for (unsigned i = 1; i < BATCH; i++) {
+        ptr__pg_params *p = &inputs[b + i].p;
+        PGresult *r = raw_run(c, R_INSERT, p->n, p->values, p->lengths, p->formats);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            die("raw insert", PQresultErrorMessage(r));
+        PQclear(r);
     }
-    return (now() - t0) / BULK_N;
+    raw_commit(c);
 }
 
 /* ---- libptr ---------------------------------------------------------------------------- */
@@ -367,50 +355,38 @@ static ptr_scope scope_of(const input *in)
     return s;
 }
 
-static double lib_creates(ptr_ctx *ctx)
+static void lib_create(ptr_ctx *ctx, unsigned i)
 {
-    const double t0 = now();
-    for (unsigned i = 0; i < TXN_N; i++) {
-        ptr_error e;
-        const ptr_scope s = scope_of(&inputs[i]);
-        if (ptr_ctx_create(ctx, &s, &inputs[i].req, NULL, &e) != PTR_OK)
-            die("create", e.message);
-    }
-    return (now() - t0) / TXN_N;
+    ptr_error e;
+    const ptr_scope s = scope_of(&inputs[i]);
+    if (ptr_ctx_create(ctx, &s, &inputs[i].req, NULL, &e) != PTR_OK)
+        die("create", e.message);
 }
 
-static double lib_gets(ptr_ctx *ctx)
+static void lib_get(ptr_ctx *ctx, unsigned i)
 {
-    ptr_record *r;
-    ptr_record_new(NULL, &r);
-    const double t0 = now();
-    for (unsigned i = 0; i < GET_N; i++) {
-        ptr_error e;
-        const input *in = &inputs[i % TXN_N];
-        const ptr_scope s = scope_of(in);
-        if (ptr_ctx_get(ctx, &s, in->addr, strlen(in->addr), r, &e) != PTR_OK)
-            die("get", e.message);
-    }
-    const double t = (now() - t0) / GET_N;
-    ptr_record_free(r);
-    return t;
+    static ptr_record *r;
+    if (!r)
+        ptr_record_new(NULL, &r);
+    ptr_error e;
+    const input *in = &inputs[i % TXN_N];
+    const ptr_scope s = scope_of(in);
+    if (ptr_ctx_get(ctx, &s, in->addr, strlen(in->addr), r, &e) != PTR_OK)
+        die("get", e.message);
 }
 
-static double lib_import(ptr_ctx *ctx)
+static void lib_batch(ptr_ctx *ctx, unsigned b)
 {
     static ptr_request reqs[BATCH];
     static ptr_status results[BATCH];
-    const double t0 = now();
-    for (unsigned b = 0; b < BULK_N; b += BATCH) {
-        for (unsigned i = 0; i < BATCH; i++)
-            reqs[i] = inputs[b + i].req;
-        const ptr_scope s = scope_of(&inputs[b]);
-        size_t made = 0;
-        if (ptr_ctx_create_many(ctx, &s, reqs, BATCH, 0, results, NULL, &made) != PTR_OK ||
-            made != BATCH)
-            die("create_many", ptr_status_name(results[0]));
-    }
-    return (now() - t0) / BULK_N;
+    b *= BATCH;
+    for (unsigned i = 0; i < BATCH; i++)
+        reqs[i] = inputs[b + i].req;
+    const ptr_scope s = scope_of(&inputs[b]);
+    size_t made = 0;
+    if (ptr_ctx_create_many(ctx, &s, reqs, BATCH, 0, results, NULL, &made) != PTR_OK ||
+        made != BATCH)
+        die("create_many", ptr_status_name(results[0]));
 }
 
 /* ---- pairs ------------------------------------------------------------------------------ */
@@ -427,29 +403,38 @@ static double median(double *v, unsigned n)
     return v[n / 2];
 }
 
-typedef double (*lib_fn)(ptr_ctx *);
-typedef double (*raw_fn)(PGconn *);
+typedef void (*lib_fn)(ptr_ctx *, unsigned);
+typedef void (*raw_fn)(PGconn *, unsigned);
 
-/* Both sides REPS times, taking turns; fresh tables before each writing run. */
-static void pair(const char *name, lib_fn lf, raw_fn rf, int writes, int fill, ptr_ctx *ctx,
-                 PGconn *raw, double *lib_med, double *raw_med)
+/*
+ * Both sides, operation by operation in turn (libptr's i, raw's i, ...), so
+ * that a machine whose load drifts slows both alike; REPS repetitions on
+ * fresh tables (writes), the median. per: records per operation.
+ */
+static void pair(const char *name, lib_fn lf, raw_fn rf, unsigned n, unsigned per, int writes,
+                 ptr_ctx *ctx, PGconn *raw, double *lib_med, double *raw_med)
 {
     double l[REPS], r[REPS];
     for (unsigned k = 0; k < REPS; k++) {
-        if (writes || (fill && k == 0)) {
+        if (writes) {
             empty_schema("bench_lib");
             empty_schema("bench_raw");
         }
-        if (fill && k == 0) {
-            lib_creates(ctx);
-            raw_creates(raw);
+        l[k] = r[k] = 0;
+        for (unsigned i = 0; i < n; i++) {
+            double t0 = now();
+            lf(ctx, i);
+            const double t1 = now();
+            rf(raw, i);
+            r[k] += now() - t1;
+            l[k] += t1 - t0;
         }
-        l[k] = lf(ctx);
-        r[k] = rf(raw);
+        l[k] /= (double)n * per;
+        r[k] /= (double)n * per;
     }
     *lib_med = median(l, REPS);
     *raw_med = median(r, REPS);
-    printf("%-34s libptr %8.1f us   raw libpq %8.1f us   ratio %.2f\n", name, *lib_med * 1e6,
+    printf("%-36s libptr %8.1f us   raw libpq %8.1f us   ratio %.2f\n", name, *lib_med * 1e6,
            *raw_med * 1e6, *lib_med / *raw_med);
 }
 
@@ -567,8 +552,9 @@ int main(void)
     raw_prepare(raw);
 
     double lc, rc, lg, rg, li, ri;
-    pair("create (one transaction each)", lib_creates, raw_creates, 1, 0, ctx, raw, &lc, &rc);
-    pair("get", lib_gets, raw_gets, 0, 1, ctx, raw, &lg, &rg);
+    pair("create (one transaction each)", lib_create, raw_create, TXN_N, 1, 1, ctx, raw, &lc,
+         &rc);
+    pair("get", lib_get, raw_get, GET_N, 1, 0, ctx, raw, &lg, &rg);
     /* The import's owners hold a batch each. */
     for (unsigned i = 0; i < BULK_N; i++)
         snprintf(inputs[i].owner, sizeof inputs[i].owner, "b%u", i / BATCH);
@@ -579,7 +565,8 @@ int main(void)
         inputs[i].owner_key =
             key_of("bench_raw", "o:", inputs[i].owner, strlen(inputs[i].owner), NULL, 0);
     }
-    pair("import (batches of 500), per record", lib_import, raw_import, 1, 0, ctx, raw, &li, &ri);
+    pair("import (batches of 500), per record", lib_batch, raw_batch, BULK_N / BATCH, BATCH, 1,
+         ctx, raw, &li, &ri);
     printf("%-34s %.1fx faster per record (%.1f us against %.1f us)\n",
            "batched against one txn per record", lc / li, li * 1e6, lc * 1e6);
     ptr_ctx_free(ctx);

@@ -339,7 +339,12 @@ static ptr_status connection_ready(pgstore *m)
 {
     if (PQstatus(m->conn) != CONNECTION_OK) {
         m->session_ready = 0;
+        /* A pipeline the lost server left unfinished must not outlive the connection. */
+        if (PQpipelineStatus(m->conn) != PQ_PIPELINE_OFF)
+            (void)PQexitPipelineMode(m->conn);
         PQreset(m->conn);
+        if (PQpipelineStatus(m->conn) != PQ_PIPELINE_OFF)
+            (void)PQexitPipelineMode(m->conn);
         if (PQstatus(m->conn) != CONNECTION_OK) {
             ptr__pg_message(m->errmsg, sizeof m->errmsg, "reconnecting", m->conn, NULL);
             return PTR_E_STORE;
