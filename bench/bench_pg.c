@@ -225,8 +225,7 @@ static void raw_prepare(PGconn *c)
     }
 }
 
-static PGresult *raw_run(PGconn *c, int i, int n, const char *const *v, const int *l,
-                         const int *f)
+static PGresult *raw_run(PGconn *c, int i, int n, const char *const *v, const int *l, const int *f)
 {
     char name[8];
     snprintf(name, sizeof name, "r%d", i);
@@ -482,7 +481,8 @@ static double writers(const char *ci, int n)
     pthread_t th[8];
     for (int i = 0; i < n; i++)
         pthread_create(&th[i], NULL, write_loop, &w[i]);
-    const struct timespec d = {(time_t)WRITER_SEC, (long)((WRITER_SEC - (double)(time_t)WRITER_SEC) * 1e9)};
+    const struct timespec d = {(time_t)WRITER_SEC,
+                               (long)((WRITER_SEC - (double)(time_t)WRITER_SEC) * 1e9)};
     nanosleep(&d, NULL);
     stop = 1;
     unsigned total = 0;
@@ -552,8 +552,7 @@ int main(void)
     raw_prepare(raw);
 
     double lc, rc, lg, rg, li, ri;
-    pair("create (one transaction each)", lib_create, raw_create, TXN_N, 1, 1, ctx, raw, &lc,
-         &rc);
+    pair("create (one transaction each)", lib_create, raw_create, TXN_N, 1, 1, ctx, raw, &lc, &rc);
     pair("get", lib_get, raw_get, GET_N, 1, 0, ctx, raw, &lg, &rg);
     /* The import's owners hold a batch each. */
     for (unsigned i = 0; i < BULK_N; i++)
@@ -565,8 +564,8 @@ int main(void)
         inputs[i].owner_key =
             key_of("bench_raw", "o:", inputs[i].owner, strlen(inputs[i].owner), NULL, 0);
     }
-    pair("import (batches of 500), per record", lib_batch, raw_batch, BULK_N / BATCH, BATCH, 1,
-         ctx, raw, &li, &ri);
+    pair("import (batches of 500), per record", lib_batch, raw_batch, BULK_N / BATCH, BATCH, 1, ctx,
+         raw, &li, &ri);
     printf("%-34s %.1fx faster per record (%.1f us against %.1f us)\n",
            "batched against one txn per record", lc / li, li * 1e6, lc * 1e6);
     ptr_ctx_free(ctx);

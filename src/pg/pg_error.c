@@ -13,8 +13,8 @@
 int ptr__pg_retryable(const PGresult *res)
 {
     const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    return code && (strcmp(code, "40001") == 0 || strcmp(code, "40P01") == 0 ||
-                    strcmp(code, "55P03") == 0);
+    return code &&
+           (strcmp(code, "40001") == 0 || strcmp(code, "40P01") == 0 || strcmp(code, "55P03") == 0);
 }
 
 ptr_status ptr__pg_status_of(const PGresult *res)

@@ -106,7 +106,7 @@ ptr_status ptr__pg_fail(ptr_error *err, ptr_status st, const char *msg);
  * search_path must already name the schema. On failure nothing has changed
  * and msg (cap bytes) says why.
  */
-ptr_status ptr__pg_schema_prepare(PGconn *conn, const char *schema, int no_migrate,
-                                  char *msg, size_t cap);
+ptr_status ptr__pg_schema_prepare(PGconn *conn, const char *schema, int no_migrate, char *msg,
+                                  size_t cap);
 
 #endif /* LIBPTR_PG_INTERNAL_H */

@@ -254,8 +254,8 @@ static ptr_status decode(const PGresult *res, int row, int col, ptr_record *out)
         ptr__pg_int8(res, row, col + 9, &updated) != PTR_OK ||
         ptr__pg_int8(res, row, col + 10, &revision) != PTR_OK || ttl < 0 || ttl > UINT32_MAX)
         return PTR_E_STORE;
-    ptr_status st = ptr_record_set_region(out, PQgetvalue(res, row, col),
-                                          (size_t)PQgetlength(res, row, col));
+    ptr_status st =
+        ptr_record_set_region(out, PQgetvalue(res, row, col), (size_t)PQgetlength(res, row, col));
     if (st == PTR_OK)
         st = ptr_record_set_project(out, PQgetvalue(res, row, col + 2),
                                     (size_t)PQgetlength(res, row, col + 2));

@@ -60,8 +60,7 @@ static PGresult *query(PGconn *conn, const char *sql, int n, const char *const *
 /* One integer of a one-row, one-column text result. */
 static long long one_int(PGresult *r)
 {
-    return PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) ? strtoll(PQgetvalue(r, 0, 0), NULL, 10)
-                                                       : -1;
+    return PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : -1;
 }
 
 /*
@@ -91,8 +90,8 @@ static long long read_version(PGconn *conn, const char *schema, char *msg, size_
         return -1;
     }
     /* search_path names the schema: ptr_meta is ours. */
-    r = query(conn, "SELECT version FROM ptr_meta WHERE id = 1", 0, NULL, PGRES_TUPLES_OK, msg,
-              cap, "reading the schema version");
+    r = query(conn, "SELECT version FROM ptr_meta WHERE id = 1", 0, NULL, PGRES_TUPLES_OK, msg, cap,
+              "reading the schema version");
     if (!r)
         return -2;
     long long v = one_int(r);
@@ -108,8 +107,9 @@ static ptr_status create_schema(PGconn *conn, const char *schema, char *msg, siz
 {
     /* The name was checked, and the server quotes it (%I) all the same. */
     const char *p[1] = {schema};
-    PGresult *r = query(conn, "SELECT pg_catalog.format('CREATE SCHEMA IF NOT EXISTS %I', $1::text)",
-                        1, p, PGRES_TUPLES_OK, msg, cap, "creating the schema");
+    PGresult *r =
+        query(conn, "SELECT pg_catalog.format('CREATE SCHEMA IF NOT EXISTS %I', $1::text)", 1, p,
+              PGRES_TUPLES_OK, msg, cap, "creating the schema");
     if (!r)
         return PTR_E_STORE;
     PGresult *c = PQexec(conn, PQgetvalue(r, 0, 0));
@@ -151,20 +151,19 @@ static ptr_status migrate(PGconn *conn, const char *schema, long long from, char
 static ptr_status check_tables(PGconn *conn, const char *schema, char *msg, size_t cap)
 {
     const char *p[1] = {schema};
-    PGresult *r = query(
-        conn,
-        "SELECT (SELECT count(*) FROM pg_catalog.pg_trigger t"
-        " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
-        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = $1 AND NOT t.tgisinternal)"
-        " + (SELECT count(*) FROM pg_catalog.pg_rewrite w"
-        " JOIN pg_catalog.pg_class c ON c.oid = w.ev_class"
-        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p'))"
-        " + (SELECT count(*) FROM pg_catalog.pg_class c"
-        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = $1 AND c.relrowsecurity)",
-        1, p, PGRES_TUPLES_OK, msg, cap, "checking the schema");
+    PGresult *r = query(conn,
+                        "SELECT (SELECT count(*) FROM pg_catalog.pg_trigger t"
+                        " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+                        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                        " WHERE n.nspname = $1 AND NOT t.tgisinternal)"
+                        " + (SELECT count(*) FROM pg_catalog.pg_rewrite w"
+                        " JOIN pg_catalog.pg_class c ON c.oid = w.ev_class"
+                        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                        " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p'))"
+                        " + (SELECT count(*) FROM pg_catalog.pg_class c"
+                        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                        " WHERE n.nspname = $1 AND c.relrowsecurity)",
+                        1, p, PGRES_TUPLES_OK, msg, cap, "checking the schema");
     if (!r)
         return PTR_E_STORE;
     const long long n = one_int(r);
@@ -196,8 +195,8 @@ ptr_status ptr__pg_schema_prepare(PGconn *conn, const char *schema, int no_migra
     PQclear(r);
     if (st != PTR_OK)
         return st;
-    r = PQexecParams(conn, "SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)", 1, NULL, p,
-                     NULL, NULL, 0);
+    r = PQexecParams(conn, "SELECT pg_catalog.pg_advisory_xact_lock($1::bigint)", 1, NULL, p, NULL,
+                     NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         ptr__pg_message(msg, cap, "waiting for the schema lock", conn, r);
         st = ptr__pg_status_of(r);
@@ -216,8 +215,8 @@ ptr_status ptr__pg_schema_prepare(PGconn *conn, const char *schema, int no_migra
                      schema, v, PTR__PG_SCHEMA_VERSION);
             st = PTR_E_STORE;
         } else if (v < PTR__PG_SCHEMA_VERSION && no_migrate) {
-            snprintf(msg, cap, "schema '%s' is at version %lld and needs migrating to %d",
-                     schema, v, PTR__PG_SCHEMA_VERSION);
+            snprintf(msg, cap, "schema '%s' is at version %lld and needs migrating to %d", schema,
+                     v, PTR__PG_SCHEMA_VERSION);
             st = PTR_E_STORE;
         } else if (v < PTR__PG_SCHEMA_VERSION) {
             st = migrate(conn, schema, v, msg, cap);

@@ -106,7 +106,8 @@ static const stmt_def stmts[S_NSTMT] = {
     [S_INSERT_CHECKED] = {"WITH c AS (SELECT count(*) AS n FROM ptr_record WHERE owner = $4),"
                           " t AS (SELECT EXISTS (SELECT 1 FROM ptr_record"
                           " WHERE region = $1 AND address = $2) AS taken),"
-                          " i AS (INSERT INTO ptr_record (" PTR__PG_COLUMNS ") SELECT " RECORD_PARAMS
+                          " i AS (INSERT INTO ptr_record (" PTR__PG_COLUMNS
+                          ") SELECT " RECORD_PARAMS
                           " WHERE NOT (SELECT taken FROM t) AND (SELECT n FROM c) < $12"
                           " ON CONFLICT DO NOTHING RETURNING 1)"
                           " SELECT (SELECT n FROM c), (SELECT taken FROM t),"
@@ -133,13 +134,13 @@ static const stmt_def stmts[S_NSTMT] = {
                  3,
                  {PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA}},
     /* For a count with name or tag filters: the rows in key order, a page at a time. */
-    [S_COUNT_ROWS] = {"SELECT " PTR__PG_COLUMNS " FROM ptr_record"
-                      " WHERE ($1::bytea IS NULL OR region = $1) AND (region, address) > ($5, $6)"
-                      " AND ($2::bytea IS NULL OR project = $2) AND ($3::bytea IS NULL OR owner = $3)"
-                      " ORDER BY region, address LIMIT $4",
-                      6,
-                      {PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_INT8, PTR__PG_BYTEA,
-                       PTR__PG_BYTEA}},
+    [S_COUNT_ROWS] =
+        {"SELECT " PTR__PG_COLUMNS " FROM ptr_record"
+         " WHERE ($1::bytea IS NULL OR region = $1) AND (region, address) > ($5, $6)"
+         " AND ($2::bytea IS NULL OR project = $2) AND ($3::bytea IS NULL OR owner = $3)"
+         " ORDER BY region, address LIMIT $4",
+         6,
+         {PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_INT8, PTR__PG_BYTEA, PTR__PG_BYTEA}},
     [S_LIMIT_GET] = {"SELECT max_records FROM ptr_owner_limit WHERE owner = $1",
                      1,
                      {PTR__PG_BYTEA}},
@@ -187,7 +188,7 @@ typedef struct pgstore {
     int failed;   /* a statement failed: the server has aborted the transaction */
     int64_t global_key;
     char sqlstate[6]; /* of the last failed statement, "" when none */
-    int64_t *held; /* keys held in a keyed write transaction */
+    int64_t *held;    /* keys held in a keyed write transaction */
     size_t nheld, held_cap;
     kept_count kept[KEPT_OWNERS];
     unsigned nkept;
@@ -324,8 +325,8 @@ static ptr_status prepare_all(pgstore *m)
         char name[16];
         snprintf(name, sizeof name, "ptr_%d", i);
         PGresult *r = PQprepare(m->conn, name, stmts[i].sql, stmts[i].n, stmts[i].types);
-        ptr_status st = PQresultStatus(r) == PGRES_COMMAND_OK ? PTR_OK
-                                                              : fail_res(m, "preparing statements", r);
+        ptr_status st =
+            PQresultStatus(r) == PGRES_COMMAND_OK ? PTR_OK : fail_res(m, "preparing statements", r);
         PQclear(r);
         if (st != PTR_OK)
             return st;
@@ -1288,7 +1289,8 @@ ptr_status ptr_pg_store_open_ex(const char *conninfo, size_t len, const ptr_pg_o
     m->alloc = a;
     m->buf.alloc = &m->alloc;
     m->lock_timeout_ms = opts->lock_timeout_ms;
-    snprintf(m->schema, sizeof m->schema, "%s", opts->schema ? opts->schema : PTR_PG_DEFAULT_SCHEMA);
+    snprintf(m->schema, sizeof m->schema, "%s",
+             opts->schema ? opts->schema : PTR_PG_DEFAULT_SCHEMA);
     uint64_t g = ptr__pg_hash(PTR__PG_HASH_INIT, m->schema, strlen(m->schema) + 1);
     m->global_key = ptr__pg_hash_key(ptr__pg_hash(g, "g:", 2));
     if (make_mutex(&m->lock) != PTR_OK) {

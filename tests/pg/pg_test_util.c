@@ -8,7 +8,8 @@ const char *pg_test_conninfo(void)
 {
     const char *c = getenv("PTR_PG_TEST_CONNINFO");
     if (!c || !*c) {
-        fprintf(stderr, "skipped: PTR_PG_TEST_CONNINFO is not set (run under tests/pg/with_cluster.sh)\n");
+        fprintf(stderr,
+                "skipped: PTR_PG_TEST_CONNINFO is not set (run under tests/pg/with_cluster.sh)\n");
         exit(77);
     }
     return c;

@@ -29,8 +29,16 @@
 #include "pg_test_util.h"
 #include "ptr_test.h"
 
-enum { PROCS = 8, QUOTA = 50, QUOTA_CREATES = 60, SAME_ADDRS = 12, MIXED_OPS = 60, MIXED_QUOTA = 3,
-       MIXED_OWNERS = 4, MIXED_ADDRS = 16 };
+enum {
+    PROCS = 8,
+    QUOTA = 50,
+    QUOTA_CREATES = 60,
+    SAME_ADDRS = 12,
+    MIXED_OPS = 60,
+    MIXED_QUOTA = 3,
+    MIXED_OWNERS = 4,
+    MIXED_ADDRS = 16
+};
 
 #define SCHEMA "ptr_procs"
 

@@ -55,8 +55,11 @@ static void open_arguments(void **state)
     assert_status(ptr_pg_store_open("host=x\0y", 8, 0, &s, &e), PTR_E_INVAL);
     assert_null(s);
     /* A schema name is pasted nowhere unchecked: anything but a plain name is refused. */
-    static const char *const bad[] = {"", "Upper", "a\"b", "x; DROP TABLE t", "pg_x", "1a",
-                                      "a-b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
+    static const char *const bad[] = {
+        "",     "Upper",
+        "a\"b", "x; DROP TABLE t",
+        "pg_x", "1a",
+        "a-b",  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ptr_pg_options o;
         ptr_pg_options_init(&o);
@@ -491,14 +494,10 @@ int main(void)
     failed += service_faults_run("pg service faults", make_pg, NULL);
     failed += service_faults_run_checked("pg service faults, insert_checked", make_pg, NULL);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(open_arguments),
-        cmocka_unit_test(open_creates_and_checks_schema),
-        cmocka_unit_test(keyed_writers),
-        cmocka_unit_test(owner_limits_in_the_store),
-        cmocka_unit_test(tenant_isolation),
-        cmocka_unit_test(sql_injection),
-        cmocka_unit_test(backend_killed),
-        cmocka_unit_test(errmsg_of_other_stores),
+        cmocka_unit_test(open_arguments),   cmocka_unit_test(open_creates_and_checks_schema),
+        cmocka_unit_test(keyed_writers),    cmocka_unit_test(owner_limits_in_the_store),
+        cmocka_unit_test(tenant_isolation), cmocka_unit_test(sql_injection),
+        cmocka_unit_test(backend_killed),   cmocka_unit_test(errmsg_of_other_stores),
         cmocka_unit_test(server_restart),
     };
     failed += cmocka_run_group_tests_name("pg store", tests, NULL, NULL);
