@@ -24,6 +24,7 @@ static const char OVERVIEW[] =
     "\n"
     "global options (else the environment variable, else the default):\n"
     "  --db PATH       PTRCTL_DB       SQLite database file      (" PTRCTL_DEFAULT_DB ")\n"
+    "                                  or postgresql://USER@HOST/DB\n"
     "  --region R      PTRCTL_REGION   region                    (" PTRCTL_DEFAULT_REGION ")\n"
     "  --project P     PTRCTL_PROJECT  project                   (" PTRCTL_DEFAULT_PROJECT ")\n"
     "  --owner O       PTRCTL_OWNER    account charged (quota)   (" PTRCTL_DEFAULT_OWNER ")\n"

@@ -72,19 +72,25 @@ int ptrctl_open(ptrctl *c)
     ptr_policy_init(&policy);
     if (c->addresses == PTRCTL_ADDR_PUBLIC_ONLY)
         policy.options |= PTR_POLICY_PUBLIC_ONLY;
-    ptr_sqlite_options o;
-    ptr_sqlite_options_init(&o);
-    o.policy = &policy; /* the store refuses rows beyond the limits the context enforces */
-    /* Commands that only read may go past a damaged row; they say so (ptrctl_report_skipped). */
-    if (strcmp(c->command, "list") == 0 || strcmp(c->command, "export-zone") == 0)
-        o.flags |= PTR_SQLITE_SKIP_CORRUPT;
-    ptr_status st = ptr_sqlite_store_open(c->db, strlen(c->db), &o, &c->store, &err);
+    ptr_status st;
+    if (ptrctl_db_is_pg(c->db)) {
+        st = ptrctl_db_open_pg(c->db, &c->store, &err);
+    } else {
+        ptr_sqlite_options o;
+        ptr_sqlite_options_init(&o);
+        o.policy = &policy; /* the store refuses rows beyond the limits the context enforces */
+        /* Commands that only read may go past a damaged row; they say so (ptrctl_report_skipped). */
+        if (strcmp(c->command, "list") == 0 || strcmp(c->command, "export-zone") == 0)
+            o.flags |= PTR_SQLITE_SKIP_CORRUPT;
+        st = ptr_sqlite_store_open(c->db, strlen(c->db), &o, &c->store, &err);
+    }
     if (st != PTR_OK) {
-        /* The reason comes from SQLite; say which file it was about. */
-        char msg[sizeof err.message];
+        /* The reason comes from the database; say which one it was about, without a password. */
+        char msg[sizeof err.message], db[512];
         snprintf(msg, sizeof msg, "%s", err.message[0] ? err.message : ptr_strerror(st));
+        ptrctl_db_display(c->db, db, sizeof db);
         /* A long path may cut the reason short: the message is one line of fixed size. */
-        if (snprintf(err.message, sizeof err.message, "cannot open database '%s': %s", c->db, msg) <
+        if (snprintf(err.message, sizeof err.message, "cannot open database '%s': %s", db, msg) <
             0)
             err.message[0] = '\0';
         err.status = st;

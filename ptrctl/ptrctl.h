@@ -57,6 +57,12 @@ int ptrctl_addresses_parse(const char *s, ptrctl_addresses *out);
  */
 ptr_status ptrctl_address_check(const ptrctl *c, const char *s, size_t len, ptr_error *err);
 
+/* db_pg.c: is --db a postgresql:// or postgres:// URI; db as shown to users (no password). */
+int ptrctl_db_is_pg(const char *db);
+void ptrctl_db_display(const char *db, char *buf, size_t cap);
+/* Open the PostgreSQL store of a URI (PTR_E_UNSUPPORTED when built without it). */
+ptr_status ptrctl_db_open_pg(const char *db, ptr_store **out, ptr_error *err);
+
 /* cli.c: command-line helpers. */
 /*
  * Is argv[*i] the option name ("--ttl")? Takes "--ttl VALUE" and "--ttl=VALUE".

@@ -16,6 +16,8 @@ need gcc command -v cc
 need pkg-config command -v pkg-config
 # The SQLite store (and so ptrctl) is built when SQLite's development files are found.
 need libsqlite3-dev pkg-config --exists sqlite3
+# The PostgreSQL store is built when libpq's development files are found.
+need libpq-dev pkg-config --exists libpq
 if [ "$want" = test ]; then
     need libcmocka-dev pkg-config --exists cmocka
     need valgrind command -v valgrind
@@ -30,6 +32,8 @@ if [ "$want" = test ]; then
     need python3 test -x /usr/bin/python3
     need python3-pytest /usr/bin/python3 -c 'import pytest'
     need python3-setuptools /usr/bin/python3 -c 'import setuptools'
+    # The PostgreSQL store's tests start a throw-away server (tests/pg/with_cluster.sh).
+    need postgresql sh -c 'command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ] || ls /usr/lib/postgresql/*/bin/initdb'
 fi
 
 if [ "$want" = bench ]; then   # the baselines the benchmarks compare against

@@ -6,7 +6,8 @@ SRC=$2
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ptrctl-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
-export PTRCTL_DB="$WORK/test.db"
+# PTRCTL_TEST_DB: another database to run against (tests/pg runs these with a postgresql:// URI).
+export PTRCTL_DB="${PTRCTL_TEST_DB:-$WORK/test.db}"
 unset PTRCTL_REGION PTRCTL_PROJECT PTRCTL_OWNER PTRCTL_JSON
 FAILS=0
 CHECKS=0

@@ -1,0 +1,308 @@
+/*
+ * One record as one row, both ways, in libpq's binary format: text fields as
+ * bytea (every byte round-trips, a NUL or invalid UTF-8 included, and bytea
+ * compares as bytes, which is the order owner_limit_scan promises), integers
+ * as int8, the address as a 17-byte key that sorts in store order, names and
+ * tags as length-prefixed lists in one bytea each, so that a get reads one
+ * row. Also the advisory lock keys' hash.
+ *
+ * Lists: a 32-bit big-endian count, then per name a 32-bit length and its
+ * bytes; per tag the key's length, the key, the value's length, the value.
+ * Reading checks every length against what is left: a damaged row is
+ * PTR_E_STORE, never a read past the column.
+ */
+#include <string.h>
+
+#include "pg_internal.h"
+
+ptr_status ptr__pg_buf_reserve(ptr__pg_buf *b, size_t need)
+{
+    if (need <= b->cap)
+        return PTR_OK;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2)
+            return PTR_E_NOMEM;
+        cap *= 2;
+    }
+    unsigned char *p = b->alloc->realloc(b->alloc->ctx, b->p, cap);
+    if (!p)
+        return PTR_E_NOMEM;
+    b->p = p;
+    b->cap = cap;
+    return PTR_OK;
+}
+
+void ptr__pg_buf_free(ptr__pg_buf *b)
+{
+    if (b->p)
+        b->alloc->free(b->alloc->ctx, b->p);
+    b->p = NULL;
+    b->cap = 0;
+}
+
+void ptr__pg_params_init(ptr__pg_params *p)
+{
+    memset(p, 0, sizeof *p);
+}
+
+void ptr__pg_param_bytes(ptr__pg_params *p, const void *s, size_t len)
+{
+    /* A zero-length bytea still needs a non-NULL pointer: NULL would be SQL NULL. */
+    p->values[p->n] = len ? s : "";
+    p->lengths[p->n] = (int)len;
+    p->formats[p->n] = 1;
+    p->n++;
+}
+
+static void put_be(unsigned char *out, uint64_t v, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; i--) {
+        out[i] = (unsigned char)(v & 0xff);
+        v >>= 8;
+    }
+}
+
+static uint64_t get_be(const unsigned char *in, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++)
+        v = v << 8 | in[i];
+    return v;
+}
+
+void ptr__pg_param_int8(ptr__pg_params *p, int64_t v, unsigned char slot[8])
+{
+    put_be(slot, (uint64_t)v, 8);
+    ptr__pg_param_bytes(p, slot, 8);
+}
+
+void ptr__pg_addr_encode(const ptr_addr *a, unsigned char out[PTR__PG_ADDR_LEN])
+{
+    memset(out, 0, PTR__PG_ADDR_LEN);
+    out[0] = a->family;
+    memcpy(out + 1, a->bytes, a->family == 4 ? 4 : 16);
+}
+
+/* Room for the lists of rec, checked against the 32-bit lengths and int's range. */
+static ptr_status lists_size(const ptr_record *rec, size_t *names, size_t *tags)
+{
+    const size_t nn = ptr_record_name_count(rec), nt = ptr_record_tag_count(rec);
+    size_t n = 4, t = 4;
+    for (size_t i = 0; i < nn; i++) {
+        size_t len;
+        ptr_record_name(rec, i, &len);
+        n += 4 + len;
+    }
+    for (size_t i = 0; i < nt; i++) {
+        ptr_tag tg;
+        if (ptr_record_tag(rec, i, &tg) != PTR_OK)
+            return PTR_E_INVAL;
+        t += 8 + tg.key_len + tg.value_len;
+    }
+    /* Names and tags are checked short long before this; the limit keeps ints safe. */
+    if (n > (1u << 30) || t > (1u << 30))
+        return PTR_E_INVAL;
+    *names = n;
+    *tags = t;
+    return PTR_OK;
+}
+
+static unsigned char *put_piece(unsigned char *o, const char *s, size_t len)
+{
+    put_be(o, len, 4);
+    if (len)
+        memcpy(o + 4, s, len);
+    return o + 4 + len;
+}
+
+ptr_status ptr__pg_row_params(const ptr_record *rec, ptr__pg_buf *buf, ptr__pg_row_ints *ints,
+                              ptr__pg_params *p)
+{
+    const ptr_addr *a = ptr_record_address(rec);
+    if (!a || (a->family != 4 && a->family != 6))
+        return PTR_E_INVAL;
+    size_t nsize, tsize;
+    ptr_status st = lists_size(rec, &nsize, &tsize);
+    if (st == PTR_OK)
+        st = ptr__pg_buf_reserve(buf, nsize + tsize);
+    if (st != PTR_OK)
+        return st;
+    unsigned char *o = buf->p;
+    put_be(o, ptr_record_name_count(rec), 4);
+    o += 4;
+    for (size_t i = 0; i < ptr_record_name_count(rec); i++) {
+        size_t len;
+        const char *s = ptr_record_name(rec, i, &len);
+        o = put_piece(o, s, len);
+    }
+    put_be(o, ptr_record_tag_count(rec), 4);
+    o += 4;
+    for (size_t i = 0; i < ptr_record_tag_count(rec); i++) {
+        ptr_tag tg;
+        ptr_record_tag(rec, i, &tg);
+        o = put_piece(o, tg.key, tg.key_len);
+        o = put_piece(o, tg.value, tg.value_len);
+    }
+    ptr__pg_addr_encode(a, ints->addr);
+    size_t len;
+    ptr__pg_params_init(p);
+    const char *s = ptr_record_region(rec, &len);
+    ptr__pg_param_bytes(p, s, len);
+    ptr__pg_param_bytes(p, ints->addr, PTR__PG_ADDR_LEN);
+    s = ptr_record_project(rec, &len);
+    ptr__pg_param_bytes(p, s, len);
+    s = ptr_record_owner(rec, &len);
+    ptr__pg_param_bytes(p, s, len);
+    ptr__pg_param_int8(p, (int64_t)ptr_record_ttl(rec), ints->v[0]);
+    s = ptr_record_description(rec, &len);
+    ptr__pg_param_bytes(p, s, len);
+    ptr__pg_param_bytes(p, buf->p, nsize);
+    ptr__pg_param_bytes(p, buf->p + nsize, tsize);
+    ptr__pg_param_int8(p, ptr_record_created(rec), ints->v[1]);
+    ptr__pg_param_int8(p, ptr_record_updated(rec), ints->v[2]);
+    /* The unsigned revision kept two's complement: every value round-trips. */
+    ptr__pg_param_int8(p, (int64_t)ptr_record_revision(rec), ints->v[3]);
+    return PTR_OK;
+}
+
+ptr_status ptr__pg_int8(const PGresult *res, int row, int col, int64_t *out)
+{
+    if (PQgetisnull(res, row, col) || PQgetlength(res, row, col) != 8)
+        return PTR_E_STORE;
+    *out = (int64_t)get_be((const unsigned char *)PQgetvalue(res, row, col), 8);
+    return PTR_OK;
+}
+
+/* A bounded reader over one list column. */
+typedef struct cursor {
+    const unsigned char *p;
+    size_t left;
+} cursor;
+
+static int take_len(cursor *c, size_t *len)
+{
+    if (c->left < 4)
+        return 0;
+    *len = (size_t)get_be(c->p, 4);
+    c->p += 4;
+    c->left -= 4;
+    return *len <= c->left;
+}
+
+static int take_piece(cursor *c, const char **s, size_t *len)
+{
+    if (!take_len(c, len))
+        return 0;
+    *s = (const char *)c->p;
+    c->p += *len;
+    c->left -= *len;
+    return 1;
+}
+
+static ptr_status decode_lists(const PGresult *res, int row, int col, ptr_record *out)
+{
+    cursor c = {(const unsigned char *)PQgetvalue(res, row, col),
+                (size_t)PQgetlength(res, row, col)};
+    size_t n;
+    if (!take_len(&c, &n))
+        return PTR_E_STORE;
+    for (size_t i = 0; i < n; i++) {
+        const char *s;
+        size_t len;
+        if (!take_piece(&c, &s, &len))
+            return PTR_E_STORE;
+        ptr_status st = ptr_record_add_name(out, s, len);
+        if (st != PTR_OK)
+            return st == PTR_E_NOMEM ? st : PTR_E_STORE;
+    }
+    if (c.left != 0)
+        return PTR_E_STORE;
+    c = (cursor){(const unsigned char *)PQgetvalue(res, row, col + 1),
+                 (size_t)PQgetlength(res, row, col + 1)};
+    if (!take_len(&c, &n))
+        return PTR_E_STORE;
+    for (size_t i = 0; i < n; i++) {
+        const char *k, *v;
+        size_t kl, vl;
+        if (!take_piece(&c, &k, &kl) || !take_piece(&c, &v, &vl))
+            return PTR_E_STORE;
+        ptr_status st = ptr_record_add_tag(out, k, kl, v, vl);
+        if (st != PTR_OK)
+            return st == PTR_E_NOMEM ? st : PTR_E_STORE;
+    }
+    return c.left == 0 ? PTR_OK : PTR_E_STORE;
+}
+
+static ptr_status decode(const PGresult *res, int row, int col, ptr_record *out)
+{
+    if (PQnfields(res) < col + PTR__PG_NCOLUMNS)
+        return PTR_E_STORE;
+    for (int i = 0; i < PTR__PG_NCOLUMNS; i++)
+        if (PQgetisnull(res, row, col + i) || PQfformat(res, col + i) != 1)
+            return PTR_E_STORE;
+    const unsigned char *key = (const unsigned char *)PQgetvalue(res, row, col + 1);
+    if (PQgetlength(res, row, col + 1) != PTR__PG_ADDR_LEN || (key[0] != 4 && key[0] != 6))
+        return PTR_E_STORE;
+    ptr_addr a;
+    memset(&a, 0, sizeof a);
+    a.family = key[0];
+    memcpy(a.bytes, key + 1, a.family == 4 ? 4 : 16);
+    int64_t ttl, created, updated, revision;
+    if (ptr__pg_int8(res, row, col + 4, &ttl) != PTR_OK ||
+        ptr__pg_int8(res, row, col + 8, &created) != PTR_OK ||
+        ptr__pg_int8(res, row, col + 9, &updated) != PTR_OK ||
+        ptr__pg_int8(res, row, col + 10, &revision) != PTR_OK || ttl < 0 || ttl > UINT32_MAX)
+        return PTR_E_STORE;
+    ptr_status st =
+        ptr_record_set_region(out, PQgetvalue(res, row, col), (size_t)PQgetlength(res, row, col));
+    if (st == PTR_OK)
+        st = ptr_record_set_project(out, PQgetvalue(res, row, col + 2),
+                                    (size_t)PQgetlength(res, row, col + 2));
+    if (st == PTR_OK)
+        st = ptr_record_set_owner(out, PQgetvalue(res, row, col + 3),
+                                  (size_t)PQgetlength(res, row, col + 3));
+    if (st == PTR_OK)
+        st = ptr_record_set_description(out, PQgetvalue(res, row, col + 5),
+                                        (size_t)PQgetlength(res, row, col + 5));
+    if (st != PTR_OK)
+        return st == PTR_E_NOMEM ? st : PTR_E_STORE;
+    if ((st = decode_lists(res, row, col + 6, out)) != PTR_OK)
+        return st;
+    ptr_record_set_address(out, &a);
+    ptr_record_set_ttl(out, (uint32_t)ttl);
+    ptr_record_set_created(out, created);
+    ptr_record_set_updated(out, updated);
+    ptr_record_set_revision(out, (uint64_t)revision);
+    return PTR_OK;
+}
+
+ptr_status ptr__pg_row_decode(const PGresult *res, int row, int col, ptr_record *out)
+{
+    ptr_record_reset(out);
+    ptr_status st = decode(res, row, col, out);
+    if (st != PTR_OK)
+        ptr_record_reset(out);
+    return st;
+}
+
+uint64_t ptr__pg_hash(uint64_t h, const void *s, size_t len)
+{
+    const unsigned char *p = s;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+/* FNV's low bits mix poorly; the finalizer of splitmix64 spreads every input bit. */
+int64_t ptr__pg_hash_key(uint64_t h)
+{
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9u;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebu;
+    h ^= h >> 31;
+    return (int64_t)h;
+}
