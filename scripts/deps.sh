@@ -16,6 +16,10 @@ need gcc command -v cc
 need pkg-config command -v pkg-config
 # The SQLite store (and so ptrctl) is built when SQLite's development files are found.
 need libsqlite3-dev pkg-config --exists sqlite3
+# ptrd (the HTTP API server) is built when libmicrohttpd, jansson and nettle are found.
+need libmicrohttpd-dev pkg-config --exists libmicrohttpd
+need libjansson-dev pkg-config --exists jansson
+need nettle-dev pkg-config --exists nettle
 if [ "$want" = test ]; then
     need libcmocka-dev pkg-config --exists cmocka
     need valgrind command -v valgrind
@@ -24,11 +28,19 @@ if [ "$want" = test ]; then
     need bind9-utils command -v named-checkzone
     need knot command -v knotd
     need knot-dnsutils command -v kdig
+    # ptrd's tests drive a real server with curl and python3 (README's session
+    # runs in a private network namespace: unshare and ip).
+    need curl command -v curl
+    need python3 test -x /usr/bin/python3
+    need util-linux command -v unshare
+    need iproute2 command -v ip
 fi
 
 if [ "$want" = bench ]; then   # the baselines the benchmarks compare against
     need libldns-dev pkg-config --exists ldns
     need libknot-dev pkg-config --exists libknot
+    need wrk command -v wrk   # ptrd's HTTP load (bench/ptrd)
+    need curl command -v curl
 fi
 
 [ ${#pkgs[@]} -eq 0 ] && exit 0

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The API as a client sees it: one ptrd on an SQLite file, driven by
+# api_test.py over real HTTP connections (every route and error, tenancy,
+# restore, batch atomicity, the quota race, hostile input, SIGHUP reload).
+#   test_api.sh PTRD_BINARY SOURCE_DIR
+set -u
+here=$(dirname "$0")
+. "$here/lib.sh" "$1"
+start_ptrd main "$WORK/ptr.db" --threads 4 --timeout 2 --max-connections 40
+/usr/bin/python3 "$here/api_test.py" "127.0.0.1:$PORT_main" "$PID_main" "$WORK"
+rc=$?
+[ $rc -eq 0 ] || { echo "--- ptrd log"; tail -n 40 "$WORK/main.log"; cat "$WORK/main.stderr"; }
+exit $rc
