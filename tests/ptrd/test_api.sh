@@ -9,5 +9,10 @@ here=$(dirname "$0")
 start_ptrd main "$WORK/ptr.db" --threads 4 --timeout 2 --max-connections 40
 /usr/bin/python3 "$here/api_test.py" "127.0.0.1:$PORT_main" "$PID_main" "$WORK"
 rc=$?
-[ $rc -eq 0 ] || { echo "--- ptrd log"; tail -n 40 "$WORK/main.log"; cat "$WORK/main.stderr"; }
-exit $rc
+[ $rc -eq 0 ] || { echo "--- ptrd log"; tail -n 40 "$WORK/main.log"; cat "$WORK/main.stderr"; exit $rc; }
+# After all that, ptrd still stops cleanly (in a sanitizer build: without a leak or error).
+kill -TERM "$PID_main"
+wait "$PID_main"
+rc=$?
+[ $rc -eq 0 ] || { echo "FAIL: ptrd exited $rc after SIGTERM"; cat "$WORK/main.stderr"; exit 1; }
+echo "ok: ptrd exited 0"
