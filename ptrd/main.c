@@ -26,6 +26,25 @@
 
 ptrd_server ptrd;
 
+static _Thread_local int conn_slot = -1;
+
+static unsigned my_slot(void)
+{
+    if (conn_slot < 0)
+        conn_slot = (int)(atomic_fetch_add(&ptrd.next_conn, 1) % ptrd.nconn);
+    return (unsigned)conn_slot;
+}
+
+ptr_ctx *ptrd_ctx(void)
+{
+    return ptrd.ctxs[my_slot()];
+}
+
+ptr_store *ptrd_store(void)
+{
+    return ptrd.stores[my_slot()];
+}
+
 static const char usage[] =
     "usage: ptrd --db PATH|postgresql://URI --listen ADDR:PORT --tokens FILE --eips FILE\n"
     "            [--threads N] [--policy huawei|otc] [--default-name TEMPLATE] [--log FILE]\n"
@@ -155,11 +174,11 @@ bad:
     return -1;
 }
 
-static int open_store(const char *db, ptr_error *err)
+static int open_store(const char *db, ptr_store **out, ptr_error *err)
 {
     if (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0) {
 #ifdef PTRD_HAVE_PG
-        return ptr_pg_store_open(db, strlen(db), 0, &ptrd.store, err) == PTR_OK ? 0 : -1;
+        return ptr_pg_store_open(db, strlen(db), 0, out, err) == PTR_OK ? 0 : -1;
 #else
         snprintf(err->message, sizeof err->message,
                  "this ptrd was built without the PostgreSQL store (libptr::ptr_pg)");
@@ -169,7 +188,21 @@ static int open_store(const char *db, ptr_error *err)
     ptr_sqlite_options so;
     ptr_sqlite_options_init(&so);
     so.policy = &ptrd.policy;
-    return ptr_sqlite_store_open(db, strlen(db), &so, &ptrd.store, err) == PTR_OK ? 0 : -1;
+    return ptr_sqlite_store_open(db, strlen(db), &so, out, err) == PTR_OK ? 0 : -1;
+}
+
+static void close_stores(void)
+{
+    for (unsigned i = 0; i < ptrd.nconn; i++) {
+        if (ptrd.ctxs)
+            ptr_ctx_free(ptrd.ctxs[i]);
+        if (ptrd.stores)
+            ptr_store_free(ptrd.stores[i]);
+    }
+    free(ptrd.ctxs);
+    free(ptrd.stores);
+    ptrd.ctxs = NULL;
+    ptrd.stores = NULL;
 }
 
 static void drain_and_stop(struct MHD_Daemon *d)
@@ -221,19 +254,29 @@ int main(int argc, char **argv)
 
     ptr_error err;
     ptr_error_clear(&err);
-    if (open_store(o.db, &err) != 0) {
-        fprintf(stderr, "ptrd: cannot open database '%s': %s\n", o.db,
-                err.message[0] ? err.message : ptr_strerror(err.status));
+    ptrd.nconn = o.threads;
+    ptrd.stores = calloc(o.threads, sizeof *ptrd.stores);
+    ptrd.ctxs = calloc(o.threads, sizeof *ptrd.ctxs);
+    if (!ptrd.stores || !ptrd.ctxs) {
+        fprintf(stderr, "ptrd: out of memory\n");
         return 1;
     }
-    ptr_ctx_config cc;
-    ptr_ctx_config_init(&cc);
-    cc.store = ptrd.store;
-    cc.policy = &ptrd.policy;
-    if (ptr_ctx_new(&cc, &ptrd.ctx, &err) != PTR_OK) {
-        fprintf(stderr, "ptrd: %s\n", err.message);
-        ptr_store_free(ptrd.store);
-        return 2;
+    for (unsigned i = 0; i < o.threads; i++) {
+        if (open_store(o.db, &ptrd.stores[i], &err) != 0) {
+            fprintf(stderr, "ptrd: cannot open database '%s': %s\n", o.db,
+                    err.message[0] ? err.message : ptr_strerror(err.status));
+            close_stores();
+            return 1;
+        }
+        ptr_ctx_config cc;
+        ptr_ctx_config_init(&cc);
+        cc.store = ptrd.stores[i];
+        cc.policy = &ptrd.policy;
+        if (ptr_ctx_new(&cc, &ptrd.ctxs[i], &err) != PTR_OK) {
+            fprintf(stderr, "ptrd: %s\n", err.message);
+            close_stores();
+            return 2;
+        }
     }
 
     /* Signals go to this thread only: block them before any thread starts. */
@@ -249,8 +292,7 @@ int main(int argc, char **argv)
     struct MHD_Daemon *d = ptrd_http_start((const struct sockaddr *)&sa, &lim);
     if (!d) {
         fprintf(stderr, "ptrd: cannot listen on %s: %s\n", o.listen, strerror(errno));
-        ptr_ctx_free(ptrd.ctx);
-        ptr_store_free(ptrd.store);
+        close_stores();
         return 1;
     }
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -288,8 +330,7 @@ int main(int argc, char **argv)
         break;
     }
     drain_and_stop(d);
-    ptr_ctx_free(ptrd.ctx);
-    ptr_store_free(ptrd.store);
+    close_stores();
     ptrd_config_install(NULL);
     ptrd_log_msg("stopped");
     return 0;

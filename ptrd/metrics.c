@@ -113,10 +113,10 @@ char *ptrd_metrics_text(size_t *len)
     ptr_store_filter f;
     ptr_store_filter_init(&f);
     uint64_t count = 0;
-    ptr_status st = ptr_store_begin(ptrd.store, PTR_TXN_READ, &txn);
+    ptr_status st = ptr_store_begin(ptrd_store(), PTR_TXN_READ, &txn);
     if (st == PTR_OK) {
-        st = ptr_store_count(ptrd.store, txn, &f, &count);
-        ptr_store_rollback(ptrd.store, txn);
+        st = ptr_store_count(ptrd_store(), txn, &f, &count);
+        ptr_store_rollback(ptrd_store(), txn);
     }
     if (st == PTR_OK)
         put(&o, "# HELP ptrd_records Records in the store (all regions and projects).\n"

@@ -65,8 +65,13 @@ int ptrd_is_region(const char *s, size_t len);
 /* ---- the server's state (main.c) ---------------------------------------- */
 
 typedef struct ptrd_server {
-    ptr_store *store;
-    ptr_ctx *ctx;
+    /* One store (one database connection) and context per pool thread:
+     * SQLite's store serializes the transactions of one connection, so
+     * separate connections let reads run in parallel (WAL). */
+    ptr_store **stores;
+    ptr_ctx **ctxs;
+    unsigned nconn;
+    atomic_uint next_conn;
     ptr_policy policy;
     const char *default_name; /* the template; NULL: libptr's */
     const char *region;       /* the region lists cover when the query names none */
@@ -74,6 +79,10 @@ typedef struct ptrd_server {
 } ptrd_server;
 
 extern ptrd_server ptrd;
+
+/* This thread's context and store (a thread keeps the ones it first got). */
+ptr_ctx *ptrd_ctx(void);
+ptr_store *ptrd_store(void);
 
 /* ---- json_map.c: records and errors as the cloud's JSON ------------------ */
 

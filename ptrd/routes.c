@@ -336,7 +336,7 @@ static void fip_set(handler *h, const char *key)
     const char *a = eip->address;
     size_t alen = strlen(a);
     if (f.names_null) {
-        ptr_status st = ptr_ctx_delete(ptrd.ctx, &s, a, alen, &h->err);
+        ptr_status st = ptr_ctx_delete(ptrd_ctx(), &s, a, alen, &h->err);
         if (st != PTR_OK && st != PTR_E_NOT_FOUND) {
             fail(h, st);
             goto out;
@@ -350,14 +350,19 @@ static void fip_set(handler *h, const char *key)
     /* Get, then update or create. Another request may create or delete the
      * record in between: the write then fails with EXISTS or NOT_FOUND, and
      * going round again takes the other branch. Bounded, since another
-     * project's record for the address would give EXISTS every time. */
+     * project's record for the address would give EXISTS every time. A
+     * create racing another create of the same address by an owner at its
+     * limit may be refused with QUOTA (the SQLite store counts before it
+     * looks for the address): if the record exists on the next look, this
+     * request updates it; if not, the quota refusal stands. */
     ptr_status st = PTR_E_BUSY;
+    int quota_seen = 0;
     for (int attempt = 0; attempt < 4; attempt++) {
-        st = ptr_ctx_get(ptrd.ctx, &s, a, alen, h->rec, &h->err);
+        st = ptr_ctx_get(ptrd_ctx(), &s, a, alen, h->rec, &h->err);
         if (st == PTR_OK) {
             if (req.flags == 0)
                 break;
-            st = ptr_ctx_update(ptrd.ctx, &s, a, alen, &req, h->rec, &h->err);
+            st = ptr_ctx_update(ptrd_ctx(), &s, a, alen, &req, h->rec, &h->err);
             if (st != PTR_E_NOT_FOUND)
                 break;
         } else if (st == PTR_E_NOT_FOUND) {
@@ -366,8 +371,14 @@ static void fip_set(handler *h, const char *key)
                                  "ptrdname is required to create a record");
                 goto out;
             }
-            st = ptr_ctx_create(ptrd.ctx, &s, &req, h->rec, &h->err);
-            if (st != PTR_E_EXISTS)
+            if (quota_seen) {
+                st = PTR_E_QUOTA;
+                break;
+            }
+            st = ptr_ctx_create(ptrd_ctx(), &s, &req, h->rec, &h->err);
+            if (st == PTR_E_QUOTA)
+                quota_seen = 1;
+            else if (st != PTR_E_EXISTS)
                 break;
         } else {
             break;
@@ -388,7 +399,7 @@ static void fip_show(handler *h, const char *key)
     if (!eip)
         return;
     ptr_scope s = scope_of(h, eip);
-    ptr_status st = ptr_ctx_get(ptrd.ctx, &s, eip->address, strlen(eip->address), h->rec, &h->err);
+    ptr_status st = ptr_ctx_get(ptrd_ctx(), &s, eip->address, strlen(eip->address), h->rec, &h->err);
     if (st == PTR_OK) {
         reply_record(h, 200, eip, 0);
     } else if (st == PTR_E_NOT_FOUND) {
@@ -515,7 +526,7 @@ static void fip_list(handler *h)
         q.tag_count = ntags;
         q.marker = (ptr_text){marker, strlen(marker)};
         ptr_record_list *page = NULL;
-        ptr_status st = ptr_ctx_list(ptrd.ctx, &s, &q, &page, &h->err);
+        ptr_status st = ptr_ctx_list(ptrd_ctx(), &s, &q, &page, &h->err);
         if (st != PTR_OK) {
             json_decref(items);
             fail(h, st);
@@ -607,7 +618,7 @@ static void ptr_create(handler *h)
     ptr_scope s = scope_of(h, eip);
     ptr_request req;
     request_of(&f, eip, &req);
-    ptr_status st = ptr_ctx_create(ptrd.ctx, &s, &req, h->rec, &h->err);
+    ptr_status st = ptr_ctx_create(ptrd_ctx(), &s, &req, h->rec, &h->err);
     if (st != PTR_OK)
         fail(h, st);
     else
@@ -623,7 +634,7 @@ static void ptr_show(handler *h, const char *id)
     if (!eip)
         return;
     ptr_scope s = scope_of(h, eip);
-    ptr_status st = ptr_ctx_get(ptrd.ctx, &s, eip->address, strlen(eip->address), h->rec, &h->err);
+    ptr_status st = ptr_ctx_get(ptrd_ctx(), &s, eip->address, strlen(eip->address), h->rec, &h->err);
     if (st != PTR_OK)
         fail(h, st);
     else
@@ -644,9 +655,9 @@ static void ptr_update(handler *h, const char *id)
         ptr_request req;
         request_of(&f, eip, &req);
         ptr_status st = req.flags
-                            ? ptr_ctx_update(ptrd.ctx, &s, eip->address, strlen(eip->address),
+                            ? ptr_ctx_update(ptrd_ctx(), &s, eip->address, strlen(eip->address),
                                              &req, h->rec, &h->err)
-                            : ptr_ctx_get(ptrd.ctx, &s, eip->address, strlen(eip->address),
+                            : ptr_ctx_get(ptrd_ctx(), &s, eip->address, strlen(eip->address),
                                           h->rec, &h->err);
         if (st != PTR_OK)
             fail(h, st);
@@ -663,7 +674,7 @@ static void ptr_delete(handler *h, const char *id)
     if (!eip)
         return;
     ptr_scope s = scope_of(h, eip);
-    ptr_status st = ptr_ctx_delete(ptrd.ctx, &s, eip->address, strlen(eip->address), &h->err);
+    ptr_status st = ptr_ctx_delete(ptrd_ctx(), &s, eip->address, strlen(eip->address), &h->err);
     if (st != PTR_OK)
         fail(h, st);
     else
@@ -710,7 +721,7 @@ static void batch_delete(handler *h)
     }
     ptr_scope s = {{region, strlen(region)}, {h->tok->project, strlen(h->tok->project)},
                    {h->tok->owner, strlen(h->tok->owner)}};
-    ptr_status st = ptr_ctx_delete_batch(ptrd.ctx, &s, addrs, n, &h->err);
+    ptr_status st = ptr_ctx_delete_batch(ptrd_ctx(), &s, addrs, n, &h->err);
     if (st != PTR_OK)
         fail(h, st);
     else
@@ -725,10 +736,10 @@ static void healthz(handler *h)
     ptr_store_filter f;
     ptr_store_filter_init(&f);
     uint64_t count = 0;
-    ptr_status st = ptr_store_begin(ptrd.store, PTR_TXN_READ, &txn);
+    ptr_status st = ptr_store_begin(ptrd_store(), PTR_TXN_READ, &txn);
     if (st == PTR_OK) {
-        st = ptr_store_count(ptrd.store, txn, &f, &count);
-        ptr_store_rollback(ptrd.store, txn);
+        st = ptr_store_count(ptrd_store(), txn, &f, &count);
+        ptr_store_rollback(ptrd_store(), txn);
     }
     json_t *o = json_object();
     json_object_set_new(o, "status", json_string(st == PTR_OK ? "ok" : "unavailable"));
