@@ -40,6 +40,11 @@ ptr_ctx *ptrd_ctx(void)
     return ptrd.ctxs[my_slot()];
 }
 
+ptr_ctx *ptrd_wctx(void)
+{
+    return ptrd.ctxs[ptrd.nconn];
+}
+
 ptr_store *ptrd_store(void)
 {
     return ptrd.stores[my_slot()];
@@ -193,7 +198,7 @@ static int open_store(const char *db, ptr_store **out, ptr_error *err)
 
 static void close_stores(void)
 {
-    for (unsigned i = 0; i < ptrd.nconn; i++) {
+    for (unsigned i = 0; i <= ptrd.nconn; i++) {
         if (ptrd.ctxs)
             ptr_ctx_free(ptrd.ctxs[i]);
         if (ptrd.stores)
@@ -254,14 +259,14 @@ int main(int argc, char **argv)
 
     ptr_error err;
     ptr_error_clear(&err);
-    ptrd.nconn = o.threads;
-    ptrd.stores = calloc(o.threads, sizeof *ptrd.stores);
-    ptrd.ctxs = calloc(o.threads, sizeof *ptrd.ctxs);
+    ptrd.nconn = o.threads; /* readers; one more for the writes */
+    ptrd.stores = calloc(o.threads + 1, sizeof *ptrd.stores);
+    ptrd.ctxs = calloc(o.threads + 1, sizeof *ptrd.ctxs);
     if (!ptrd.stores || !ptrd.ctxs) {
         fprintf(stderr, "ptrd: out of memory\n");
         return 1;
     }
-    for (unsigned i = 0; i < o.threads; i++) {
+    for (unsigned i = 0; i <= o.threads; i++) {
         if (open_store(o.db, &ptrd.stores[i], &err) != 0) {
             fprintf(stderr, "ptrd: cannot open database '%s': %s\n", o.db,
                     err.message[0] ? err.message : ptr_strerror(err.status));

@@ -80,8 +80,12 @@ typedef struct ptrd_server {
 
 extern ptrd_server ptrd;
 
-/* This thread's context and store (a thread keeps the ones it first got). */
+/* This thread's context and store for reads (a thread keeps the ones it
+ * first got), and the one context every write goes through: writers on
+ * separate SQLite connections would wait for each other in SQLite's busy
+ * handler, which sleeps; one connection's mutex hands over at once. */
 ptr_ctx *ptrd_ctx(void);
+ptr_ctx *ptrd_wctx(void);
 ptr_store *ptrd_store(void);
 
 /* ---- json_map.c: records and errors as the cloud's JSON ------------------ */

@@ -336,7 +336,7 @@ static void fip_set(handler *h, const char *key)
     const char *a = eip->address;
     size_t alen = strlen(a);
     if (f.names_null) {
-        ptr_status st = ptr_ctx_delete(ptrd_ctx(), &s, a, alen, &h->err);
+        ptr_status st = ptr_ctx_delete(ptrd_wctx(), &s, a, alen, &h->err);
         if (st != PTR_OK && st != PTR_E_NOT_FOUND) {
             fail(h, st);
             goto out;
@@ -357,12 +357,13 @@ static void fip_set(handler *h, const char *key)
      * request updates it; if not, the quota refusal stands. */
     ptr_status st = PTR_E_BUSY;
     int quota_seen = 0;
+    ptr_error quota_err;
     for (int attempt = 0; attempt < 4; attempt++) {
-        st = ptr_ctx_get(ptrd_ctx(), &s, a, alen, h->rec, &h->err);
+        st = ptr_ctx_get(ptrd_wctx(), &s, a, alen, h->rec, &h->err);
         if (st == PTR_OK) {
             if (req.flags == 0)
                 break;
-            st = ptr_ctx_update(ptrd_ctx(), &s, a, alen, &req, h->rec, &h->err);
+            st = ptr_ctx_update(ptrd_wctx(), &s, a, alen, &req, h->rec, &h->err);
             if (st != PTR_E_NOT_FOUND)
                 break;
         } else if (st == PTR_E_NOT_FOUND) {
@@ -373,11 +374,14 @@ static void fip_set(handler *h, const char *key)
             }
             if (quota_seen) {
                 st = PTR_E_QUOTA;
+                h->err = quota_err; /* the create's reason, not the get's */
                 break;
             }
-            st = ptr_ctx_create(ptrd_ctx(), &s, &req, h->rec, &h->err);
-            if (st == PTR_E_QUOTA)
+            st = ptr_ctx_create(ptrd_wctx(), &s, &req, h->rec, &h->err);
+            if (st == PTR_E_QUOTA) {
                 quota_seen = 1;
+                quota_err = h->err;
+            }
             else if (st != PTR_E_EXISTS)
                 break;
         } else {
@@ -618,7 +622,7 @@ static void ptr_create(handler *h)
     ptr_scope s = scope_of(h, eip);
     ptr_request req;
     request_of(&f, eip, &req);
-    ptr_status st = ptr_ctx_create(ptrd_ctx(), &s, &req, h->rec, &h->err);
+    ptr_status st = ptr_ctx_create(ptrd_wctx(), &s, &req, h->rec, &h->err);
     if (st != PTR_OK)
         fail(h, st);
     else
@@ -655,9 +659,9 @@ static void ptr_update(handler *h, const char *id)
         ptr_request req;
         request_of(&f, eip, &req);
         ptr_status st = req.flags
-                            ? ptr_ctx_update(ptrd_ctx(), &s, eip->address, strlen(eip->address),
+                            ? ptr_ctx_update(ptrd_wctx(), &s, eip->address, strlen(eip->address),
                                              &req, h->rec, &h->err)
-                            : ptr_ctx_get(ptrd_ctx(), &s, eip->address, strlen(eip->address),
+                            : ptr_ctx_get(ptrd_wctx(), &s, eip->address, strlen(eip->address),
                                           h->rec, &h->err);
         if (st != PTR_OK)
             fail(h, st);
@@ -674,7 +678,7 @@ static void ptr_delete(handler *h, const char *id)
     if (!eip)
         return;
     ptr_scope s = scope_of(h, eip);
-    ptr_status st = ptr_ctx_delete(ptrd_ctx(), &s, eip->address, strlen(eip->address), &h->err);
+    ptr_status st = ptr_ctx_delete(ptrd_wctx(), &s, eip->address, strlen(eip->address), &h->err);
     if (st != PTR_OK)
         fail(h, st);
     else
@@ -721,7 +725,7 @@ static void batch_delete(handler *h)
     }
     ptr_scope s = {{region, strlen(region)}, {h->tok->project, strlen(h->tok->project)},
                    {h->tok->owner, strlen(h->tok->owner)}};
-    ptr_status st = ptr_ctx_delete_batch(ptrd_ctx(), &s, addrs, n, &h->err);
+    ptr_status st = ptr_ctx_delete_batch(ptrd_wctx(), &s, addrs, n, &h->err);
     if (st != PTR_OK)
         fail(h, st);
     else
