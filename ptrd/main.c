@@ -278,7 +278,11 @@ int main(int argc, char **argv)
         cc.store = ptrd.stores[i];
         cc.policy = &ptrd.policy;
         if (ptr_ctx_new(&cc, &ptrd.ctxs[i], &err) != PTR_OK) {
-            fprintf(stderr, "ptrd: %s\n", err.message);
+            /* The policy is ptrd's defaults plus --default-name: only that can be refused. */
+            if (o.default_name)
+                fprintf(stderr, "ptrd: --default-name '%s': %s\n", o.default_name, err.message);
+            else
+                fprintf(stderr, "ptrd: %s\n", err.message);
             close_stores();
             return 2;
         }
