@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +15,11 @@
 #include <unistd.h>
 
 static const char *log_path;
-static atomic_int log_fd = 2;
+static int log_fd = 2;
+/* Writers hold it shared for one write(2); reopen holds it exclusively to
+ * swap and close the old file, so no write can go to a closed (or reused)
+ * descriptor. */
+static pthread_rwlock_t log_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 int ptrd_log_open(const char *path)
 {
@@ -24,7 +29,7 @@ int ptrd_log_open(const char *path)
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0)
         return -1;
-    atomic_store(&log_fd, fd);
+    log_fd = fd;
     return 0;
 }
 
@@ -37,18 +42,19 @@ void ptrd_log_reopen(void)
         ptrd_log_msg("cannot reopen log %s: %s", log_path, strerror(errno));
         return;
     }
-    int old = atomic_exchange(&log_fd, fd);
-    /* A writer may still hold the old number for one write: that write fails
-     * harmlessly or lands in the old file, never in an unrelated one, because
-     * the number is only closed after a grace period. */
-    usleep(100000);
+    pthread_rwlock_wrlock(&log_lock);
+    int old = log_fd;
+    log_fd = fd;
+    pthread_rwlock_unlock(&log_lock);
     if (old > 2)
         close(old);
 }
 
 static void write_line(const char *line, size_t len)
 {
-    ssize_t r = write(atomic_load(&log_fd), line, len);
+    pthread_rwlock_rdlock(&log_lock);
+    ssize_t r = write(log_fd, line, len);
+    pthread_rwlock_unlock(&log_lock);
     (void)r; /* a full disk must not fail the request being logged */
 }
 
@@ -93,7 +99,7 @@ void ptrd_log_msg(const char *fmt, ...)
         len = sizeof line - 2;
     line[len++] = '\n';
     write_line(line, len);
-    if (atomic_load(&log_fd) != 2) {
+    if (log_path) {
         ssize_t r = write(2, line, len); /* operators also see it on stderr */
         (void)r;
     }
