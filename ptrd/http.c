@@ -9,6 +9,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,97 @@ typedef struct request {
     char method[16];
     char path[256];
 } request;
+
+/*
+ * The header deadline. libmicrohttpd 0.9.75 times out a silent connection
+ * but not a slow one: a client sending a header byte now and then would
+ * hold its connection for ever. Every connection is tracked from its accept
+ * (and from each reply, for the next request on it) until its next request's
+ * headers are complete; ptrd_http_reap(), run by the main thread once a
+ * second, shuts down the ones past the deadline. shutdown(2) leaves the
+ * descriptor open, and libmicrohttpd's "closed" notice takes the same lock
+ * before it closes it, so a reaped descriptor is never one reused by
+ * another connection.
+ */
+typedef struct tracked {
+    struct tracked *prev, *next;
+    int fd;
+    atomic_int waiting;    /* 1 while the next request's headers are awaited */
+    atomic_llong since_ms; /* since when */
+} tracked;
+
+static pthread_mutex_t tracked_lock = PTHREAD_MUTEX_INITIALIZER;
+static tracked *tracked_head;
+static unsigned header_timeout_s = 10;
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    (void)cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        tracked *t = calloc(1, sizeof *t);
+        if (!t || !ci) {
+            free(t);
+            *socket_context = NULL;
+            return;
+        }
+        t->fd = ci->connect_fd;
+        atomic_init(&t->waiting, 1);
+        atomic_init(&t->since_ms, now_ms());
+        pthread_mutex_lock(&tracked_lock);
+        t->next = tracked_head;
+        if (tracked_head)
+            tracked_head->prev = t;
+        tracked_head = t;
+        pthread_mutex_unlock(&tracked_lock);
+        *socket_context = t;
+    } else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        tracked *t = *socket_context;
+        if (!t)
+            return;
+        pthread_mutex_lock(&tracked_lock);
+        if (t->prev)
+            t->prev->next = t->next;
+        else
+            tracked_head = t->next;
+        if (t->next)
+            t->next->prev = t->prev;
+        pthread_mutex_unlock(&tracked_lock);
+        free(t);
+        *socket_context = NULL;
+    }
+}
+
+static tracked *tracked_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+unsigned ptrd_http_reap(void)
+{
+    unsigned n = 0;
+    long long limit = now_ms() - (long long)header_timeout_s * 1000;
+    pthread_mutex_lock(&tracked_lock);
+    for (tracked *t = tracked_head; t; t = t->next)
+        if (atomic_load(&t->waiting) && atomic_load(&t->since_ms) < limit) {
+            shutdown(t->fd, SHUT_RDWR);
+            atomic_store(&t->waiting, 0); /* once is enough */
+            n++;
+        }
+    pthread_mutex_unlock(&tracked_lock);
+    return n;
+}
 
 static double since(const struct timespec *t0)
 {
@@ -110,6 +203,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!rq)
             return MHD_NO;
         clock_gettime(CLOCK_MONOTONIC, &rq->start);
+        tracked *t = tracked_of(c);
+        if (t)
+            atomic_store(&t->waiting, 0); /* the headers are in */
         rq->route = ptrd_route_of(method, url);
         snprintf(rq->method, sizeof rq->method, "%s", method);
         snprintf(rq->path, sizeof rq->path, "%s", url);
@@ -176,6 +272,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     request *rq = *con_cls;
     if (!rq)
         return;
+    tracked *t = tracked_of(c);
+    if (t) { /* the deadline for the next request's headers starts now */
+        atomic_store(&t->since_ms, now_ms());
+        atomic_store(&t->waiting, 1);
+    }
     double secs = since(&rq->start);
     unsigned http = rq->replied ? rq->http : 0; /* 0: the client went away or timed out */
     if (!rq->replied && toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
@@ -203,6 +304,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 struct MHD_Daemon *ptrd_http_start(const struct sockaddr *sa, const ptrd_http_limits *lim)
 {
+    header_timeout_s = lim->header_timeout;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_TURBO | MHD_USE_ERROR_LOG;
     if (sa->sa_family == AF_INET6)
@@ -218,5 +320,6 @@ struct MHD_Daemon *ptrd_http_start(const struct sockaddr *sa, const ptrd_http_li
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)lim->header_bytes,
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, 256u,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                            MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
                             MHD_OPTION_END);
 }

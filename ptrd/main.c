@@ -53,12 +53,13 @@ ptr_store *ptrd_store(void)
 static const char usage[] =
     "usage: ptrd --db PATH|postgresql://URI --listen ADDR:PORT --tokens FILE --eips FILE\n"
     "            [--threads N] [--policy huawei|otc] [--default-name TEMPLATE] [--log FILE]\n"
-    "            [--region NAME] [--max-connections N] [--timeout SECONDS] [--port-file FILE]\n"
+    "            [--region NAME] [--max-connections N] [--timeout SECONDS]\n"
+    "            [--header-timeout SECONDS] [--port-file FILE]\n"
     "See docs/ptrd.md.\n";
 
 typedef struct options {
     const char *db, *listen, *tokens, *eips, *policy, *default_name, *log, *region, *port_file;
-    unsigned threads, max_connections, timeout;
+    unsigned threads, max_connections, timeout, header_timeout;
 } options;
 
 static int parse_uint(const char *opt, const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -88,6 +89,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"region", required_argument, NULL, 'r'},
         {"max-connections", required_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 'T'},
+        {"header-timeout", required_argument, NULL, 'H'},
         {"port-file", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -96,6 +98,7 @@ static int parse_options(int argc, char **argv, options *o)
     o->threads = 4;
     o->max_connections = 512;
     o->timeout = 30;
+    o->header_timeout = 10;
     o->policy = "huawei";
     int ch;
     while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -119,6 +122,10 @@ static int parse_options(int argc, char **argv, options *o)
             break;
         case 'T':
             if (parse_uint("--timeout", optarg, 1, 3600, &o->timeout))
+                return -1;
+            break;
+        case 'H':
+            if (parse_uint("--header-timeout", optarg, 1, 3600, &o->header_timeout))
                 return -1;
             break;
         case 'h': fputs(usage, stdout); exit(0);
@@ -297,7 +304,7 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    ptrd_http_limits lim = {o.threads, o.max_connections, o.timeout, 16 * 1024};
+    ptrd_http_limits lim = {o.threads, o.max_connections, o.timeout, 16 * 1024, o.header_timeout};
     struct MHD_Daemon *d = ptrd_http_start((const struct sockaddr *)&sa, &lim);
     if (!d) {
         fprintf(stderr, "ptrd: cannot listen on %s: %s\n", o.listen, strerror(errno));
@@ -320,9 +327,13 @@ int main(int argc, char **argv)
                  o.db, cfg->ntokens, cfg->neips);
 
     for (;;) {
-        int sig = 0;
-        if (sigwait(&set, &sig) != 0)
+        /* Wake once a second to enforce the header deadline. */
+        struct timespec tick = {1, 0};
+        int sig = sigtimedwait(&set, NULL, &tick);
+        if (sig < 0) {
+            ptrd_http_reap();
             continue;
+        }
         if (sig == SIGHUP) {
             ptrd_config *nc = ptrd_config_load(o.tokens, o.eips, msg, sizeof msg);
             ptrd_log_reopen();

@@ -399,6 +399,32 @@ took = time.monotonic() - t0
 s.close()
 check(took < 6 and not closed.startswith(b"HTTP/1.1 200"),
       "a silent connection is closed after the timeout (%.1fs, %r)" % (took, closed[:30]))
+# The header deadline (--header-timeout 3): a byte every half second is never
+# silent long enough for the idle timeout, yet the connection is closed.
+s = socket.create_connection((HOST, PORT), timeout=10)
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+t0 = time.monotonic()
+reaped = None
+while time.monotonic() - t0 < 10:
+    try:
+        s.sendall(b"X")
+    except OSError:
+        reaped = time.monotonic() - t0
+        break
+    s.settimeout(0.5)
+    try:
+        got = s.recv(100)
+        if got == b"" or not got.startswith(b"HTTP/1.1 200"):
+            reaped = time.monotonic() - t0
+            break
+    except socket.timeout:
+        pass
+    except OSError:
+        reaped = time.monotonic() - t0
+        break
+s.close()
+check(reaped is not None and 2.5 < reaped < 6,
+      "a trickled header is cut at the header deadline (after %s s)" % reaped)
 # The connection limit (--max-connections 40): 60 idle sockets, then a request still works
 # once they are gone, and at least the excess ones were closed by the server.
 socks = []

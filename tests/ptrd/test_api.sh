@@ -6,7 +6,7 @@
 set -u
 here=$(dirname "$0")
 . "$here/lib.sh" "$1"
-start_ptrd main "$WORK/ptr.db" --threads 4 --timeout 2 --max-connections 40
+start_ptrd main "$WORK/ptr.db" --threads 4 --timeout 2 --header-timeout 3 --max-connections 40
 /usr/bin/python3 "$here/api_test.py" "127.0.0.1:$PORT_main" "$PID_main" "$WORK"
 rc=$?
 [ $rc -eq 0 ] || { echo "--- ptrd log"; tail -n 40 "$WORK/main.log"; cat "$WORK/main.stderr"; exit $rc; }
