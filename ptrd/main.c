@@ -295,6 +295,10 @@ int main(int argc, char **argv)
         }
     }
 
+    /* jansson seeds its hash function on first use; seed it here, before any
+     * thread, as its thread-safety notes ask. */
+    json_object_seed(0);
+
     /* Signals go to this thread only: block them before any thread starts. */
     sigset_t set;
     sigemptyset(&set);
