@@ -18,6 +18,10 @@ need pkg-config command -v pkg-config
 need libsqlite3-dev pkg-config --exists sqlite3
 # The PostgreSQL store is built when libpq's development files are found.
 need libpq-dev pkg-config --exists libpq
+# ptrd (the HTTP API server) is built when libmicrohttpd, jansson and nettle are found.
+need libmicrohttpd-dev pkg-config --exists libmicrohttpd
+need libjansson-dev pkg-config --exists jansson
+need nettle-dev pkg-config --exists nettle
 if [ "$want" = test ]; then
     need libcmocka-dev pkg-config --exists cmocka
     need valgrind command -v valgrind
@@ -34,12 +38,19 @@ if [ "$want" = test ]; then
     need python3-setuptools /usr/bin/python3 -c 'import setuptools'
     # The PostgreSQL store's tests start a throw-away server (tests/pg/with_cluster.sh).
     need postgresql sh -c 'command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ] || ls /usr/lib/postgresql/*/bin/initdb'
+    # ptrd's tests drive a real server with curl and python3 (README's session
+    # runs in a private network namespace: unshare and ip).
+    need curl command -v curl
+    need util-linux command -v unshare
+    need iproute2 command -v ip
 fi
 
 if [ "$want" = bench ]; then   # the baselines the benchmarks compare against
     need libldns-dev pkg-config --exists ldns
     need libknot-dev pkg-config --exists libknot
     need python3-dnspython /usr/bin/python3 -c 'import dns.reversename'   # bench/python
+    need wrk command -v wrk   # ptrd's HTTP load (bench/ptrd)
+    need curl command -v curl
 fi
 
 [ ${#pkgs[@]} -eq 0 ] && exit 0
