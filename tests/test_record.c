@@ -221,6 +221,60 @@ static void reserve_then_fill(void **state)
     assert_int_equal(live, 0);
 }
 
+/* A dup is one allocation, equal to its source, and an ordinary record after that. */
+static void dup_is_one_block(void **state)
+{
+    (void)state;
+    ptr_record *r, *d;
+    assert_status(ptr_record_new(&counting, &r), PTR_OK);
+    assert_status(ptr_record_set_region(r, PTR_LIT("eu-de")), PTR_OK);
+    assert_status(ptr_record_set_description(r, PTR_LIT("old")), PTR_OK);
+    assert_status(ptr_record_set_description(r, PTR_LIT("description")), PTR_OK); /* garbage */
+    assert_status(ptr_record_add_name(r, PTR_LIT("mail.example.com.")), PTR_OK);
+    assert_status(ptr_record_add_tag(r, PTR_LIT("env"), PTR_LIT("prod")), PTR_OK);
+    assert_status(ptr_record_set_revision(r, 7), PTR_OK);
+    const long before = allocs, live_before = live;
+    assert_status(ptr_record_dup(r, &counting, &d), PTR_OK);
+    assert_int_equal(allocs - before, 1);
+    assert_int_equal(live - live_before, 1);
+    assert_string_equal(ptr_record_region(d, NULL), "eu-de");
+    assert_string_equal(ptr_record_description(d, NULL), "description");
+    assert_string_equal(ptr_record_name(d, 0, NULL), "mail.example.com.");
+    ptr_tag t;
+    assert_status(ptr_record_tag(d, 0, &t), PTR_OK);
+    assert_string_equal(t.value, "prod");
+    assert_int_equal(ptr_record_revision(d), 7);
+    /* Changed: its text and lists move out as they grow; the block itself is freed once. */
+    for (int i = 0; i < 20; i++) {
+        assert_status(ptr_record_add_name(d, PTR_LIT("mx.example.com.")), PTR_OK);
+        assert_status(ptr_record_add_tag(d, PTR_LIT("k"), PTR_LIT("v")), PTR_OK);
+        assert_status(ptr_record_set_description(d, PTR_LIT("a longer description")), PTR_OK);
+    }
+    assert_int_equal(ptr_record_name_count(d), 21);
+    assert_string_equal(ptr_record_name(d, 0, NULL), "mail.example.com.");
+    assert_string_equal(ptr_record_region(d, NULL), "eu-de");
+    /* Reset and refilled by a copy, and a dup of a dup. */
+    ptr_record_reset(d);
+    assert_status(ptr_record_copy(d, r), PTR_OK);
+    ptr_record *dd;
+    assert_status(ptr_record_dup(d, NULL, &dd), PTR_OK);
+    assert_string_equal(ptr_record_description(dd, NULL), "description");
+    ptr_record_free(dd);
+    ptr_record *empty, *de;
+    assert_status(ptr_record_new(NULL, &empty), PTR_OK);
+    assert_status(ptr_record_dup(empty, NULL, &de), PTR_OK);
+    assert_string_equal(ptr_record_region(de, NULL), "");
+    assert_status(ptr_record_set_region(de, PTR_LIT("r1")), PTR_OK);
+    assert_string_equal(ptr_record_region(de, NULL), "r1");
+    ptr_record_free(de);
+    ptr_record_free(empty);
+    assert_status(ptr_record_dup(NULL, NULL, &de), PTR_E_INVAL);
+    assert_status(ptr_record_dup(r, NULL, NULL), PTR_E_INVAL);
+    ptr_record_free(d);
+    ptr_record_free(r);
+    assert_int_equal(live, 0);
+}
+
 static void bad_arguments(void **state)
 {
     (void)state;
@@ -315,6 +369,7 @@ int main(void)
         cmocka_unit_test(names_and_tags_interleaved),
         cmocka_unit_test(arena_stays_bounded),
         cmocka_unit_test(reserve_then_fill),
+        cmocka_unit_test(dup_is_one_block),
         cmocka_unit_test(bad_arguments),
         cmocka_unit_test(default_names),
         cmocka_unit_test(libc_allocator),

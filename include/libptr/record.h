@@ -70,6 +70,22 @@ PTR_API void ptr_record_reset(ptr_record *r);
 PTR_API ptr_status ptr_record_reserve(ptr_record *r, size_t text, size_t names, size_t tags);
 
 /**
+ * \brief Make a new record, an exact copy of \p src, in one allocation: its
+ * text and lists lie right after the object, sized to fit (what a store that
+ * keeps records in memory wants: one block per record, read in one sweep).
+ * It is an ordinary record: setters that need more room move its text or
+ * lists to blocks of their own.
+ * \param[in]  src   the record to copy
+ * \param[in]  alloc optional allocator, copied; NULL means the C library
+ * \param[out] out   the copy; free with ptr_record_free()
+ * \retval PTR_OK
+ * \retval PTR_E_NOMEM
+ * \retval PTR_E_INVAL NULL \p src or \p out, or an allocator with a NULL function
+ */
+PTR_API ptr_status ptr_record_dup(const ptr_record *src, const ptr_allocator *alloc,
+                                  ptr_record **out);
+
+/**
  * \brief Make \p dst an exact copy of \p src (allocating through \p dst's
  * allocator). On failure \p dst is left reset.
  * \retval PTR_OK

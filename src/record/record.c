@@ -6,6 +6,10 @@
  * length). A record filled again and again (a store's get into the caller's
  * record) allocates nothing once the arena is large enough: reset keeps it.
  *
+ * A record made by ptr_record_dup holds its spans and text in the same
+ * allocation as itself (a store's records: one block, read in one sweep);
+ * the first change that needs more room moves them to blocks of their own.
+ *
  * Setting a piece that is already set appends the new text and leaves the
  * old bytes behind. Those are reclaimed when the arena would otherwise grow
  * (compact), so a record that is set over and over never holds more than
@@ -27,6 +31,7 @@ struct ptr_record {
     /* The names' spans, then two per tag (key, value): one array for both. */
     span *spans;
     uint32_t name_count, tag_count, span_cap;
+    uint8_t text_inline, spans_inline; /* inside the record's own allocation (ptr_record_dup) */
     span region, project, owner, description;
     ptr_addr addr;
     uint32_t ttl;
@@ -60,9 +65,9 @@ void ptr_record_free(ptr_record *r)
     if (!r)
         return;
     const ptr_allocator a = r->alloc;
-    if (r->text)
+    if (r->text && !r->text_inline)
         a.free(a.ctx, r->text);
-    if (r->spans)
+    if (r->spans && !r->spans_inline)
         a.free(a.ctx, r->spans);
     a.free(a.ctx, r);
 }
@@ -74,13 +79,16 @@ void ptr_record_reset(ptr_record *r)
     char *text = r->text;
     span *spans = r->spans;
     const uint32_t text_cap = r->text_cap, span_cap = r->span_cap;
+    const uint8_t text_inline = r->text_inline, spans_inline = r->spans_inline;
     const ptr_allocator a = r->alloc;
     memset(r, 0, sizeof *r);
     r->alloc = a;
     r->text = text;
     r->text_cap = text_cap;
+    r->text_inline = text_inline;
     r->spans = spans;
     r->span_cap = span_cap;
+    r->spans_inline = spans_inline;
 }
 
 /* An empty piece takes no room in the arena; any other its bytes and a NUL. */
@@ -145,8 +153,9 @@ static ptr_status reserve_text(ptr_record *r, size_t extra)
     const size_t spans = (size_t)r->name_count + 2u * r->tag_count;
     for (size_t i = 0; i < spans; i++)
         move_piece(t, &at, r->text, &r->spans[i]);
-    if (r->text)
+    if (r->text && !r->text_inline)
         r->alloc.free(r->alloc.ctx, r->text);
+    r->text_inline = 0;
     r->text = t;
     r->text_len = at;
     r->text_cap = (uint32_t)cap;
@@ -160,9 +169,16 @@ static ptr_status reserve_spans(ptr_record *r, size_t need)
     if (need > UINT32_MAX / 2)
         return PTR_E_INVAL;
     size_t cap = r->span_cap;
-    void *p = ptr__grow(&r->alloc, r->spans, &cap, need, sizeof *r->spans);
-    if (!p)
+    span *p;
+    if (r->spans_inline) { /* never handed to realloc: copied to a block of its own */
+        cap = 0;
+        if (!(p = ptr__grow(&r->alloc, NULL, &cap, need, sizeof *r->spans)))
+            return PTR_E_NOMEM;
+        memcpy(p, r->spans, ((size_t)r->name_count + 2u * r->tag_count) * sizeof *p);
+        r->spans_inline = 0;
+    } else if (!(p = ptr__grow(&r->alloc, r->spans, &cap, need, sizeof *r->spans))) {
         return PTR_E_NOMEM;
+    }
     r->spans = p;
     r->span_cap = (uint32_t)cap;
     return PTR_OK;
@@ -384,6 +400,38 @@ ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
     dst->revision = src->revision;
     dst->created = src->created;
     dst->updated = src->updated;
+    return PTR_OK;
+}
+
+ptr_status ptr_record_dup(const ptr_record *src, const ptr_allocator *alloc, ptr_record **out)
+{
+    if (!src || !out)
+        return PTR_E_INVAL;
+    ptr_allocator a;
+    if (ptr__allocator_set(&a, alloc) != PTR_OK)
+        return PTR_E_INVAL;
+    const size_t spans = (size_t)src->name_count + 2u * src->tag_count;
+    const size_t live = live_text(src);
+    /* The object, then its spans (aligned as the object is), then its text. */
+    const size_t size = sizeof(ptr_record) + spans * sizeof(span) + live;
+    ptr_record *r = a.malloc(a.ctx, size);
+    if (!r)
+        return PTR_E_NOMEM;
+    memset(r, 0, sizeof *r);
+    r->alloc = a;
+    r->spans = (span *)(r + 1);
+    r->span_cap = (uint32_t)spans;
+    r->spans_inline = 1;
+    r->text = (char *)(r->spans + spans);
+    r->text_cap = (uint32_t)live;
+    r->text_inline = 1;
+    /* The room is exact, so the copy allocates nothing more. */
+    ptr_status st = ptr_record_copy(r, src);
+    if (st != PTR_OK) {
+        ptr_record_free(r);
+        return st;
+    }
+    *out = r;
     return PTR_OK;
 }
 

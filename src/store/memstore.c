@@ -222,12 +222,8 @@ fail:
 /* A copy of rec made with the store's allocator. */
 static ptr_status copy_record(const memstore *m, const ptr_record *rec, ptr_record **out)
 {
-    ptr_status st = ptr_record_new(&m->alloc, out);
-    if (st != PTR_OK)
-        return st;
-    if ((st = ptr_record_copy(*out, rec)) != PTR_OK)
-        ptr_record_free(*out);
-    return st;
+    /* One block per kept record: a get then reads it in one sweep. */
+    return ptr_record_dup(rec, &m->alloc, out);
 }
 
 static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *rec)
