@@ -165,8 +165,9 @@ static inline int ptr__ww_hex_colon_fast(const unsigned char *s, size_t n, uint6
 #if defined(PTR__WW_SSE2)
     unsigned ok, colon;
     if (n >= 8 && n < 16) {
-        const __m128i x = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)s),
-                                             _mm_loadl_epi64((const __m128i *)(const void *)(s + n - 8)));
+        const __m128i x =
+            _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)s),
+                               _mm_loadl_epi64((const __m128i *)(const void *)(s + n - 8)));
         ptr__ww_hex_colon16(x, &ok, &colon);
         *colons = (uint64_t)(colon & 0xffu) | (uint64_t)(colon >> 8) << (n - 8);
         return ok == 0xffffu;
@@ -349,8 +350,8 @@ static inline void ptr__ww_name_classes_fast(const unsigned char *s, size_t n, i
             return;
         }
         for (size_t at = 0;;) {
-            ptr__ww_name16(_mm_loadu_si128((const __m128i *)(const void *)(s + at)), underscore,
-                           at, m);
+            ptr__ww_name16(_mm_loadu_si128((const __m128i *)(const void *)(s + at)), underscore, at,
+                           m);
             if (at + 16 == n)
                 return;
             at = n - at >= 32 ? at + 16 : n - 16;
