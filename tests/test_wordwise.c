@@ -225,7 +225,7 @@ static void test_hex_groups(void **state)
             uint32_t w[8];
             memcpy(w, base, sizeof w);
             w[at / 4] = (w[at / 4] & ~(0xffu << (8 * (at % 4)))) | (uint32_t)allowed[v]
-                                                                      << (8 * (at % 4));
+                                                                       << (8 * (at % 4));
             check_groups(w);
         }
     }
@@ -325,9 +325,12 @@ static void test_selected_variant(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bits),         cmocka_unit_test(test_printable_span),
-        cmocka_unit_test(test_hex_colon),    cmocka_unit_test(test_name_classes),
-        cmocka_unit_test(test_hex_groups),   cmocka_unit_test(test_octets),
+        cmocka_unit_test(test_bits),
+        cmocka_unit_test(test_printable_span),
+        cmocka_unit_test(test_hex_colon),
+        cmocka_unit_test(test_name_classes),
+        cmocka_unit_test(test_hex_groups),
+        cmocka_unit_test(test_octets),
         cmocka_unit_test(test_selected_variant),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,10 +16,12 @@
  * and scripts/test.sh runs the unit tests once more with the scalar variants
  * selected, so neither can drift.
  *
- * Every fast variant is portable C, compiled and tested on every host, but
- * one: the name classifier's fast variant is SSE2, which every x86-64 has;
- * a SWAR version of it was measured about 1.5 times slower on the name
- * check benchmark. Without SSE2 its fast variant is the scalar one.
+ * There is one fast variant per job. Most are portable C, compiled and
+ * tested on every host. Three are SSE2, which every x86-64 has: hex_colon,
+ * hex_groups and name_classes, where 64-bit-word versions were measured
+ * slower (IPv6 text -> revname 28 -> 35 ns per address, the name check
+ * about 1.5 times); on a host without SSE2 these three have only their
+ * scalar variant.
  *
  * None of these jobs reports an error: callers use them to decide quickly
  * that input is valid, and leave everything else to byte-by-byte code that
@@ -33,7 +35,7 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-#define PTR__WW_NAME_SSE2 1
+#define PTR__WW_SSE2 1
 #endif
 
 /* "fast" or "scalar": the variant this build of the library selected. */
@@ -74,20 +76,6 @@ static inline uint64_t ptr__ww_bytes_in(uint64_t x, unsigned lo, unsigned hi)
     const uint64_t at_least_lo = low7 + PTR__WW_EACH(0x80u - lo);
     const uint64_t at_most_hi = PTR__WW_EACH(0x80u + hi) - low7;
     return at_least_lo & at_most_hi & ~x & PTR__WW_EACH(0x80);
-}
-
-/* As ptr__ww_bytes_in for a word whose bytes are all below 0x80 (bit 7
- * cleared by the caller, once for several tests): two operations fewer. */
-static inline uint64_t ptr__ww_bytes_in7(uint64_t y, unsigned lo, unsigned hi)
-{
-    return (y + PTR__WW_EACH(0x80u - lo)) & (PTR__WW_EACH(0x80u + hi) - y);
-}
-
-/* Bit 7 of byte i of m (which has no other bit set) as bit i: the partial
- * products of the multiply never meet, so nothing carries. */
-static inline uint64_t ptr__ww_byte_bits(uint64_t m)
-{
-    return (m * UINT64_C(0x0002040810204081)) >> 56;
 }
 
 /* ---- popcount: the number of set bits ------------------------------------- */
@@ -150,28 +138,55 @@ static inline size_t ptr__ww_printable_span_fast(const unsigned char *s, size_t 
  */
 int ptr__ww_hex_colon_scalar(const unsigned char *s, size_t n, uint64_t *colons);
 
+#if defined(PTR__WW_SSE2)
+/* Sixteen bytes: bit i of *ok for a hex digit or ':', of *colon for a ':'. A range
+ * test adds what takes the range's first byte to -128, then compares signed. */
+static inline void ptr__ww_hex_colon16(__m128i x, unsigned *ok, unsigned *colon)
+{
+    const __m128i digit_or_colon = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(0x80 - '0')),
+                                                  _mm_set1_epi8(-128 + ':' - '0' + 1));
+    const __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    const __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8(0x80 - 'a')),
+                                          _mm_set1_epi8(-128 + 'f' - 'a' + 1));
+    *ok = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit_or_colon, letter));
+    *colon = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
+}
+#endif
+
 /*
- * Eight bytes at a time, for 8..40 bytes (the IPv6 text the fast parser
- * takes): five words cover the text, those that would end past it moved back
- * to end with it, so a byte may be read twice but none past n. Other lengths
- * take the scalar variant.
+ * For 8..48 bytes (the IPv6 text the fast parser takes is 8..39), sixteen at
+ * a time in three loads, those that would end past the text moved back to
+ * end with it, so a byte may be read twice but none past n. Under sixteen
+ * bytes, the first eight and the last eight in one register. Other lengths,
+ * and hosts without SSE2, take the scalar variant.
  */
 static inline int ptr__ww_hex_colon_fast(const unsigned char *s, size_t n, uint64_t *colons)
 {
-    if (n < 8 || n > 40)
-        return ptr__ww_hex_colon_scalar(s, n, colons);
-    const size_t at[5] = {0, n < 16 ? n - 8 : 8, n < 24 ? n - 8 : 16, n < 32 ? n - 8 : 24, n - 8};
-    /* The range tests see 7 bits of each byte; `high` catches the bytes above 0x7F. */
-    uint64_t ok = PTR__WW_EACH(0x80), high = 0, c = 0;
-    for (unsigned i = 0; i < 5; i++) {
-        const uint64_t x = ptr__ww_load_le64(s + at[i]);
-        const uint64_t y = x & ~PTR__WW_EACH(0x80);
-        ok &= ptr__ww_bytes_in7(y, '0', ':') | ptr__ww_bytes_in7(y | PTR__WW_EACH(0x20), 'a', 'f');
-        high |= x;
-        c |= ptr__ww_byte_bits(ptr__ww_bytes_in7(y, ':', ':') & PTR__WW_EACH(0x80)) << at[i];
+#if defined(PTR__WW_SSE2)
+    unsigned ok, colon;
+    if (n >= 8 && n < 16) {
+        const __m128i x =
+            _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)s),
+                               _mm_loadl_epi64((const __m128i *)(const void *)(s + n - 8)));
+        ptr__ww_hex_colon16(x, &ok, &colon);
+        *colons = (uint64_t)(colon & 0xffu) | (uint64_t)(colon >> 8) << (n - 8);
+        return ok == 0xffffu;
     }
-    *colons = c;
-    return (ok & ~high & PTR__WW_EACH(0x80)) == PTR__WW_EACH(0x80);
+    if (n >= 16 && n <= 48) {
+        const size_t at[3] = {0, n < 32 ? n - 16 : 16, n - 16};
+        uint64_t c = 0;
+        unsigned all = 0xffffu;
+        for (unsigned i = 0; i < 3; i++) {
+            ptr__ww_hex_colon16(_mm_loadu_si128((const __m128i *)(const void *)(s + at[i])), &ok,
+                                &colon);
+            c |= (uint64_t)colon << at[i];
+            all &= ok;
+        }
+        *colons = c;
+        return all == 0xffffu;
+    }
+#endif
+    return ptr__ww_hex_colon_scalar(s, n, colons);
 }
 
 /* ---- hex_groups: eight IPv6 groups of hex digits to sixteen bytes -------- */
@@ -185,20 +200,31 @@ static inline int ptr__ww_hex_colon_fast(const unsigned char *s, size_t n, uint6
  */
 void ptr__ww_hex_groups_scalar(const uint32_t w[8], uint64_t *lo, uint64_t *hi);
 
-/* A digit's value is its low nibble, plus 9 for a letter (bit 6 set). */
+/*
+ * A digit's value is its low nibble, plus 9 for a letter (bit 6 set); all
+ * eight groups in two registers. Hosts without SSE2 take the scalar variant.
+ */
 static inline void ptr__ww_hex_groups_fast(const uint32_t w[8], uint64_t *lo, uint64_t *hi)
 {
-    uint64_t half[2] = {0, 0};
-    for (unsigned k = 0; k < 8; k += 2) {
-        const uint64_t x = (uint64_t)w[k] | (uint64_t)w[k + 1] << 32;
-        const uint64_t nib = (x & PTR__WW_EACH(0x0f)) + (x >> 6 & PTR__WW_EACH(0x01)) * 9;
-        /* d0d1 and d2d3 of both groups at bytes 0, 2, 4 and 6, then side by side. */
-        uint64_t b = ((nib << 4) + (nib >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
-        b = (b | b >> 8) & UINT64_C(0x0000ffff0000ffff);
-        half[k / 4] |= ((b | b >> 16) & 0xffffffffu) << (k % 4 * 16);
+#if defined(PTR__WW_SSE2)
+    const __m128i low4 = _mm_set1_epi8(0x0f), one = _mm_set1_epi8(1), low8 = _mm_set1_epi16(0xff);
+    __m128i x[2];
+    x[0] = _mm_set_epi32((int)w[3], (int)w[2], (int)w[1], (int)w[0]);
+    x[1] = _mm_set_epi32((int)w[7], (int)w[6], (int)w[5], (int)w[4]);
+    for (unsigned i = 0; i < 2; i++) {
+        const __m128i letter = _mm_and_si128(_mm_srli_epi16(x[i], 6), one);
+        const __m128i nib = _mm_add_epi8(_mm_and_si128(x[i], low4),
+                                         _mm_add_epi8(letter, _mm_slli_epi16(letter, 3)));
+        /* A 16-bit lane holds two digits, the first one low: d0 * 16 + d1 in its low byte. */
+        x[i] = _mm_and_si128(_mm_add_epi16(_mm_slli_epi16(nib, 4), _mm_srli_epi16(nib, 8)), low8);
     }
-    *lo = half[0];
-    *hi = half[1];
+    uint64_t b[2];
+    _mm_storeu_si128((__m128i *)(void *)b, _mm_packus_epi16(x[0], x[1]));
+    *lo = b[0];
+    *hi = b[1];
+#else
+    ptr__ww_hex_groups_scalar(w, lo, hi);
+#endif
 }
 
 /* ---- octets: the decimal parts of a dotted quad -------------------------- */
@@ -282,7 +308,7 @@ typedef struct ptr__ww_name_masks {
 void ptr__ww_name_classes_scalar(const unsigned char *s, size_t n, int underscore,
                                  ptr__ww_name_masks *m);
 
-#if defined(PTR__WW_NAME_SSE2)
+#if defined(PTR__WW_SSE2)
 /* Sixteen bytes in one register: each class is a range test or a compare, and
  * one movemask turns it into sixteen bits. */
 static inline void ptr__ww_name16(__m128i x, int underscore, size_t at, ptr__ww_name_masks *m)
@@ -314,7 +340,7 @@ static inline void ptr__ww_name16(__m128i x, int underscore, size_t at, ptr__ww_
 static inline void ptr__ww_name_classes_fast(const unsigned char *s, size_t n, int underscore,
                                              ptr__ww_name_masks *m)
 {
-#if defined(PTR__WW_NAME_SSE2)
+#if defined(PTR__WW_SSE2)
     if (n >= 8) {
         m->ok = m->dot = m->hyphen = m->digit = 0;
         if (n < 16) {
@@ -324,8 +350,8 @@ static inline void ptr__ww_name_classes_fast(const unsigned char *s, size_t n, i
             return;
         }
         for (size_t at = 0;;) {
-            ptr__ww_name16(_mm_loadu_si128((const __m128i *)(const void *)(s + at)), underscore,
-                           at, m);
+            ptr__ww_name16(_mm_loadu_si128((const __m128i *)(const void *)(s + at)), underscore, at,
+                           m);
             if (at + 16 == n)
                 return;
             at = n - at >= 32 ? at + 16 : n - 16;

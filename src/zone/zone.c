@@ -201,8 +201,8 @@ static ptr_status build_head(const ptr_zone_options *o, zopts *z, ptr_error *err
                 return fail_option(err, PTR_E_NAME_DUP, (uint32_t)i, 1, 0, "NS name ",
                                    "the same NS name twice");
     }
-    if (o->primary.len && (st = check_option(&o->primary, PTR_ZONE_INDEX_PRIMARY, 0,
-                                             "SOA primary", err)) != PTR_OK)
+    if (o->primary.len &&
+        (st = check_option(&o->primary, PTR_ZONE_INDEX_PRIMARY, 0, "SOA primary", err)) != PTR_OK)
         return st;
     if (o->contact.len) {
         const char *at = o->contact.s ? memchr(o->contact.s, '@', o->contact.len) : NULL;
