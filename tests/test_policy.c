@@ -3,7 +3,7 @@
 
 #include "util/internal.h"
 
-/* The Huawei Cloud defaults, field by field (DESIGN.md's table). */
+/* The Huawei Cloud defaults, field by field (README's "What it enforces"). */
 static void check_huawei_fields(const ptr_policy *p, uint32_t max_tags)
 {
     assert_int_equal(p->struct_size, sizeof(ptr_policy));

@@ -54,7 +54,7 @@ typedef struct ptr_policy {
     uint32_t reserved[32]; /**< room to grow; zero */
 } ptr_policy;
 
-/** \brief Huawei Cloud defaults: the table in DESIGN.md. */
+/** \brief Huawei Cloud defaults: the table in README.md, "What it enforces". */
 PTR_API void ptr_policy_init(ptr_policy *p);
 
 /** \brief Open Telekom Cloud: as ptr_policy_init(), with 20 tags per record. */

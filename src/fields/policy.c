@@ -1,4 +1,4 @@
-/* Policy presets: the limits of Huawei Cloud and Open Telekom Cloud (DESIGN.md's table). */
+/* Policy presets: the limits of Huawei Cloud and Open Telekom Cloud (README's "What it enforces"). */
 #include <string.h>
 
 #include "util/internal.h"
