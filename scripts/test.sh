@@ -37,15 +37,24 @@ stage werror -- -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # which does not change with them. pytest's status 5 (no test collected) must fail too.
 echo
 echo "=== python"
+# With the PostgreSQL store built, under a throw-away cluster so that PostgresStore is tested too.
 rc=0
-LIBPTR_LIBRARY=build/werror/src/libptr.so.2 PYTHONDONTWRITEBYTECODE=1 \
-    /usr/bin/python3 -m pytest -p no:cacheprovider -q -rs bindings/python/tests || rc=$?
+pytest=(/usr/bin/python3 -m pytest -p no:cacheprovider -q -rs bindings/python/tests)
+export LIBPTR_LIBRARY=build/werror/src/libptr.so.2 PYTHONDONTWRITEBYTECODE=1
+if [ -e build/werror/src/pg/libptr-pg.so.2 ]; then
+    tests/pg/with_cluster.sh sh -c 'LIBPTR_PG_CONNINFO="$PTR_PG_TEST_CONNINFO" exec "$@"' pytest \
+        "${pytest[@]}" || rc=$?
+    [ "$rc" -eq 77 ] && { rc=0; "${pytest[@]}" || rc=$?; } # no PostgreSQL server here
+else
+    "${pytest[@]}" || rc=$?
+fi
 if [ "$rc" -eq 5 ]; then
     echo "python: pytest collected no tests" >&2
     exit 1
 elif [ "$rc" -ne 0 ]; then
     exit "$rc"
 fi
+unset LIBPTR_LIBRARY PYTHONDONTWRITEBYTECODE
 summary+=("python: passed")
 
 stage asan -- -DCMAKE_BUILD_TYPE=Debug -DPTR_SANITIZE=address,undefined
