@@ -196,6 +196,9 @@ void ptr__sqlite_stmt_done(sqlite3_stmt *st);
 /* Bind text (never NULL: "" for empty). */
 int ptr__sqlite_bind_text(sqlite3_stmt *st, int i, const char *s, size_t len);
 
+/* Prepare the statements of a connection whose schema open checked, and note its cookie. */
+ptr_status ptr__sqlite_prepare(ptr__sqlite_store *m, ptr_error *err);
+
 /* sqlite_scan.c: scan and count. */
 ptr_status ptr__sqlite_scan(void *user, ptr_store_txn *txn, const ptr_store_filter *filter,
                             const ptr_addr *after, ptr_store_visit_fn visit, void *visit_ctx);
