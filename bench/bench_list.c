@@ -250,7 +250,7 @@ static void one_size(const char *dir, uint32_t n, const char *label)
     if (ptr_store_new(&ptr__sqlite_methods, m, &s) != PTR_OK)
         die("store", "ptr_store_new");
     m->handle = s;
-    bench_note(group, "ptr_ctx_list + TOTAL (this branch)", service_ns(s) / 1e3, "us");
+    bench_note(group, "ptr_ctx_list page + TOTAL", service_ns(s) / 1e3, "us");
     ptr_store_free(s);
 
     char what[96];
