@@ -8,12 +8,9 @@
  * a scan of the scope from the marker stopped after PAGE records. The marker
  * of the last page is the address PAGE records before the end.
  *
- * The store slots are called through the SQLite store's methods table
- * (ptr__sqlite_methods), because the core on this branch does not know store
- * version 3 (the count slot) yet; once it does, ptr_store_count() and
- * ptr_ctx_list(PTR_LIST_TOTAL) are the same calls. As information, the
- * service's ptr_ctx_list with PTR_LIST_TOTAL is timed too: what a user feels
- * with the list.c of this branch (it scans every record for the total).
+ * Through the public API only: ptr_store_scan and ptr_store_count on the
+ * store, then what a user feels: the service's ptr_ctx_list, first page and
+ * last page (by marker), each with its total (PTR_LIST_TOTAL).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "bench.h"
@@ -29,7 +26,6 @@
 #include <libptr/libptr.h>
 #include <libptr/sqlite.h>
 
-#include "sqlite/sqlite_internal.h"
 
 #define PAGE      100u
 #define REPS      31u
@@ -79,9 +75,8 @@ static ptr_addr addr_of(uint32_t i)
 }
 
 /* n records through the store's insert slot, PER_TXN a transaction. */
-static void fill(ptr__sqlite_store *m, uint32_t n)
+static void fill(ptr_store *m, uint32_t n)
 {
-    const ptr_store_methods *M = &ptr__sqlite_methods;
     uint64_t seed = 0x115700u;
     bench_variant v;
     ptr_record *r;
@@ -90,7 +85,7 @@ static void fill(ptr__sqlite_store *m, uint32_t n)
     ptr_store_txn *txn = NULL;
     char owner[24];
     for (uint32_t i = 0; i < n; i++) {
-        if (i % PER_TXN == 0 && M->begin(m, PTR_TXN_WRITE, &txn) != PTR_OK)
+        if (i % PER_TXN == 0 && ptr_store_begin(m, PTR_TXN_WRITE, &txn) != PTR_OK)
             die("fill", "begin");
         if (i % 1024 == 0)
             bench_variant_make(&v, i, &seed);
@@ -109,10 +104,10 @@ static void fill(ptr__sqlite_store *m, uint32_t n)
             ptr_record_add_tag(r, v.tags[k].key, v.tags[k].key_len, v.tags[k].value,
                                v.tags[k].value_len);
         ptr_record_set_revision(r, 1);
-        if (M->insert(m, txn, r) != PTR_OK)
+        if (ptr_store_insert(m, txn, r) != PTR_OK)
             die("fill", "insert");
         if ((i + 1) % PER_TXN == 0 || i + 1 == n) {
-            if (M->commit(m, txn) != PTR_OK)
+            if (ptr_store_commit(m, txn) != PTR_OK)
                 die("fill", "commit");
         }
     }
@@ -140,17 +135,16 @@ static ptr_store_filter scope_filter(void)
 }
 
 /* One page as the service reads it: a read transaction, a scan from the marker. */
-static double page_ns(ptr__sqlite_store *m, const ptr_addr *after)
+static double page_ns(ptr_store *m, const ptr_addr *after)
 {
-    const ptr_store_methods *M = &ptr__sqlite_methods;
     const ptr_store_filter f = scope_filter();
     double t[REPS];
     for (unsigned r = 0; r < REPS; r++) {
         ptr_store_txn *txn;
         page_ctx p = {PAGE};
         const double t0 = now_ns();
-        if (M->begin(m, PTR_TXN_READ, &txn) != PTR_OK ||
-            M->scan(m, txn, &f, after, page_visit, &p) != PTR_OK || M->commit(m, txn) != PTR_OK ||
+        if (ptr_store_begin(m, PTR_TXN_READ, &txn) != PTR_OK ||
+            ptr_store_scan(m, txn, &f, after, page_visit, &p) != PTR_OK || ptr_store_commit(m, txn) != PTR_OK ||
             p.left != 0)
             die("page", "scan");
         t[r] = now_ns() - t0;
@@ -159,17 +153,16 @@ static double page_ns(ptr__sqlite_store *m, const ptr_addr *after)
 }
 
 /* The list's total through the count slot (in its own read transaction). */
-static double count_ns(ptr__sqlite_store *m, uint32_t n)
+static double count_ns(ptr_store *m, uint32_t n)
 {
-    const ptr_store_methods *M = &ptr__sqlite_methods;
     const ptr_store_filter f = scope_filter();
     double t[REPS];
     for (unsigned r = 0; r < REPS; r++) {
         ptr_store_txn *txn;
         uint64_t c = 0;
         const double t0 = now_ns();
-        if (M->begin(m, PTR_TXN_READ, &txn) != PTR_OK || M->count(m, txn, &f, &c) != PTR_OK ||
-            M->commit(m, txn) != PTR_OK || c != n)
+        if (ptr_store_begin(m, PTR_TXN_READ, &txn) != PTR_OK || ptr_store_count(m, txn, &f, &c) != PTR_OK ||
+            ptr_store_commit(m, txn) != PTR_OK || c != n)
             die("count", "count slot");
         t[r] = now_ns() - t0;
     }
@@ -197,8 +190,8 @@ static double raw_count_ns(const char *path, uint32_t n)
     return median(t, REPS);
 }
 
-/* What a user feels on this branch: the service's first page with its total. */
-static double service_ns(ptr_store *s)
+/* What a user feels: the service's page after marker (the first when empty) with its total. */
+static double service_ns(ptr_store *s, const char *marker)
 {
     ptr_ctx_config cfg;
     ptr_ctx_config_init(&cfg);
@@ -211,6 +204,7 @@ static double service_ns(ptr_store *s)
     ptr_list_query_init(&q);
     q.flags = PTR_LIST_TOTAL;
     q.limit = PAGE;
+    q.marker = (ptr_text){marker, strlen(marker)};
     double t[SVC_REPS];
     for (unsigned r = 0; r < SVC_REPS; r++) {
         ptr_record_list *l = NULL;
@@ -232,12 +226,14 @@ static void one_size(const char *dir, uint32_t n, const char *label)
     snprintf(group, sizeof group, "SQLite list, %s records", label);
     ptr_sqlite_options o;
     ptr_sqlite_options_init(&o);
-    ptr__sqlite_store *m = NULL;
+    ptr_store *m = NULL;
     ptr_error err;
-    if (ptr__sqlite_store_make(path, strlen(path), &o, &m, &err) != PTR_OK)
+    if (ptr_sqlite_store_open(path, strlen(path), &o, &m, &err) != PTR_OK)
         die(path, err.message);
     fill(m, n);
     const ptr_addr marker = addr_of(n - PAGE - 1);
+    char mtext[PTR_ADDR_STRLEN];
+    ptr_addr_format(&marker, mtext, sizeof mtext, NULL);
     /* Warm the cache as a server's would be: one page, one count. */
     (void)page_ns(m, NULL);
     const double first = page_ns(m, NULL), last = page_ns(m, &marker);
@@ -246,18 +242,18 @@ static void one_size(const char *dir, uint32_t n, const char *label)
     bench_note(group, "last page (100) by marker", last / 1e3, "us");
     bench_note(group, "total: count slot", total / 1e3, "us");
     bench_note(group, "total: raw SELECT count(*)", raw / 1e3, "us");
-    ptr_store *s = NULL;
-    if (ptr_store_new(&ptr__sqlite_methods, m, &s) != PTR_OK)
-        die("store", "ptr_store_new");
-    m->handle = s;
-    bench_note(group, "ptr_ctx_list page + TOTAL", service_ns(s) / 1e3, "us");
-    ptr_store_free(s);
+    const double sfirst = service_ns(m, ""), slast = service_ns(m, mtext);
+    bench_note(group, "ptr_ctx_list first page + TOTAL", sfirst / 1e3, "us");
+    bench_note(group, "ptr_ctx_list last page + TOTAL", slast / 1e3, "us");
+    ptr_store_free(m);
 
     char what[96];
     snprintf(what, sizeof what, "SQLite list %s: last page / first page", label);
     bench_target(what, last / first, 2.0, 1);
     snprintf(what, sizeof what, "SQLite list %s: count slot / raw count(*)", label);
     bench_target(what, total / raw, 1.5, 1);
+    snprintf(what, sizeof what, "SQLite list %s: ptr_ctx_list last page / first page", label);
+    bench_target(what, slast / sfirst, 2.0, 1);
     static const char *const suffix[] = {"", "-wal", "-shm"};
     for (unsigned i = 0; i < 3; i++) {
         char p[600];
