@@ -11,8 +11,14 @@
  * line such as /dev/zero ends quickly), the decoded text of a batch lives in
  * one chunk of CHUNK_BYTES (a batch whose text fills it is created early),
  * and refusals are printed batch by batch, not kept (with --json the first
- * JSON_MAX_ERRORS are kept for the summary). Only --all-or-nothing, which
- * must see every line before creating any, holds the whole file.
+ * JSON_MAX_ERRORS are kept for the summary).
+ *
+ * --all-or-nothing streams the file through one import (ptr_ctx_import_begin:
+ * one write transaction held across the whole file): each line is created in
+ * it as soon as it is parsed, so only one line is in memory at a time, and
+ * the import is committed only when every line passed, else rolled back.
+ * Lines after a refused one are still created (and rolled back) so that each
+ * gets its own verdict, the store's checks (exists, quota) included.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,7 +41,6 @@ typedef struct slot {
 
 /* Decoded text of the batch's lines; rows point into it, so a chunk never moves. */
 typedef struct chunk {
-    struct chunk *prev;
     size_t used;
     char data[CHUNK_BYTES];
 } chunk;
@@ -48,11 +53,10 @@ typedef struct rejection {
 
 typedef struct importer {
     ptrctl *c;
-    unsigned flags;
     slot *slots;
     size_t n, cap;
     size_t batch; /* lines per transaction */
-    chunk *text;  /* the current chunk; earlier ones (--all-or-nothing only) behind it */
+    chunk *text;  /* the batch's text */
     ptr_request *reqs;
     ptr_status *res;
     ptr_error *errs;
@@ -64,6 +68,7 @@ typedef struct importer {
     size_t nrej, rej_cap, emitted;
     unsigned long omitted; /* refusals left out of the JSON summary's list */
     progress prog;
+    ptr_import *imp;  /* --all-or-nothing: the one transaction of the whole file */
     ptr_status fatal; /* a store or memory failure stopped the import */
     ptr_error fatal_err;
     unsigned long fatal_line;
@@ -136,23 +141,19 @@ static int flush(importer *im);
 /*
  * Room for one more line in the batch, and need bytes of text for it in
  * *buf. A batch whose text would not fit is created first (the chunk is
- * then reused); with --all-or-nothing another chunk is taken instead.
+ * then reused).
  */
 static slot *next_slot(importer *im, size_t need, char **buf)
 {
-    if (!im->text || CHUNK_BYTES - im->text->used < need) {
-        if (im->text && !(im->flags & PTR_CREATE_ALL_OR_NOTHING)) {
-            if (flush(im) != 0)
-                return NULL;
-            im->text->used = 0;
-        } else {
-            chunk *k = malloc(sizeof *k);
-            if (!k)
-                return NULL;
-            k->prev = im->text;
-            k->used = 0;
-            im->text = k;
-        }
+    if (!im->text) {
+        im->text = malloc(sizeof *im->text);
+        if (!im->text)
+            return NULL;
+        im->text->used = 0;
+    } else if (CHUNK_BYTES - im->text->used < need) {
+        if (flush(im) != 0)
+            return NULL;
+        im->text->used = 0;
         if (im->fatal) /* the batch just created failed: the caller stops */
             return NULL;
     }
@@ -195,7 +196,7 @@ static int flush(importer *im)
         im->reqs[i].tags = im->slots[i].row.tags;
     }
     size_t created = 0;
-    const ptr_status st = ptr_ctx_create_many(im->c->ctx, &im->c->scope, im->reqs, im->n, im->flags,
+    const ptr_status st = ptr_ctx_create_many(im->c->ctx, &im->c->scope, im->reqs, im->n, 0,
                                               im->res, im->errs, &created);
     if (st == PTR_E_BUSY || st == PTR_E_STORE || st == PTR_E_NOMEM) {
         /* The batch failed as a whole (nothing of it was created): stop here. */
@@ -212,15 +213,54 @@ static int flush(importer *im)
     for (size_t i = 0; i < im->n; i++)
         if (im->res[i] != PTR_OK && reject(im, im->slots[i].line, im->res[i], &im->errs[i]) != 0)
             return -1;
-    if ((im->flags & PTR_CREATE_ALL_OR_NOTHING) && created == 0) {
-        /* The lines that passed every check were not created either: count them as such. */
-        for (size_t i = 0; i < im->n; i++)
-            if (im->res[i] == PTR_OK)
-                im->held_back++;
-    }
     im->n = 0;
     emit(im);
     return 0;
+}
+
+/*
+ * --all-or-nothing: create one parsed line inside the import. A refusal is
+ * kept for the report; a store failure ends the import (only a rollback is
+ * left) and is reported as what stopped it.
+ */
+static int stream_create(importer *im, const ptrctl_import_row *row, unsigned long line)
+{
+    ptr_error err;
+    ptr_error_clear(&err);
+    const ptr_status st = ptr_import_create(im->imp, &im->c->scope, &row->req, &err);
+    if (st == PTR_OK)
+        return 0;
+    if (st == PTR_E_BUSY || st == PTR_E_STORE || st == PTR_E_NOMEM) {
+        im->fatal = st;
+        im->fatal_err = err;
+        im->fatal_line = line;
+        return 0;
+    }
+    return reject(im, line, st, &err);
+}
+
+/* --all-or-nothing: commit when every line passed, else roll back; set the counts. */
+static void stream_end(importer *im, int keep)
+{
+    const uint64_t passed = ptr_import_created(im->imp);
+    if (!keep) {
+        ptr_import_rollback(im->imp);
+        im->imp = NULL;
+        im->held_back = (unsigned long)passed;
+        return;
+    }
+    ptr_error err;
+    ptr_error_clear(&err);
+    const ptr_status st = ptr_import_commit(im->imp, &err);
+    im->imp = NULL;
+    if (st == PTR_OK) {
+        im->created = (unsigned long)passed;
+    } else {
+        im->fatal = st;
+        im->fatal_err = err;
+        im->fatal_line = 1;
+        im->held_back = (unsigned long)passed;
+    }
 }
 
 /*
@@ -350,7 +390,12 @@ int cmd_import(ptrctl *c, int argc, char **argv)
         return ptrctl_system(c, "cannot open", path);
     int rc = ptrctl_open(c);
     char *line = rc ? NULL : malloc(PTRCTL_IMPORT_LINE_MAX);
-    if (rc || !line) {
+    /* --all-or-nothing parses every line into this one row and its text buffer. */
+    ptrctl_import_row *one = rc || !all ? NULL : malloc(sizeof *one);
+    char *onebuf = one ? malloc(PTRCTL_IMPORT_LINE_MAX + 1) : NULL;
+    if (rc || !line || (all && !onebuf)) {
+        free(line);
+        free(one);
         if (in != stdin)
             fclose(in);
         if (rc)
@@ -365,12 +410,24 @@ int cmd_import(ptrctl *c, int argc, char **argv)
     importer im;
     memset(&im, 0, sizeof im);
     im.c = c;
-    im.flags = all ? PTR_CREATE_ALL_OR_NOTHING : 0;
     im.batch = batch;
     struct stat sb;
     const uint64_t total =
         (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode)) ? (uint64_t)sb.st_size : 0;
     progress_start(&im.prog, total, show_progress);
+    if (all) {
+        ptr_error err;
+        ptr_error_clear(&err);
+        const ptr_status st = ptr_ctx_import_begin(c->ctx, &im.imp, &err);
+        if (st != PTR_OK) {
+            if (in != stdin)
+                fclose(in);
+            free(line);
+            free(one);
+            free(onebuf);
+            return ptrctl_fail(c, st, &err);
+        }
+    }
 
     ptrctl_import_format fmt;
     memset(&fmt, 0, sizeof fmt);
@@ -414,18 +471,28 @@ int cmd_import(ptrctl *c, int argc, char **argv)
             if (hk == PTRCTL_LINE_SKIP)
                 continue;
         }
-        char *buf = NULL;
-        slot *s = next_slot(&im, len + 1, &buf);
-        if (!s) {
-            oom = !im.fatal;
-            break;
+        char *buf = onebuf;
+        ptrctl_import_row *row = one;
+        slot *s = NULL;
+        if (!all) {
+            s = next_slot(&im, len + 1, &buf);
+            if (!s) {
+                oom = !im.fatal;
+                break;
+            }
+            row = &s->row;
         }
-        ptrctl_line_kind k = ptrctl_import_parse_line(line, len, &fmt, buf, len + 1, &s->row, &err);
+        ptrctl_line_kind k = ptrctl_import_parse_line(line, len, &fmt, buf, len + 1, row, &err);
         if (k == PTRCTL_LINE_ROW &&
-            ptrctl_address_check(c, s->row.req.address.s, s->row.req.address.len, &err) != PTR_OK)
+            ptrctl_address_check(c, row->req.address.s, row->req.address.len, &err) != PTR_OK)
             k = PTRCTL_LINE_ERROR;
         if (k == PTRCTL_LINE_ERROR) {
             if (reject(&im, im.lines, err.status, &err) != 0) {
+                oom = 1;
+                break;
+            }
+        } else if (k == PTRCTL_LINE_ROW && all) {
+            if (stream_create(&im, row, im.lines) != 0) {
                 oom = 1;
                 break;
             }
@@ -440,37 +507,18 @@ int cmd_import(ptrctl *c, int argc, char **argv)
             oom = 1;
             break;
         }
+        if (all && im.nrej - im.emitted >= im.batch)
+            emit(&im);
         progress_update(&im.prog, im.lines, bytes, 0);
     }
     const int read_error = ferror(in);
     const int read_errno = errno;
     if (in != stdin)
         fclose(in);
-    /*
-     * With --all-or-nothing a line refused while reading means nothing may be
-     * created; the transaction would only be rolled back, so it is not run.
-     */
-    if (!oom && !read_error && !bad_header && !im.fatal && !(all && im.rejected) && flush(&im) != 0)
+    if (all)
+        stream_end(&im, !oom && !read_error && !bad_header && !im.fatal && !im.rejected);
+    else if (!oom && !read_error && !bad_header && !im.fatal && flush(&im) != 0)
         oom = 1;
-    if (all && (im.rejected || bad_header || read_error)) {
-        /*
-         * Still say which of the parsed lines a create would refuse, as far as
-         * that is known without the store (ptrctl runs the default policy).
-         */
-        for (size_t i = 0; i < im.n && !oom; i++) {
-            ptr_request req = im.slots[i].row.req;
-            req.names = im.slots[i].row.names;
-            req.tags = im.slots[i].row.tags;
-            ptr_error err;
-            ptr_error_clear(&err);
-            const ptr_status st = ptr_request_check(&req, NULL, NULL, &err);
-            if (st == PTR_OK)
-                im.held_back++;
-            else if (reject(&im, im.slots[i].line, st, &err) != 0)
-                oom = 1;
-        }
-        im.n = 0;
-    }
     progress_update(&im.prog, im.lines, bytes, 1);
 
     ptrctl_failure fin;
@@ -492,11 +540,9 @@ int cmd_import(ptrctl *c, int argc, char **argv)
     }
     summary(&im, all, stop);
     free(line);
-    while (im.text) {
-        chunk *prev = im.text->prev;
-        free(im.text);
-        im.text = prev;
-    }
+    free(one);
+    free(onebuf);
+    free(im.text);
     free(im.slots);
     free(im.reqs);
     free(im.res);

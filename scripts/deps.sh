@@ -31,6 +31,9 @@ fi
 if [ "$want" = bench ]; then   # the baselines the benchmarks compare against
     need libldns-dev pkg-config --exists ldns
     need libknot-dev pkg-config --exists libknot
+    # bench/import_all_or_nothing.sh: raw SQLite's side and the timing of both.
+    need sqlite3 command -v sqlite3
+    need time test -x /usr/bin/time
 fi
 
 [ ${#pkgs[@]} -eq 0 ] && exit 0
