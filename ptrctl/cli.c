@@ -96,3 +96,45 @@ int cli_unknown(const ptrctl *c, const char *arg)
     }
     return ptrctl_usage(c, "unknown option '%s'", arg);
 }
+
+/* Levenshtein distance of two short words (longer ones are never near anything). */
+static size_t distance(const char *a, const char *b)
+{
+    const size_t n = strlen(a), m = strlen(b);
+    if (n > 40 || m > 40)
+        return (size_t)-1;
+    size_t row[41];
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            const size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
+const char *ptrctl_suggest(const char *word, const char *const *candidates, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        const size_t d = distance(word, candidates[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    /* Close enough to be a slip of the fingers: two edits, one for short words. */
+    const size_t len = strlen(word);
+    return best && best_d <= (len <= 4 ? 1u : 2u) ? best : NULL;
+}

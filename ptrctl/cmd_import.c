@@ -388,6 +388,7 @@ int cmd_import(ptrctl *c, int argc, char **argv)
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (!in)
         return ptrctl_system(c, "cannot open", path);
+    c->creates = 1;
     int rc = ptrctl_open(c);
     char *line = rc ? NULL : malloc(PTRCTL_IMPORT_LINE_MAX);
     /* --all-or-nothing parses every line into this one row and its text buffer. */

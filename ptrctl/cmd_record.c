@@ -118,6 +118,7 @@ int cmd_create(ptrctl *c, int argc, char **argv)
     ptr_error err = {0};
     if (ptrctl_address_check(c, addr, strlen(addr), &err) != PTR_OK)
         return ptrctl_fail(c, err.status, &err);
+    c->creates = 1;
     int rc = ptrctl_open(c);
     if (rc)
         return rc;

@@ -418,6 +418,31 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     }
     if (!*dir)
         return ptrctl_usage(c, "--out needs a directory");
+    /* Without --ns, the configuration's zone_ns (comma-separated); a zone needs real ones. */
+    char ns_list[4096];
+    if (nns == 0) {
+        snprintf(ns_list, sizeof ns_list, "%s", c->set[PTRCTL_K_ZONE_NS].value);
+        for (char *p = ns_list, *end; *p; p = end) {
+            end = p + strcspn(p, ",");
+            if (*end)
+                *end++ = '\0';
+            while (*p == ' ' || *p == '\t')
+                p++;
+            size_t n = strlen(p);
+            while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+                n--;
+            if (n == 0)
+                continue;
+            if (nns == MAX_NS)
+                return ptrctl_usage(c, "at most %d name servers in zone_ns", MAX_NS);
+            ns[nns++] = (ptr_text){p, n};
+        }
+    }
+    if (nns == 0)
+        return ptrctl_usage(c, "the zones' name servers are missing: give --ns NAME (repeatable) "
+                               "or zone_ns in the configuration file");
+    if (!contact)
+        contact = c->set[PTRCTL_K_ZONE_CONTACT].value;
     char rname[512] = "";
     if (contact) {
         int rc = contact_rname(c, contact, rname, sizeof rname);
@@ -457,6 +482,7 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     o.ns = nns ? ns : NULL;
     o.ns_count = nns;
     o.contact = (ptr_text){rname, strlen(rname)};
+    o.ipv6_prefix = ptrctl_setting_u32(c, PTRCTL_K_ZONE_IPV6_PREFIX);
     file_sink fs;
     memset(&fs, 0, sizeof fs);
     fs.c = c;

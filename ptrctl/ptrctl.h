@@ -31,11 +31,70 @@ typedef enum ptrctl_addresses {
     PTRCTL_ADDR_PUBLIC_ONLY
 } ptrctl_addresses;
 
+/* config.c: the settings, each from the configuration file, the environment or an option. */
+typedef enum ptrctl_key {
+    PTRCTL_K_DB,
+    PTRCTL_K_REGION,
+    PTRCTL_K_PROJECT,
+    PTRCTL_K_OWNER,
+    PTRCTL_K_ADDRESSES,
+    PTRCTL_K_OUTPUT,
+    PTRCTL_K_POLICY,
+    PTRCTL_K_QUOTA,
+    PTRCTL_K_MAX_NAMES,
+    PTRCTL_K_IPV6,
+    PTRCTL_K_FORWARD_CONFIRM,
+    PTRCTL_K_FORWARD_TIMEOUT,
+    PTRCTL_K_DEFAULT_NAME,
+    PTRCTL_K_ZONE_NS,
+    PTRCTL_K_ZONE_CONTACT,
+    PTRCTL_K_ZONE_IPV6_PREFIX,
+    PTRCTL_K_COUNT
+} ptrctl_key;
+
+/* What a value must look like (checked wherever it comes from). */
+typedef enum ptrctl_value_kind {
+    PTRCTL_V_TEXT, /* any; the library checks it where it is used */
+    PTRCTL_V_ADDRESSES,
+    PTRCTL_V_OUTPUT,
+    PTRCTL_V_POLICY,
+    PTRCTL_V_COUNT, /* 0..4294967295 */
+    PTRCTL_V_BOOL,  /* true | false */
+    PTRCTL_V_PREFIX /* a multiple of 4 in 4..124 */
+} ptrctl_value_kind;
+
+typedef struct ptrctl_key_info {
+    const char *name;   /* in the configuration file */
+    const char *env;    /* the environment variable, or NULL */
+    const char *option; /* the global option, or NULL */
+    const char *dflt;
+    ptrctl_value_kind kind;
+    const char *help;
+} ptrctl_key_info;
+
+extern const ptrctl_key_info PTRCTL_KEYS[PTRCTL_K_COUNT];
+
+#define PTRCTL_SOURCE_MAX 4200 /* "FILE:LINE", "environment VAR", "option --db", "default" */
+
+typedef struct ptrctl_setting {
+    const char *value;
+    char source[PTRCTL_SOURCE_MAX];
+} ptrctl_setting;
+
+typedef enum ptrctl_output { PTRCTL_OUT_TABLE = 0, PTRCTL_OUT_JSON, PTRCTL_OUT_CSV } ptrctl_output;
+
 /* The state every command shares: global options and, once opened, the service. */
 typedef struct ptrctl {
     const char *db;
     const char *region, *project, *owner;
-    int json;
+    int json; /* output json: every answer and failure as JSON on stdout */
+    ptrctl_output output;
+    ptrctl_setting set[PTRCTL_K_COUNT];
+    char config_path[PTRCTL_SOURCE_MAX]; /* the configuration file read, or "" */
+    char *config_text;                   /* its text, which values point into */
+    uint32_t forward_timeout;            /* seconds per forward lookup */
+    int create_db;                       /* --create-db: any command may create the file */
+    int creates;                         /* the command creates records: it may create it too */
     ptrctl_addresses addresses;
     const char *command; /* for messages: "create", "import", ... */
     ptr_store *store;
@@ -45,6 +104,28 @@ typedef struct ptrctl {
 
 /* main.c: open the database and the service (prints the reason and returns an exit status). */
 int ptrctl_open(ptrctl *c);
+
+/* forward.c: the forward_lookup hook through the system resolver, c->forward_timeout each. */
+ptr_status ptrctl_forward_lookup(void *user, const char *name, size_t name_len, ptr_addr *out,
+                                 size_t cap, size_t *count);
+
+/* config.c */
+/* The key named name[0..len), or -1. */
+int ptrctl_key_find(const char *name, size_t len);
+/* "true" or "false" into *out; -1 otherwise. */
+int ptrctl_bool(const char *s, int *out);
+/* Set a key from source (checked: a bad value is a usage error naming the source). */
+int ptrctl_set(ptrctl *c, int key, const char *value, const char *source);
+/* The defaults, then the configuration file (option_path, else the search order). */
+int ptrctl_config_load(ptrctl *c, const char *option_path);
+/* The environment variables over the file. */
+int ptrctl_config_env(ptrctl *c);
+/* Every final value checked; a bad one is a usage error naming where it came from. */
+int ptrctl_config_check(const ptrctl *c);
+/* A count or prefix setting's number (its value was checked when set). */
+uint32_t ptrctl_setting_u32(const ptrctl *c, int key);
+/* The candidate closest to word by edit distance when it is close enough, else NULL. */
+const char *ptrctl_suggest(const char *word, const char *const *candidates, size_t n);
 
 /* addresses.c: "any", "no-special", "no-private", "public-only" into *out; -1 when none. */
 int ptrctl_addresses_parse(const char *s, ptrctl_addresses *out);
@@ -153,5 +234,6 @@ int cmd_list(ptrctl *c, int argc, char **argv);
 int cmd_quota(ptrctl *c, int argc, char **argv);
 int cmd_import(ptrctl *c, int argc, char **argv);
 int cmd_export_zone(ptrctl *c, int argc, char **argv);
+int cmd_config(ptrctl *c, int argc, char **argv);
 
 #endif /* PTRCTL_H */

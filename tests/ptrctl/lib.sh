@@ -7,7 +7,13 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/ptrctl-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 export PTRCTL_DB="$WORK/test.db"
-unset PTRCTL_REGION PTRCTL_PROJECT PTRCTL_OWNER PTRCTL_JSON
+unset PTRCTL_REGION PTRCTL_PROJECT PTRCTL_OUTPUT PTRCTL_OWNER PTRCTL_JSON PTRCTL_ADDRESSES
+unset PTRCTL_POLICY
+# A configuration file of the test's own (empty), so that none of the machine's or the user's
+# (/etc/ptrctl.conf, ~/.config/ptrctl/config) is read; a test appends its settings to it.
+CONFIG="$WORK/ptrctl.conf"
+: > "$CONFIG"
+export PTRCTL_CONFIG="$CONFIG"
 FAILS=0
 CHECKS=0
 

@@ -27,7 +27,7 @@ gen() {
             printf "11.%d.%d.%d,h%d.example.com\n", int(i / 65536), int(i / 256) % 256, i % 256, i }'
 }
 
-expect 0 --owner big quota --set 200000
+expect 0 --create-db --owner big quota --set 200000
 gen 1000 > small.csv
 gen 100000 > large.csv
 

@@ -4,7 +4,8 @@
 # errors; --list reads every owner's limit and use.
 . "$(dirname "$0")/lib.sh"
 
-expect 0 --owner a quota;                  has "$OUT" "owner a: 0 of 50 PTR records used" "the policy's"
+expect 3 --owner a quota;                  has "$ERR" "no database" "quota does not create the database"
+expect 0 --create-db --owner a quota;      has "$OUT" "owner a: 0 of 50 PTR records used" "the policy's"
 expect 0 --owner a quota --set 52;         has "$OUT" "owner a: 0 of 52 PTR records used" "raised"
 # A new process (another ptrctl) sees it: the 51st and 52nd records pass, the 53rd does not.
 for i in $(seq 1 52); do "$PTRCTL" --owner a create "203.0.113.$i" "h$i.example.com" >/dev/null || fail "create $i"; done
@@ -28,7 +29,7 @@ expect 0 --owner b quota --clear;          has "$OUT" "owner b: 0 of 50" "cleare
 expect 1 --owner b quota --clear;          rejected PTR_E_NOT_FOUND DNS.0507 owner
 expect 1 --owner b --json quota --clear;   json_is '.error.code' '"PTR_E_NOT_FOUND"' "json error"
 expect 0 --json quota --list;              json_is '[.limits[].owner]' '["a"]' "b is gone"
-expect 0 --db empty.db quota --list;       has "$OUT" "no owner has a limit of its own" "none"
+expect 0 --db empty.db --create-db quota --list;       has "$OUT" "no owner has a limit of its own" "none"
 
 # Usage errors change nothing.
 expect 2 --owner a quota --set;            has "$ERR" "usage error" "missing value"
