@@ -131,7 +131,7 @@ static const command COMMANDS[] = {
     {"create", cmd_create}, {"show", cmd_show},     {"list", cmd_list},
     {"update", cmd_update}, {"delete", cmd_delete}, {"resolve", cmd_resolve},
     {"quota", cmd_quota},   {"import", cmd_import}, {"export-zone", cmd_export_zone},
-    {"config", cmd_config},
+    {"config", cmd_config}, {"set", cmd_create},    {"unset", cmd_delete},
 };
 
 /* The global options that set a key; --json, -o and --config are handled apart. */
