@@ -13,6 +13,9 @@ static void print_record(const ptrctl *c, const ptr_record *r)
     if (c->json) {
         record_json(stdout, r);
         fputc('\n', stdout);
+    } else if (c->output == PTRCTL_OUT_CSV) {
+        record_csv_header(stdout);
+        record_csv(stdout, r);
     } else {
         record_text(stdout, r);
     }

@@ -206,6 +206,9 @@ void time_rfc3339(int64_t t, char *buf, size_t cap);
 /* record_out.c: a record as JSON or as "field value" lines. */
 void record_json(FILE *f, const ptr_record *r);
 void record_text(FILE *f, const ptr_record *r);
+/* The CSV that import reads back: ip,names,ttl,description,tags,region,project,owner. */
+void record_csv_header(FILE *f);
+void record_csv(FILE *f, const ptr_record *r);
 
 /* progress.c: a progress bar on stderr when it is a terminal. */
 typedef struct progress {
