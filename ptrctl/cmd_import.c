@@ -72,7 +72,8 @@ typedef struct importer {
     ptr_status fatal; /* a store or memory failure stopped the import */
     ptr_error fatal_err;
     unsigned long fatal_line;
-    unsigned long stopped_line; /* a line too long to read ended the import there */
+    unsigned long stopped_line;   /* a line too long to read ended the import there */
+    unsigned long stopped_errors; /* --max-errors ended the import at this line */
 } importer;
 
 /* Keep a refusal; emit() prints it in line order with the others of its batch. */
@@ -119,7 +120,7 @@ static void emit(importer *im)
     rejection *r = im->rej + im->emitted;
     qsort(r, n, sizeof *r, by_line);
     progress_finish(&im->prog);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !im->c->quiet; i++) {
         char field[64];
         ptrctl_field_text(&r[i].err, field, sizeof field);
         fprintf(stderr, "line %lu: %s (%s)%s%s: %s\n", r[i].line, ptr_status_name(r[i].st),
@@ -169,7 +170,29 @@ static slot *next_slot(importer *im, size_t need, char **buf)
     return &im->slots[im->n];
 }
 
-/* Create the batch's lines; report each refusal by its line number. */
+/* A line without its own region, project or owner gets the global one. */
+static void row_scope(const ptrctl *c, ptrctl_import_row *row)
+{
+    if (!row->region.len)
+        row->region = c->scope.region;
+    if (!row->project.len)
+        row->project = c->scope.project;
+    if (!row->owner.len)
+        row->owner = c->scope.owner;
+}
+
+static int text_eq(ptr_text a, ptr_text b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.s, b.s, a.len) == 0);
+}
+
+static int same_scope(const ptrctl_import_row *a, const ptrctl_import_row *b)
+{
+    return text_eq(a->region, b->region) && text_eq(a->project, b->project) &&
+           text_eq(a->owner, b->owner);
+}
+
+/* Create the batch's lines (one scope: a line of another starts a new batch). */
 static int flush(importer *im)
 {
     if (im->n == 0) {
@@ -196,8 +219,10 @@ static int flush(importer *im)
         im->reqs[i].tags = im->slots[i].row.tags;
     }
     size_t created = 0;
-    const ptr_status st = ptr_ctx_create_many(im->c->ctx, &im->c->scope, im->reqs, im->n, 0,
-                                              im->res, im->errs, &created);
+    const ptr_scope scope = {im->slots[0].row.region, im->slots[0].row.project,
+                             im->slots[0].row.owner};
+    const ptr_status st =
+        ptr_ctx_create_many(im->c->ctx, &scope, im->reqs, im->n, 0, im->res, im->errs, &created);
     if (st == PTR_E_BUSY || st == PTR_E_STORE || st == PTR_E_NOMEM) {
         /* The batch failed as a whole (nothing of it was created): stop here. */
         size_t k = 0;
@@ -227,7 +252,8 @@ static int stream_create(importer *im, const ptrctl_import_row *row, unsigned lo
 {
     ptr_error err;
     ptr_error_clear(&err);
-    const ptr_status st = ptr_import_create(im->imp, &im->c->scope, &row->req, &err);
+    const ptr_scope scope = {row->region, row->project, row->owner};
+    const ptr_status st = ptr_import_create(im->imp, &scope, &row->req, &err);
     if (st == PTR_OK)
         return 0;
     if (st == PTR_E_BUSY || st == PTR_E_STORE || st == PTR_E_NOMEM) {
@@ -293,8 +319,10 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
         fputs("]", stdout);
         if (im->omitted)
             printf(", \"errors_omitted\": %lu", im->omitted);
-        if (im->fatal || im->stopped_line)
-            printf(", \"stopped_at_line\": %lu", im->fatal ? im->fatal_line : im->stopped_line);
+        if (im->fatal || im->stopped_line || im->stopped_errors)
+            printf(", \"stopped_at_line\": %lu", im->fatal          ? im->fatal_line
+                                                 : im->stopped_line ? im->stopped_line
+                                                                    : im->stopped_errors);
         if (fin) {
             fputs(", \"error\": ", stdout);
             ptrctl_failure_json(stdout, fin);
@@ -323,6 +351,9 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
     if (im->stopped_line)
         printf("import stopped at line %lu: longer than %d bytes\n", im->stopped_line,
                PTRCTL_IMPORT_LINE_MAX);
+    if (im->stopped_errors)
+        printf("import stopped at line %lu: %lu line(s) refused, the most --max-errors allows\n",
+               im->stopped_errors, im->rejected);
     if (im->fatal && fin)
         printf("stopped at the batch starting at line %lu: %s (%s)\n", im->fatal_line, fin->code,
                fin->message);
@@ -358,7 +389,7 @@ int cmd_import(ptrctl *c, int argc, char **argv)
 {
     const char *path = NULL;
     int all = 0, show_progress = 1;
-    uint32_t batch = DEFAULT_BATCH;
+    uint32_t batch = DEFAULT_BATCH, max_errors = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int r = 0;
@@ -366,7 +397,14 @@ int cmd_import(ptrctl *c, int argc, char **argv)
             all = 1;
         } else if (cli_flag(argv[i], "--no-progress")) {
             show_progress = 0;
-        } else if ((r = cli_opt(c, argc, argv, &i, "--batch", &v)) > 0) {
+        } else if (cli_flag(argv[i], "--quiet") || cli_flag(argv[i], "-q")) {
+            c->quiet = 1;
+            show_progress = 0;
+        } else if ((r = cli_opt(c, argc, argv, &i, "--max-errors", &v)) > 0) {
+            int rc = cli_count(c, "--max-errors", v, 4294967295u, &max_errors);
+            if (rc)
+                return rc;
+        } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--batch", &v)) > 0) {
             int rc = cli_count(c, "--batch", v, MAX_BATCH, &batch);
             if (rc)
                 return rc;
@@ -487,20 +525,42 @@ int cmd_import(ptrctl *c, int argc, char **argv)
         if (k == PTRCTL_LINE_ROW &&
             ptrctl_address_check(c, row->req.address.s, row->req.address.len, &err) != PTR_OK)
             k = PTRCTL_LINE_ERROR;
+        /* A batched line that breaks a rule is refused as it is read (counted for
+         * --max-errors at once); the batch then holds only lines the store decides on. */
+        if (k == PTRCTL_LINE_ROW && !all &&
+            ptr_request_check(&row->req, &c->policy, NULL, &err) != PTR_OK)
+            k = PTRCTL_LINE_ERROR;
         if (k == PTRCTL_LINE_ERROR) {
             if (reject(&im, im.lines, err.status, &err) != 0) {
                 oom = 1;
                 break;
             }
         } else if (k == PTRCTL_LINE_ROW && all) {
+            row_scope(c, row);
             if (stream_create(&im, row, im.lines) != 0) {
                 oom = 1;
                 break;
             }
         } else if (k == PTRCTL_LINE_ROW) {
+            row_scope(c, row);
             s->line = im.lines;
             im.text->used += len + 1;
+            if (im.n > 0 && !same_scope(&im.slots[0].row, row)) {
+                /* Another tenant: the batch so far is created first (its text stays put). */
+                const slot mine = *s;
+                if (flush(&im) != 0) {
+                    oom = 1;
+                    break;
+                }
+                if (im.fatal)
+                    break;
+                im.slots[0] = mine;
+            }
             im.n++;
+        }
+        if (max_errors && im.rejected >= max_errors) {
+            im.stopped_errors = im.lines;
+            break;
         }
         /* A batch is its lines, refused or not: refusals too are printed (and dropped) per batch.
          */

@@ -71,7 +71,7 @@ int ptrctl_open(ptrctl *c)
                              "no database (create, set and import make one; --create-db "
                              "lets any command)",
                              c->db);
-    ptr_policy policy;
+    ptr_policy policy; /* also kept in c->policy, for checks made before a create */
     if (strcmp(c->set[PTRCTL_K_POLICY].value, "otc") == 0)
         ptr_policy_init_otc(&policy);
     else
@@ -104,6 +104,7 @@ int ptrctl_open(ptrctl *c)
     ptr_ctx_config_init(&cfg);
     cfg.store = c->store;
     cfg.policy = &policy;
+    c->policy = policy;
     if (ptrctl_bool(c->set[PTRCTL_K_FORWARD_CONFIRM].value, &on) == 0 && on) {
         policy.options |= PTR_POLICY_FORWARD_CONFIRM;
         cfg.forward_lookup = ptrctl_forward_lookup;
@@ -132,6 +133,7 @@ static const command COMMANDS[] = {
     {"update", cmd_update}, {"delete", cmd_delete}, {"resolve", cmd_resolve},
     {"quota", cmd_quota},   {"import", cmd_import}, {"export-zone", cmd_export_zone},
     {"config", cmd_config}, {"set", cmd_create},    {"unset", cmd_delete},
+    {"export", cmd_export},
 };
 
 /* The global options that set a key; --json, -o and --config are handled apart. */

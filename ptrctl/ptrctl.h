@@ -95,6 +95,8 @@ typedef struct ptrctl {
     uint32_t forward_timeout;            /* seconds per forward lookup */
     int create_db;                       /* --create-db: any command may create the file */
     int creates;                         /* the command creates records: it may create it too */
+    int quiet;                           /* import --quiet: no line-by-line refusals */
+    ptr_policy policy;                   /* the context's, once opened */
     ptrctl_addresses addresses;
     const char *command; /* for messages: "create", "import", ... */
     ptr_store *store;
@@ -238,5 +240,6 @@ int cmd_quota(ptrctl *c, int argc, char **argv);
 int cmd_import(ptrctl *c, int argc, char **argv);
 int cmd_export_zone(ptrctl *c, int argc, char **argv);
 int cmd_config(ptrctl *c, int argc, char **argv);
+int cmd_export(ptrctl *c, int argc, char **argv);
 
 #endif /* PTRCTL_H */
