@@ -42,4 +42,10 @@ PTRCTL_OUTPUT=json expect 0 list --limit 1; json_ok "$OUT" "PTRCTL_OUTPUT"
 echo "output = csv" >> "$CONFIG"
 expect 0 list --limit 1;             has "$OUT" "ip,names,ttl" "output from the configuration"
 expect 0 list --limit 1 --json;      json_ok "$OUT" "--json over the configuration"
+
+# A typo'd command gets a suggestion; a far one does not.
+expect 2 lsit;                       has "$ERR" "no command 'lsit' (did you mean 'list'?)" "suggestion"
+expect 2 expotr-zone;                has "$ERR" "did you mean 'export-zone'?" "suggestion"
+expect 2 --json shwo 1.2.3.4;        json_is '.error.message' '"no command '"'"'shwo'"'"' (did you mean '"'"'show'"'"'?)"' "json"
+expect 2 frobnicate;                 hasnt "$ERR" "did you mean" "no suggestion when nothing is near"
 finish
