@@ -167,6 +167,19 @@ static const page PAGES[] = {
                "examples:\n"
                "  ptrctl export --out records.csv\n"
                "  ptrctl --region eu-de export --format jsonl | ssh other ptrctl import -\n"},
+    {"config", "usage: ptrctl config show\n"
+               "\n"
+               "Print every setting in effect, its value and where it comes from: an option,\n"
+               "an environment variable, the configuration file and line, or the default.\n"
+               "The file holds 'key = value' lines and '#' comments; keys: db, region,\n"
+               "project, owner, addresses, output, policy (huawei | otc), quota, max_names,\n"
+               "ipv6 and forward_confirm (true | false), forward_timeout (seconds),\n"
+               "default_name, zone_ns (comma-separated), zone_contact, zone_ipv6_prefix.\n"
+               "An unknown key or a bad value is an error naming the line.\n"
+               "\n"
+               "examples:\n"
+               "  ptrctl config show\n"
+               "  ptrctl --config ./ptrctl.conf --json config show\n"},
     {"export-zone",
      "usage: ptrctl export-zone [--out DIR] [--ns NAME]... [--contact EMAIL-NAME]\n"
      "\n"
@@ -194,5 +207,54 @@ int ptrctl_help(FILE *f, const char *command)
             fputs("\nglobal options and exit status: ptrctl --help\n", f);
             return 0;
         }
+    return -1;
+}
+
+/* Every "--word" (and "-o") in text, once each, in order of appearance, one a line. */
+static void print_options(FILE *f, const char *text)
+{
+    char seen[2048] = " ";
+    for (const char *p = text; (p = strchr(p, '-')) != NULL;) {
+        const int starts = p == text || p[-1] == ' ' || p[-1] == '[' || p[-1] == '\n' ||
+                           p[-1] == '|' || p[-1] == ',';
+        size_t n = 1;
+        while (p[n] == '-' || (p[n] >= 'a' && p[n] <= 'z'))
+            n++;
+        if (starts && n > 2 && p[1] == '-' && p[2] != '-') {
+            char word[64];
+            snprintf(word, sizeof word, " %.*s ", (int)(n < 60 ? n : 60), p);
+            if (!strstr(seen, word) && strlen(seen) + strlen(word) < sizeof seen) {
+                strcat(seen, word + 1);
+                fprintf(f, "%.*s\n", (int)(n < 60 ? n : 60), p);
+            }
+        }
+        p += n;
+    }
+}
+
+int ptrctl_help_query(FILE *f, const char *what, const char *command)
+{
+    if (strcmp(what, "--commands") == 0) {
+        for (size_t i = 0; i < sizeof PAGES / sizeof PAGES[0]; i++)
+            fprintf(f, "%s\n", PAGES[i].name);
+        return 0;
+    }
+    if (strcmp(what, "--config-keys") == 0) {
+        for (int k = 0; k < PTRCTL_K_COUNT; k++)
+            fprintf(f, "%s\t%s\n", PTRCTL_KEYS[k].name, PTRCTL_KEYS[k].help);
+        return 0;
+    }
+    if (strcmp(what, "--options") == 0) {
+        if (!command) {
+            print_options(f, OVERVIEW);
+            fputs("-o\n", f);
+            return 0;
+        }
+        for (size_t i = 0; i < sizeof PAGES / sizeof PAGES[0]; i++)
+            if (strcmp(PAGES[i].name, command) == 0) {
+                print_options(f, PAGES[i].text);
+                return 0;
+            }
+    }
     return -1;
 }

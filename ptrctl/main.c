@@ -272,6 +272,12 @@ static int run(ptrctl *c, int argc, char **argv)
         return PTRCTL_EXIT_USAGE;
     }
     const char *name = argv[i];
+    if (strcmp(name, "help") == 0 && i + 1 < argc && argv[i + 1][0] == '-') {
+        if (ptrctl_help_query(stdout, argv[i + 1], i + 2 < argc ? argv[i + 2] : NULL) != 0)
+            return ptrctl_usage(c, "help takes a command, --commands, --options [COMMAND] or "
+                                   "--config-keys");
+        return PTRCTL_EXIT_OK;
+    }
     if (strcmp(name, "help") == 0) {
         if (i + 1 < argc && ptrctl_help(stdout, argv[i + 1]) != 0)
             return ptrctl_usage(c, "no command '%s'", argv[i + 1]);

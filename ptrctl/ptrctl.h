@@ -228,6 +228,12 @@ void progress_finish(progress *p);
 /* help.c */
 /* Print the help for a command (NULL: the overview) to f; 0 when known, else -1. */
 int ptrctl_help(FILE *f, const char *command);
+/*
+ * What the man pages and shell completions are made of, from the same texts:
+ * "--commands" (one a line), "--options" (of command, or the global ones when
+ * NULL), "--config-keys" (key TAB description). 0, or -1 for an unknown query.
+ */
+int ptrctl_help_query(FILE *f, const char *what, const char *command);
 
 /* The commands: each returns an exit status. argv[0] is the command name. */
 int cmd_create(ptrctl *c, int argc, char **argv);
