@@ -427,7 +427,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(fmt.kind == PTRCTL_FMT_JSONL);
         one_line(data, end, &fmt);
     } else {
-        FUZZ_CHECK(fmt.kind == PTRCTL_FMT_CSV && fmt.ncols >= 2 && fmt.ncols <= 5);
+        FUZZ_CHECK(fmt.kind == PTRCTL_FMT_CSV && fmt.ncols >= 2 && fmt.ncols <= 8);
     }
     size_t at = end + 1;
     for (int i = 0; i < MAX_LINES && at <= size; i++) {
