@@ -160,6 +160,9 @@ static void check_views(const ptrctl_import_row *row, const char *buf, size_t ca
     FUZZ_CHECK(r->name_count <= PTRCTL_ROW_MAX_NAMES && r->tag_count <= PTRCTL_ROW_MAX_TAGS);
     FUZZ_CHECK(inside(r->address.s, r->address.len, buf, cap));
     FUZZ_CHECK(inside(r->description.s, r->description.len, buf, cap));
+    FUZZ_CHECK(inside(row->region.s, row->region.len, buf, cap));
+    FUZZ_CHECK(inside(row->project.s, row->project.len, buf, cap));
+    FUZZ_CHECK(inside(row->owner.s, row->owner.len, buf, cap));
     for (size_t i = 0; i < r->name_count; i++)
         FUZZ_CHECK(inside(r->names[i].s, r->names[i].len, buf, cap));
     for (size_t i = 0; i < r->tag_count; i++) {
@@ -247,7 +250,7 @@ static void json_round_trip(const ptr_request *r, int escape_all)
         puts_(&b, "}");
     }
     puts_(&b, "]}");
-    const ptrctl_import_format fmt = {PTRCTL_FMT_JSONL, 0, -1, -1, -1, -1, -1};
+    const ptrctl_import_format fmt = {PTRCTL_FMT_JSONL, 0, -1, -1, -1, -1, -1, -1, -1, -1};
     reparse(&b, &fmt, r, 1);
     free(b.s);
 }
@@ -307,7 +310,7 @@ static void csv_round_trip(const ptr_request *r)
         csv_text(&b, r->tags[i].value, r->tags[i].value_len);
     }
     puts_(&b, "\"");
-    const ptrctl_import_format fmt = {PTRCTL_FMT_CSV, 5, 0, 1, 2, 3, 4};
+    const ptrctl_import_format fmt = {PTRCTL_FMT_CSV, 5, 0, 1, 2, 3, 4, -1, -1, -1};
     reparse(&b, &fmt, r, 0);
     free(b.s);
 }
@@ -424,7 +427,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(fmt.kind == PTRCTL_FMT_JSONL);
         one_line(data, end, &fmt);
     } else {
-        FUZZ_CHECK(fmt.kind == PTRCTL_FMT_CSV && fmt.ncols >= 2 && fmt.ncols <= 5);
+        FUZZ_CHECK(fmt.kind == PTRCTL_FMT_CSV && fmt.ncols >= 2 && fmt.ncols <= 8);
     }
     size_t at = end + 1;
     for (int i = 0; i < MAX_LINES && at <= size; i++) {

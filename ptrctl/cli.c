@@ -96,3 +96,49 @@ int cli_unknown(const ptrctl *c, const char *arg)
     }
     return ptrctl_usage(c, "unknown option '%s'", arg);
 }
+
+/*
+ * Edit distance of two short words, a swap of two neighbours counting as one
+ * edit (optimal string alignment): "lsit" is one slip from "list". Longer
+ * words are never near anything.
+ */
+static size_t distance(const char *a, const char *b)
+{
+    const size_t n = strlen(a), m = strlen(b);
+    if (n > 40 || m > 40)
+        return (size_t)-1;
+    size_t d[41][41];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+const char *ptrctl_suggest(const char *word, const char *const *candidates, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        const size_t d = distance(word, candidates[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = candidates[i];
+        }
+    }
+    /* Close enough to be a slip of the fingers: two edits, one for short words. */
+    const size_t len = strlen(word);
+    return best && best_d <= (len <= 4 ? 1u : 2u) ? best : NULL;
+}

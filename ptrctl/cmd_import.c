@@ -11,8 +11,14 @@
  * line such as /dev/zero ends quickly), the decoded text of a batch lives in
  * one chunk of CHUNK_BYTES (a batch whose text fills it is created early),
  * and refusals are printed batch by batch, not kept (with --json the first
- * JSON_MAX_ERRORS are kept for the summary). Only --all-or-nothing, which
- * must see every line before creating any, holds the whole file.
+ * JSON_MAX_ERRORS are kept for the summary).
+ *
+ * --all-or-nothing streams the file through one import (ptr_ctx_import_begin:
+ * one write transaction held across the whole file): each line is created in
+ * it as soon as it is parsed, so only one line is in memory at a time, and
+ * the import is committed only when every line passed, else rolled back.
+ * Lines after a refused one are still created (and rolled back) so that each
+ * gets its own verdict, the store's checks (exists, quota) included.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,7 +41,6 @@ typedef struct slot {
 
 /* Decoded text of the batch's lines; rows point into it, so a chunk never moves. */
 typedef struct chunk {
-    struct chunk *prev;
     size_t used;
     char data[CHUNK_BYTES];
 } chunk;
@@ -48,11 +53,10 @@ typedef struct rejection {
 
 typedef struct importer {
     ptrctl *c;
-    unsigned flags;
     slot *slots;
     size_t n, cap;
     size_t batch; /* lines per transaction */
-    chunk *text;  /* the current chunk; earlier ones (--all-or-nothing only) behind it */
+    chunk *text;  /* the batch's text */
     ptr_request *reqs;
     ptr_status *res;
     ptr_error *errs;
@@ -64,10 +68,12 @@ typedef struct importer {
     size_t nrej, rej_cap, emitted;
     unsigned long omitted; /* refusals left out of the JSON summary's list */
     progress prog;
+    ptr_import *imp;  /* --all-or-nothing: the one transaction of the whole file */
     ptr_status fatal; /* a store or memory failure stopped the import */
     ptr_error fatal_err;
     unsigned long fatal_line;
-    unsigned long stopped_line; /* a line too long to read ended the import there */
+    unsigned long stopped_line;   /* a line too long to read ended the import there */
+    unsigned long stopped_errors; /* --max-errors ended the import at this line */
 } importer;
 
 /* Keep a refusal; emit() prints it in line order with the others of its batch. */
@@ -114,7 +120,7 @@ static void emit(importer *im)
     rejection *r = im->rej + im->emitted;
     qsort(r, n, sizeof *r, by_line);
     progress_finish(&im->prog);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !im->c->quiet; i++) {
         char field[64];
         ptrctl_field_text(&r[i].err, field, sizeof field);
         fprintf(stderr, "line %lu: %s (%s)%s%s: %s\n", r[i].line, ptr_status_name(r[i].st),
@@ -136,23 +142,19 @@ static int flush(importer *im);
 /*
  * Room for one more line in the batch, and need bytes of text for it in
  * *buf. A batch whose text would not fit is created first (the chunk is
- * then reused); with --all-or-nothing another chunk is taken instead.
+ * then reused).
  */
 static slot *next_slot(importer *im, size_t need, char **buf)
 {
-    if (!im->text || CHUNK_BYTES - im->text->used < need) {
-        if (im->text && !(im->flags & PTR_CREATE_ALL_OR_NOTHING)) {
-            if (flush(im) != 0)
-                return NULL;
-            im->text->used = 0;
-        } else {
-            chunk *k = malloc(sizeof *k);
-            if (!k)
-                return NULL;
-            k->prev = im->text;
-            k->used = 0;
-            im->text = k;
-        }
+    if (!im->text) {
+        im->text = malloc(sizeof *im->text);
+        if (!im->text)
+            return NULL;
+        im->text->used = 0;
+    } else if (CHUNK_BYTES - im->text->used < need) {
+        if (flush(im) != 0)
+            return NULL;
+        im->text->used = 0;
         if (im->fatal) /* the batch just created failed: the caller stops */
             return NULL;
     }
@@ -168,7 +170,29 @@ static slot *next_slot(importer *im, size_t need, char **buf)
     return &im->slots[im->n];
 }
 
-/* Create the batch's lines; report each refusal by its line number. */
+/* A line without its own region, project or owner gets the global one. */
+static void row_scope(const ptrctl *c, ptrctl_import_row *row)
+{
+    if (!row->region.len)
+        row->region = c->scope.region;
+    if (!row->project.len)
+        row->project = c->scope.project;
+    if (!row->owner.len)
+        row->owner = c->scope.owner;
+}
+
+static int text_eq(ptr_text a, ptr_text b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.s, b.s, a.len) == 0);
+}
+
+static int same_scope(const ptrctl_import_row *a, const ptrctl_import_row *b)
+{
+    return text_eq(a->region, b->region) && text_eq(a->project, b->project) &&
+           text_eq(a->owner, b->owner);
+}
+
+/* Create the batch's lines (one scope: a line of another starts a new batch). */
 static int flush(importer *im)
 {
     if (im->n == 0) {
@@ -195,8 +219,10 @@ static int flush(importer *im)
         im->reqs[i].tags = im->slots[i].row.tags;
     }
     size_t created = 0;
-    const ptr_status st = ptr_ctx_create_many(im->c->ctx, &im->c->scope, im->reqs, im->n, im->flags,
-                                              im->res, im->errs, &created);
+    const ptr_scope scope = {im->slots[0].row.region, im->slots[0].row.project,
+                             im->slots[0].row.owner};
+    const ptr_status st =
+        ptr_ctx_create_many(im->c->ctx, &scope, im->reqs, im->n, 0, im->res, im->errs, &created);
     if (st == PTR_E_BUSY || st == PTR_E_STORE || st == PTR_E_NOMEM) {
         /* The batch failed as a whole (nothing of it was created): stop here. */
         size_t k = 0;
@@ -212,15 +238,55 @@ static int flush(importer *im)
     for (size_t i = 0; i < im->n; i++)
         if (im->res[i] != PTR_OK && reject(im, im->slots[i].line, im->res[i], &im->errs[i]) != 0)
             return -1;
-    if ((im->flags & PTR_CREATE_ALL_OR_NOTHING) && created == 0) {
-        /* The lines that passed every check were not created either: count them as such. */
-        for (size_t i = 0; i < im->n; i++)
-            if (im->res[i] == PTR_OK)
-                im->held_back++;
-    }
     im->n = 0;
     emit(im);
     return 0;
+}
+
+/*
+ * --all-or-nothing: create one parsed line inside the import. A refusal is
+ * kept for the report; a store failure ends the import (only a rollback is
+ * left) and is reported as what stopped it.
+ */
+static int stream_create(importer *im, const ptrctl_import_row *row, unsigned long line)
+{
+    ptr_error err;
+    ptr_error_clear(&err);
+    const ptr_scope scope = {row->region, row->project, row->owner};
+    const ptr_status st = ptr_import_create(im->imp, &scope, &row->req, &err);
+    if (st == PTR_OK)
+        return 0;
+    if (st == PTR_E_BUSY || st == PTR_E_STORE || st == PTR_E_NOMEM) {
+        im->fatal = st;
+        im->fatal_err = err;
+        im->fatal_line = line;
+        return 0;
+    }
+    return reject(im, line, st, &err);
+}
+
+/* --all-or-nothing: commit when every line passed, else roll back; set the counts. */
+static void stream_end(importer *im, int keep)
+{
+    const uint64_t passed = ptr_import_created(im->imp);
+    if (!keep) {
+        ptr_import_rollback(im->imp);
+        im->imp = NULL;
+        im->held_back = (unsigned long)passed;
+        return;
+    }
+    ptr_error err;
+    ptr_error_clear(&err);
+    const ptr_status st = ptr_import_commit(im->imp, &err);
+    im->imp = NULL;
+    if (st == PTR_OK) {
+        im->created = (unsigned long)passed;
+    } else {
+        im->fatal = st;
+        im->fatal_err = err;
+        im->fatal_line = 1;
+        im->held_back = (unsigned long)passed;
+    }
 }
 
 /*
@@ -253,8 +319,10 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
         fputs("]", stdout);
         if (im->omitted)
             printf(", \"errors_omitted\": %lu", im->omitted);
-        if (im->fatal || im->stopped_line)
-            printf(", \"stopped_at_line\": %lu", im->fatal ? im->fatal_line : im->stopped_line);
+        if (im->fatal || im->stopped_line || im->stopped_errors)
+            printf(", \"stopped_at_line\": %lu", im->fatal          ? im->fatal_line
+                                                 : im->stopped_line ? im->stopped_line
+                                                                    : im->stopped_errors);
         if (fin) {
             fputs(", \"error\": ", stdout);
             ptrctl_failure_json(stdout, fin);
@@ -283,6 +351,9 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
     if (im->stopped_line)
         printf("import stopped at line %lu: longer than %d bytes\n", im->stopped_line,
                PTRCTL_IMPORT_LINE_MAX);
+    if (im->stopped_errors)
+        printf("import stopped at line %lu: %lu line(s) refused, the most --max-errors allows\n",
+               im->stopped_errors, im->rejected);
     if (im->fatal && fin)
         printf("stopped at the batch starting at line %lu: %s (%s)\n", im->fatal_line, fin->code,
                fin->message);
@@ -318,7 +389,7 @@ int cmd_import(ptrctl *c, int argc, char **argv)
 {
     const char *path = NULL;
     int all = 0, show_progress = 1;
-    uint32_t batch = DEFAULT_BATCH;
+    uint32_t batch = DEFAULT_BATCH, max_errors = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int r = 0;
@@ -326,7 +397,14 @@ int cmd_import(ptrctl *c, int argc, char **argv)
             all = 1;
         } else if (cli_flag(argv[i], "--no-progress")) {
             show_progress = 0;
-        } else if ((r = cli_opt(c, argc, argv, &i, "--batch", &v)) > 0) {
+        } else if (cli_flag(argv[i], "--quiet") || cli_flag(argv[i], "-q")) {
+            c->quiet = 1;
+            show_progress = 0;
+        } else if ((r = cli_opt(c, argc, argv, &i, "--max-errors", &v)) > 0) {
+            int rc = cli_count(c, "--max-errors", v, 4294967295u, &max_errors);
+            if (rc)
+                return rc;
+        } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--batch", &v)) > 0) {
             int rc = cli_count(c, "--batch", v, MAX_BATCH, &batch);
             if (rc)
                 return rc;
@@ -348,9 +426,15 @@ int cmd_import(ptrctl *c, int argc, char **argv)
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (!in)
         return ptrctl_system(c, "cannot open", path);
+    c->creates = 1;
     int rc = ptrctl_open(c);
     char *line = rc ? NULL : malloc(PTRCTL_IMPORT_LINE_MAX);
-    if (rc || !line) {
+    /* --all-or-nothing parses every line into this one row and its text buffer. */
+    ptrctl_import_row *one = rc || !all ? NULL : malloc(sizeof *one);
+    char *onebuf = one ? malloc(PTRCTL_IMPORT_LINE_MAX + 1) : NULL;
+    if (rc || !line || (all && !onebuf)) {
+        free(line);
+        free(one);
         if (in != stdin)
             fclose(in);
         if (rc)
@@ -365,12 +449,24 @@ int cmd_import(ptrctl *c, int argc, char **argv)
     importer im;
     memset(&im, 0, sizeof im);
     im.c = c;
-    im.flags = all ? PTR_CREATE_ALL_OR_NOTHING : 0;
     im.batch = batch;
     struct stat sb;
     const uint64_t total =
         (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode)) ? (uint64_t)sb.st_size : 0;
     progress_start(&im.prog, total, show_progress);
+    if (all) {
+        ptr_error err;
+        ptr_error_clear(&err);
+        const ptr_status st = ptr_ctx_import_begin(c->ctx, &im.imp, &err);
+        if (st != PTR_OK) {
+            if (in != stdin)
+                fclose(in);
+            free(line);
+            free(one);
+            free(onebuf);
+            return ptrctl_fail(c, st, &err);
+        }
+    }
 
     ptrctl_import_format fmt;
     memset(&fmt, 0, sizeof fmt);
@@ -414,25 +510,57 @@ int cmd_import(ptrctl *c, int argc, char **argv)
             if (hk == PTRCTL_LINE_SKIP)
                 continue;
         }
-        char *buf = NULL;
-        slot *s = next_slot(&im, len + 1, &buf);
-        if (!s) {
-            oom = !im.fatal;
-            break;
+        char *buf = onebuf;
+        ptrctl_import_row *row = one;
+        slot *s = NULL;
+        if (!all) {
+            s = next_slot(&im, len + 1, &buf);
+            if (!s) {
+                oom = !im.fatal;
+                break;
+            }
+            row = &s->row;
         }
-        ptrctl_line_kind k = ptrctl_import_parse_line(line, len, &fmt, buf, len + 1, &s->row, &err);
+        ptrctl_line_kind k = ptrctl_import_parse_line(line, len, &fmt, buf, len + 1, row, &err);
         if (k == PTRCTL_LINE_ROW &&
-            ptrctl_address_check(c, s->row.req.address.s, s->row.req.address.len, &err) != PTR_OK)
+            ptrctl_address_check(c, row->req.address.s, row->req.address.len, &err) != PTR_OK)
+            k = PTRCTL_LINE_ERROR;
+        /* A batched line that breaks a rule is refused as it is read (counted for
+         * --max-errors at once); the batch then holds only lines the store decides on. */
+        if (k == PTRCTL_LINE_ROW && !all &&
+            ptr_request_check(&row->req, &c->policy, NULL, &err) != PTR_OK)
             k = PTRCTL_LINE_ERROR;
         if (k == PTRCTL_LINE_ERROR) {
             if (reject(&im, im.lines, err.status, &err) != 0) {
                 oom = 1;
                 break;
             }
+        } else if (k == PTRCTL_LINE_ROW && all) {
+            row_scope(c, row);
+            if (stream_create(&im, row, im.lines) != 0) {
+                oom = 1;
+                break;
+            }
         } else if (k == PTRCTL_LINE_ROW) {
+            row_scope(c, row);
             s->line = im.lines;
             im.text->used += len + 1;
+            if (im.n > 0 && !same_scope(&im.slots[0].row, row)) {
+                /* Another tenant: the batch so far is created first (its text stays put). */
+                const slot mine = *s;
+                if (flush(&im) != 0) {
+                    oom = 1;
+                    break;
+                }
+                if (im.fatal)
+                    break;
+                im.slots[0] = mine;
+            }
             im.n++;
+        }
+        if (max_errors && im.rejected >= max_errors) {
+            im.stopped_errors = im.lines;
+            break;
         }
         /* A batch is its lines, refused or not: refusals too are printed (and dropped) per batch.
          */
@@ -440,37 +568,18 @@ int cmd_import(ptrctl *c, int argc, char **argv)
             oom = 1;
             break;
         }
+        if (all && im.nrej - im.emitted >= im.batch)
+            emit(&im);
         progress_update(&im.prog, im.lines, bytes, 0);
     }
     const int read_error = ferror(in);
     const int read_errno = errno;
     if (in != stdin)
         fclose(in);
-    /*
-     * With --all-or-nothing a line refused while reading means nothing may be
-     * created; the transaction would only be rolled back, so it is not run.
-     */
-    if (!oom && !read_error && !bad_header && !im.fatal && !(all && im.rejected) && flush(&im) != 0)
+    if (all)
+        stream_end(&im, !oom && !read_error && !bad_header && !im.fatal && !im.rejected);
+    else if (!oom && !read_error && !bad_header && !im.fatal && flush(&im) != 0)
         oom = 1;
-    if (all && (im.rejected || bad_header || read_error)) {
-        /*
-         * Still say which of the parsed lines a create would refuse, as far as
-         * that is known without the store (ptrctl runs the default policy).
-         */
-        for (size_t i = 0; i < im.n && !oom; i++) {
-            ptr_request req = im.slots[i].row.req;
-            req.names = im.slots[i].row.names;
-            req.tags = im.slots[i].row.tags;
-            ptr_error err;
-            ptr_error_clear(&err);
-            const ptr_status st = ptr_request_check(&req, NULL, NULL, &err);
-            if (st == PTR_OK)
-                im.held_back++;
-            else if (reject(&im, im.slots[i].line, st, &err) != 0)
-                oom = 1;
-        }
-        im.n = 0;
-    }
     progress_update(&im.prog, im.lines, bytes, 1);
 
     ptrctl_failure fin;
@@ -492,11 +601,9 @@ int cmd_import(ptrctl *c, int argc, char **argv)
     }
     summary(&im, all, stop);
     free(line);
-    while (im.text) {
-        chunk *prev = im.text->prev;
-        free(im.text);
-        im.text = prev;
-    }
+    free(one);
+    free(onebuf);
+    free(im.text);
     free(im.slots);
     free(im.reqs);
     free(im.res);

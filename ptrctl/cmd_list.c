@@ -6,6 +6,27 @@
 
 #define MAX_TAGS 64
 
+/* One table row: address, TTL, owner, the names (comma-separated), the tags (k=v,...). */
+static void list_row(const ptr_record *r)
+{
+    char a[PTR_ADDR_STRLEN + 1];
+    size_t len = 0;
+    if (ptr_addr_format(ptr_record_address(r), a, sizeof a, &len) != PTR_OK)
+        a[0] = '\0';
+    printf("%-39s %-10" PRIu32 " %-16s ", a, ptr_record_ttl(r), ptr_record_owner(r, NULL));
+    int w = 0;
+    for (size_t k = 0; k < ptr_record_name_count(r); k++)
+        w += printf("%s%s", k ? "," : "", ptr_record_name(r, k, NULL));
+    printf("%*s", w < 40 ? 41 - w : 1, "");
+    for (size_t k = 0; k < ptr_record_tag_count(r); k++) {
+        ptr_tag t;
+        if (ptr_record_tag(r, k, &t) == PTR_OK)
+            printf("%s%.*s=%.*s", k ? "," : "", (int)t.key_len, t.key, (int)t.value_len,
+                   t.value ? t.value : "");
+    }
+    putchar('\n');
+}
+
 int cmd_list(ptrctl *c, int argc, char **argv)
 {
     ptr_list_query q;
@@ -13,6 +34,7 @@ int cmd_list(ptrctl *c, int argc, char **argv)
     q.flags = PTR_LIST_TOTAL;
     ptr_tag tags[MAX_TAGS];
     size_t nt = 0;
+    int all = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int r;
@@ -22,6 +44,8 @@ int cmd_list(ptrctl *c, int argc, char **argv)
                 return rc;
             if (q.limit == 0)
                 return ptrctl_usage(c, "--limit is 1 to %d", PTR_LIST_LIMIT_MAX);
+        } else if (r == 0 && cli_flag(argv[i], "--all")) {
+            all = 1;
         } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--marker", &v)) > 0) {
             q.marker = (ptr_text){v, strlen(v)};
         } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--name", &v)) > 0) {
@@ -43,46 +67,65 @@ int cmd_list(ptrctl *c, int argc, char **argv)
     int rc = ptrctl_open(c);
     if (rc)
         return rc;
-    ptr_record_list *l = NULL;
-    ptr_error err = {0};
-    ptr_status st = ptr_ctx_list(c->ctx, &c->scope, &q, &l, &err);
-    if (st != PTR_OK)
-        return ptrctl_fail(c, st, &err);
-    const size_t n = ptr_record_list_count(l);
-    size_t mlen = 0;
+    /* --all: page after page from the marker the last one gives, printed as it comes. */
     char marker[PTR_ADDR_STRLEN];
-    ptr_record_list_next_marker(l, marker, sizeof marker, &mlen);
-    if (c->json) {
-        fputs("{\"ptrs\": [", stdout);
-        for (size_t i = 0; i < n; i++) {
-            fputs(i ? ",\n  " : "\n  ", stdout);
-            record_json(stdout, ptr_record_list_at(l, i));
+    size_t shown = 0;
+    int64_t total = 0;
+    for (int page = 0;; page++) {
+        ptr_record_list *l = NULL;
+        ptr_error err = {0};
+        ptr_status st = ptr_ctx_list(c->ctx, &c->scope, &q, &l, &err);
+        if (st != PTR_OK) {
+            if (page == 0)
+                return ptrctl_fail(c, st, &err);
+            /* Pages already printed: end the output, then report on stderr only. */
+            if (c->json)
+                fputs("]}\n", stdout);
+            c->json = 0;
+            return ptrctl_fail(c, st, &err);
         }
-        fprintf(stdout, "%s], \"metadata\": {\"total_count\": %" PRId64, n ? "\n" : "",
-                ptr_record_list_total(l));
-        if (mlen) {
-            fputs(", \"next_marker\": ", stdout);
-            json_string(stdout, marker, mlen);
+        const size_t n = ptr_record_list_count(l);
+        size_t mlen = 0;
+        ptr_record_list_next_marker(l, marker, sizeof marker, &mlen);
+        if (page == 0) {
+            total = ptr_record_list_total(l);
+            if (c->output == PTRCTL_OUT_JSON)
+                fputs("{\"ptrs\": [", stdout);
+            else if (c->output == PTRCTL_OUT_CSV)
+                record_csv_header(stdout);
+            else
+                printf("%-39s %-10s %-16s %-40s %s\n", "ADDRESS", "TTL", "OWNER", "PTRDNAMES",
+                       "TAGS");
         }
-        fputs("}}\n", stdout);
-    } else {
-        printf("%-40s %-10s %s\n", "ADDRESS", "TTL", "PTRDNAMES");
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++, shown++) {
             const ptr_record *r = ptr_record_list_at(l, i);
-            char a[PTR_ADDR_STRLEN + 1];
-            size_t len = 0;
-            if (ptr_addr_format(ptr_record_address(r), a, sizeof a, &len) != PTR_OK)
-                a[0] = '\0';
-            printf("%-40s %-10" PRIu32 " ", a, ptr_record_ttl(r));
-            for (size_t k = 0; k < ptr_record_name_count(r); k++)
-                printf("%s%s", k ? "," : "", ptr_record_name(r, k, NULL));
-            putchar('\n');
+            if (c->output == PTRCTL_OUT_JSON) {
+                fputs(shown ? ",\n  " : "\n  ", stdout);
+                record_json(stdout, r);
+            } else if (c->output == PTRCTL_OUT_CSV) {
+                record_csv(stdout, r);
+            } else {
+                list_row(r);
+            }
         }
-        printf("%zu shown, %" PRId64 " in all", n, ptr_record_list_total(l));
-        if (mlen)
-            printf("; next page: --marker %.*s", (int)mlen, marker);
-        putchar('\n');
+        ptr_record_list_free(l);
+        if (!all || mlen == 0) {
+            if (c->output == PTRCTL_OUT_JSON) {
+                fprintf(stdout, "%s], \"metadata\": {\"total_count\": %" PRId64, shown ? "\n" : "",
+                        total);
+                if (mlen) {
+                    fputs(", \"next_marker\": ", stdout);
+                    json_string(stdout, marker, mlen);
+                }
+                fputs("}}\n", stdout);
+            } else if (c->output == PTRCTL_OUT_TABLE) {
+                printf("%zu shown, %" PRId64 " in all", shown, total);
+                if (mlen)
+                    printf("; next page: --marker %.*s", (int)mlen, marker);
+                putchar('\n');
+            }
+            return PTRCTL_EXIT_OK;
+        }
+        q.marker = (ptr_text){marker, mlen};
     }
-    ptr_record_list_free(l);
-    return PTRCTL_EXIT_OK;
 }

@@ -13,6 +13,9 @@ static void print_record(const ptrctl *c, const ptr_record *r)
     if (c->json) {
         record_json(stdout, r);
         fputc('\n', stdout);
+    } else if (c->output == PTRCTL_OUT_CSV) {
+        record_csv_header(stdout);
+        record_csv(stdout, r);
     } else {
         record_text(stdout, r);
     }
@@ -118,6 +121,7 @@ int cmd_create(ptrctl *c, int argc, char **argv)
     ptr_error err = {0};
     if (ptrctl_address_check(c, addr, strlen(addr), &err) != PTR_OK)
         return ptrctl_fail(c, err.status, &err);
+    c->creates = 1;
     int rc = ptrctl_open(c);
     if (rc)
         return rc;
@@ -125,6 +129,29 @@ int cmd_create(ptrctl *c, int argc, char **argv)
     ptr_status st = ptr_record_new(NULL, &rec);
     if (st == PTR_OK)
         st = ptr_ctx_create(c->ctx, &c->scope, &req, rec, &err);
+    /*
+     * set: an address that has a record gets exactly the given names, TTL,
+     * description and tags instead (the TTL and description not given are
+     * the defaults again, as for a new record). A record deleted between the
+     * two calls is created again; one created meanwhile is replaced.
+     */
+    const int set = strcmp(argv[0], "set") == 0;
+    for (int round = 0; set && st == PTR_E_EXISTS && round < 3; round++) {
+        ptr_request up = req;
+        up.flags = PTR_REQUEST_NAMES | PTR_REQUEST_TTL | PTR_REQUEST_DESCRIPTION | PTR_REQUEST_TAGS;
+        ptr_error uerr;
+        ptr_error_clear(&uerr);
+        const ptr_status ust =
+            ptr_ctx_update(c->ctx, &c->scope, addr, strlen(addr), &up, rec, &uerr);
+        if (ust == PTR_E_NOT_FOUND) {
+            /* Gone since (try again), or the record of another project (then EXISTS stays). */
+            ptr_error_clear(&err);
+            st = ptr_ctx_create(c->ctx, &c->scope, &req, rec, &err);
+            continue;
+        }
+        st = ust;
+        err = uerr;
+    }
     if (st == PTR_OK)
         print_record(c, rec);
     else
@@ -292,12 +319,64 @@ int cmd_update(ptrctl *c, int argc, char **argv)
     return rc;
 }
 
+/* delete IP IP...: up to 50 records in one transaction, all or none. */
+static int delete_many(ptrctl *c, const ptr_text *addrs, size_t n)
+{
+    int rc = ptrctl_open(c);
+    if (rc)
+        return rc;
+    ptr_error err;
+    ptr_error_clear(&err);
+    const ptr_status st = ptr_ctx_delete_batch(c->ctx, &c->scope, addrs, n, &err);
+    if (st != PTR_OK) {
+        if (err.field == PTR_FIELD_ADDRESS && err.index < n) {
+            /* Name the address itself: the index alone means little on a command line. */
+            char msg[sizeof err.message];
+            snprintf(msg, sizeof msg, "%s", err.message[0] ? err.message : ptr_strerror(st));
+            const int len = addrs[err.index].len > 64 ? 64 : (int)addrs[err.index].len;
+            if (snprintf(err.message, sizeof err.message, "%.*s: %.80s (nothing was deleted)", len,
+                         addrs[err.index].s, msg) < 0)
+                err.message[0] = '\0';
+        }
+        return ptrctl_fail(c, st, &err);
+    }
+    if (c->json) {
+        fputs("{\"deleted\": true, \"addresses\": [", stdout);
+        for (size_t i = 0; i < n; i++) {
+            fputs(i ? ", " : "", stdout);
+            json_string(stdout, addrs[i].s, addrs[i].len);
+        }
+        fputs("]}\n", stdout);
+    } else {
+        printf("deleted the PTR records of %zu addresses; each now answers with its default name\n",
+               n);
+    }
+    return PTRCTL_EXIT_OK;
+}
+
 /* After a delete, the address answers with its default name: show it. */
 int cmd_delete(ptrctl *c, int argc, char **argv)
 {
-    const char *addr;
-    int rc = one_address(c, argc, argv, &addr);
-    if (rc || (rc = ptrctl_open(c)) != 0)
+    ptr_text addrs[PTR_BATCH_MAX];
+    size_t n = 0;
+    for (int i = 1, ended = 0; i < argc; i++) {
+        if (!ended && strcmp(argv[i], "--") == 0) {
+            ended = 1;
+            continue;
+        }
+        if (!ended && argv[i][0] == '-' && argv[i][1] != '\0')
+            return cli_unknown(c, argv[i]);
+        if (n == PTR_BATCH_MAX)
+            return ptrctl_usage(c, "at most %d addresses at once", PTR_BATCH_MAX);
+        addrs[n++] = (ptr_text){argv[i], strlen(argv[i])};
+    }
+    if (n == 0)
+        return ptrctl_usage(c, "the IP address is missing");
+    if (n > 1)
+        return delete_many(c, addrs, n);
+    const char *addr = addrs[0].s;
+    int rc = ptrctl_open(c);
+    if (rc)
         return rc;
     ptr_error err = {0};
     ptr_status st = ptr_ctx_delete(c->ctx, &c->scope, addr, strlen(addr), &err);

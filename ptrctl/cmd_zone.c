@@ -32,7 +32,10 @@
 
 #include <libptr/zone.h>
 
-#define MAX_NS   16
+#define MAX_NS 16
+/* The last line of every zone file ptrctl writes: a comment naming the region. */
+#define REGION_MARK "; ptrctl region "
+
 #define PATH_CAP 4096
 
 /* The SOA serial in a master file's text: the third field after the token "SOA". */
@@ -221,6 +224,18 @@ static int contact_rname(const ptrctl *c, const char *s, char *buf, size_t cap)
     return ptrctl_report(c, &x);
 }
 
+/*
+ * An address that a zone file of the directory gave a PTR record, and that
+ * now has none: the exported zone answers it with its default name (what
+ * ptrctl resolve says), instead of dropping it, so a deleted record never
+ * leaves the old name nor a lookup that fails.
+ */
+struct fallback {
+    char zone[300]; /* without the trailing dot, as file_sink.zone */
+    char line[600]; /* "label<TAB>ttl<TAB>IN<TAB>PTR<TAB>name\n" */
+    int done;       /* written into its zone */
+};
+
 typedef struct file_sink {
     const ptrctl *c;
     const char *dir; /* for messages */
@@ -233,7 +248,9 @@ typedef struct file_sink {
     size_t zones;
     int first;
     uint64_t serial;
-    int head; /* the JSON document is started */
+    int head;            /* the JSON document is started */
+    struct fallback *fb; /* addresses of earlier zone files that now answer their default name */
+    size_t nfb;
 } file_sink;
 
 /* Drop the temporary being written, if any; errno is kept for the message. */
@@ -342,6 +359,16 @@ static void json_head(file_sink *s)
 static ptr_status sink_end(void *user)
 {
     file_sink *s = user;
+    for (size_t i = 0; i < s->nfb; i++)
+        if (!s->fb[i].done && strcmp(s->fb[i].zone, s->zone) == 0) {
+            if (fputs(s->fb[i].line, s->f) == EOF)
+                return sink_fail(s, "cannot write", s->tmp);
+            s->fb[i].done = 1;
+        }
+    /* Whose zone this is: the next export of the region reads its addresses back (and only
+     * its own region's files, whatever else the directory holds). */
+    if (fprintf(s->f, "%s%s\n", REGION_MARK, s->c->region) < 0)
+        return sink_fail(s, "cannot write", s->tmp);
     /* On disk before it is renamed, so that a crash leaves the old zone or the new one. */
     if (fflush(s->f) != 0 || fsync(fileno(s->f)) != 0)
         return sink_fail(s, "cannot write", s->tmp);
@@ -378,6 +405,116 @@ static ptr_status sink_end(void *user)
     s->first = 0;
     s->zones++;
     return PTR_OK;
+}
+
+/*
+ * The fallbacks: every PTR owner of DIR's zone files whose address has no
+ * record in the region any more, with the default name it answers with.
+ * Read before the export, so that no other transaction runs inside it.
+ */
+static int collect_fallbacks(ptrctl *c, int dfd, const char *dir, file_sink *fs, ptrctl_failure *x)
+{
+    const int dup_fd = dup(dfd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        ptrctl_failure_io("cannot list the directory", dir, x);
+        return -1;
+    }
+    rewinddir(d); /* a dup shares the offset that previous_serial's listing moved */
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !ends_with(e->d_name, ".arpa.zone"))
+            continue;
+        const int fd = open_regular(dfd, dir, e->d_name, x);
+        FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+        if (!f) {
+            if (fd >= 0)
+                close(fd);
+            rc = -1;
+            break;
+        }
+        char zone[300];
+        snprintf(zone, sizeof zone, "%.*s", (int)(strlen(e->d_name) - 5), e->d_name);
+        char line[1024], mark[200];
+        snprintf(mark, sizeof mark, "%s%s\n", REGION_MARK, c->region);
+        int ours = 0; /* a file of this region: it ends with its mark */
+        while (fgets(line, sizeof line, f))
+            ours = strcmp(line, mark) == 0;
+        rewind(f);
+        while (ours && rc == 0 && fgets(line, sizeof line, f)) {
+            char label[100], ttl[16], in[8], type[8];
+            /* Only the records ptrctl writes: "label TTL IN PTR name" (not @, $ or comments). */
+            if (line[0] == '@' || line[0] == '$' || line[0] == ';' || line[0] == ' ' ||
+                line[0] == '\t' || sscanf(line, "%99s %15s %7s %7s", label, ttl, in, type) != 4 ||
+                strcmp(type, "PTR") != 0)
+                continue;
+            char rev[512];
+            snprintf(rev, sizeof rev, "%s.%s", label, zone);
+            ptr_addr a;
+            if (ptr_revname_parse(rev, strlen(rev), &a, NULL) != PTR_OK)
+                continue;
+            char text[PTR_ADDR_STRLEN + 1];
+            size_t tlen = 0;
+            if (ptr_addr_format(&a, text, sizeof text, &tlen) != PTR_OK)
+                continue;
+            int is_default = 0, dup_entry = 0;
+            for (size_t i = 0; i < fs->nfb && !dup_entry; i++)
+                dup_entry = strcmp(fs->fb[i].zone, zone) == 0 &&
+                            strncmp(fs->fb[i].line, label, strlen(label)) == 0 &&
+                            fs->fb[i].line[strlen(label)] == '\t';
+            if (dup_entry)
+                continue;
+            ptr_record *rec = NULL;
+            ptr_error err;
+            ptr_error_clear(&err);
+            ptr_status st = ptr_record_new(NULL, &rec);
+            if (st == PTR_OK)
+                st = ptr_ctx_resolve(c->ctx, &c->scope, text, tlen, rec, &is_default, &err);
+            if (st == PTR_OK && is_default) {
+                struct fallback *nf = realloc(fs->fb, (fs->nfb + 1) * sizeof *nf);
+                if (!nf) {
+                    st = PTR_E_NOMEM;
+                } else {
+                    fs->fb = nf;
+                    struct fallback *b = &fs->fb[fs->nfb++];
+                    snprintf(b->zone, sizeof b->zone, "%s", zone);
+                    const char *name = ptr_record_name(rec, 0, NULL);
+                    snprintf(b->line, sizeof b->line, "%s\t%u\tIN\tPTR\t%s\n", label,
+                             (unsigned)ptr_record_ttl(rec), name ? name : "");
+                    b->done = 0;
+                }
+            }
+            ptr_record_free(rec);
+            if (st != PTR_OK) {
+                ptrctl_failure_of(c, st, &err, NULL, x);
+                rc = -1;
+            }
+        }
+        fclose(f);
+    }
+    closedir(d);
+    return rc;
+}
+
+/* The head of a zone that has no record any more, as ptr_zone_export writes one. */
+static void zone_head(FILE *f, const char *zone, const ptr_zone_options *o)
+{
+    fprintf(f, "$ORIGIN %s.\n$TTL %u\n", zone, (unsigned)o->default_ttl);
+    fprintf(f, "@\tIN\tSOA\t%.*s. %.*s (\n",
+            (int)o->ns[0].len - (o->ns[0].s[o->ns[0].len - 1] == '.'), o->ns[0].s,
+            (int)o->contact.len - (o->contact.len && o->contact.s[o->contact.len - 1] == '.'),
+            o->contact.s);
+    fprintf(f,
+            "\t\t%u\t; serial\n\t\t%u\t; refresh\n\t\t%u\t; retry\n\t\t%u\t; expire\n"
+            "\t\t%u )\t; minimum: TTL of negative answers (RFC 2308)\n",
+            (unsigned)o->serial, (unsigned)o->refresh, (unsigned)o->retry, (unsigned)o->expire,
+            (unsigned)o->minimum);
+    for (size_t i = 0; i < o->ns_count; i++)
+        fprintf(f, "@\tIN\tNS\t%.*s.\n", (int)o->ns[i].len - (o->ns[i].s[o->ns[i].len - 1] == '.'),
+                o->ns[i].s);
 }
 
 /* The option a zone export's name error is about: "ns[1]", "contact" or "primary". */
@@ -418,6 +555,31 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     }
     if (!*dir)
         return ptrctl_usage(c, "--out needs a directory");
+    /* Without --ns, the configuration's zone_ns (comma-separated); a zone needs real ones. */
+    char ns_list[4096];
+    if (nns == 0) {
+        snprintf(ns_list, sizeof ns_list, "%s", c->set[PTRCTL_K_ZONE_NS].value);
+        for (char *p = ns_list, *end; *p; p = end) {
+            end = p + strcspn(p, ",");
+            if (*end)
+                *end++ = '\0';
+            while (*p == ' ' || *p == '\t')
+                p++;
+            size_t n = strlen(p);
+            while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+                n--;
+            if (n == 0)
+                continue;
+            if (nns == MAX_NS)
+                return ptrctl_usage(c, "at most %d name servers in zone_ns", MAX_NS);
+            ns[nns++] = (ptr_text){p, n};
+        }
+    }
+    if (nns == 0)
+        return ptrctl_usage(c, "the zones' name servers are missing: give --ns NAME (repeatable) "
+                               "or zone_ns in the configuration file");
+    if (!contact)
+        contact = c->set[PTRCTL_K_ZONE_CONTACT].value;
     char rname[512] = "";
     if (contact) {
         int rc = contact_rname(c, contact, rname, sizeof rname);
@@ -457,6 +619,7 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     o.ns = nns ? ns : NULL;
     o.ns_count = nns;
     o.contact = (ptr_text){rname, strlen(rname)};
+    o.ipv6_prefix = ptrctl_setting_u32(c, PTRCTL_K_ZONE_IPV6_PREFIX);
     file_sink fs;
     memset(&fs, 0, sizeof fs);
     fs.c = c;
@@ -468,8 +631,26 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     size_t zones = 0;
     ptr_error err;
     ptr_error_clear(&err);
-    ptr_status st =
-        ptr_zone_export(c->store, c->region, strlen(c->region), &o, &sink, &zones, &err);
+    ptr_status st = PTR_OK;
+    if (collect_fallbacks(c, dfd, dir, &fs, &x) != 0) {
+        close(dfd);
+        free(fs.fb);
+        return ptrctl_report(c, &x);
+    }
+    st = ptr_zone_export(c->store, c->region, strlen(c->region), &o, &sink, &zones, &err);
+    /* Zones whose every record was deleted: their addresses answer their default names. */
+    for (size_t i = 0; st == PTR_OK && i < fs.nfb; i++) {
+        if (fs.fb[i].done)
+            continue;
+        st = sink_begin(&fs, fs.fb[i].zone, strlen(fs.fb[i].zone));
+        if (st == PTR_OK) {
+            zone_head(fs.f, fs.fb[i].zone, &o);
+            st = sink_end(&fs);
+        }
+        if (st == PTR_OK)
+            zones++;
+    }
+    free(fs.fb);
     drop_tmp(&fs); /* the export stopped inside a zone: drop its partial file */
     close(dfd);
     if (st == PTR_OK) {

@@ -4,8 +4,8 @@
 #include "ptrctl.h"
 
 static const char OVERVIEW[] =
-    "usage: ptrctl [--db PATH] [--region R] [--project P] [--owner O] [--addresses MODE]\n"
-    "              [--json] COMMAND ...\n"
+    "usage: ptrctl [--config FILE] [--db PATH] [--region R] [--project P] [--owner O]\n"
+    "              [--addresses MODE] [-o table|json|csv] [--json] [--create-db] COMMAND ...\n"
     "\n"
     "Reverse-DNS (PTR) records for public IP addresses, with the cloud console's rules:\n"
     "one record per address, 1-10 names, TTL 1-2147483647, description up to 255\n"
@@ -13,16 +13,23 @@ static const char OVERVIEW[] =
     "\n"
     "commands:\n"
     "  create IP NAME [NAME...]   set the PTR record of an address\n"
+    "  set IP NAME [NAME...]      create or replace it (idempotent)\n"
     "  show IP                    print a record\n"
     "  list                       list the project's records (filters, paging)\n"
     "  update IP                  change names, TTL, description or tags\n"
-    "  delete IP                  delete a record: the address answers with its default name\n"
+    "  delete IP [IP...]          delete records (up to 50, all or none): the default name\n"
+    "  unset IP [IP...]           the same as delete\n"
     "  resolve IP                 the names the address answers with\n"
-    "  quota                      records used and allowed for the owner\n"
+    "  quota                      records used and allowed for the owner; its own limit\n"
     "  import FILE|-              bulk create from CSV or JSON lines\n"
+    "  export                     the records as CSV or JSON lines that import reads back\n"
     "  export-zone                write the region's reverse zones as master files\n"
+    "  config show                the settings in effect and where each comes from\n"
     "\n"
-    "global options (else the environment variable, else the default):\n"
+    "global options, anywhere on the line before '--' (else the environment variable,\n"
+    "else the configuration file, else the default):\n"
+    "  --config FILE   PTRCTL_CONFIG   configuration file (else $XDG_CONFIG_HOME/ptrctl/config,\n"
+    "                                  ~/.config/ptrctl/config, /etc/ptrctl.conf)\n"
     "  --db PATH       PTRCTL_DB       SQLite database file      (" PTRCTL_DEFAULT_DB ")\n"
     "                                  or postgresql://USER@HOST/DB\n"
     "  --region R      PTRCTL_REGION   region                    (" PTRCTL_DEFAULT_REGION ")\n"
@@ -32,7 +39,10 @@ static const char OVERVIEW[] =
     "                  any; no-special (not loopback, unspecified, multicast, broadcast,\n"
     "                  reserved, link-local); no-private (nor RFC 1918, CGN, unique-local);\n"
     "                  public-only (public unicast only: no documentation ranges either)\n"
-    "  --json          PTRCTL_JSON=1   JSON output (failures too: {\"error\": {...}})\n"
+    "  -o, --output F  PTRCTL_OUTPUT   table, json or csv                      (table)\n"
+    "  --json          PTRCTL_JSON=1   the same as -o json (failures too: {\"error\": {...}})\n"
+    "  --create-db                     any command may create a missing database file (else\n"
+    "                                  only create, set and import do)\n"
     "\n"
     "exit status: 0 success, 1 a rule refused the request, 2 usage error,\n"
     "3 storage or system failure. 'ptrctl COMMAND --help' for each command.\n";
@@ -61,16 +71,20 @@ static const page PAGES[] = {
              "examples:\n"
              "  ptrctl show 203.0.113.10\n"
              "  ptrctl --json show 203.0.113.10\n"},
-    {"list", "usage: ptrctl list [--limit N] [--marker IP] [--tag KEY[=VALUE]]... [--name NAME]\n"
+    {"list", "usage: ptrctl list [--limit N] [--marker IP] [--all] [--tag KEY[=VALUE]]...\n"
+             "                   [--name NAME]\n"
              "\n"
-             "One page (default and at most 500) of the project's records in address order.\n"
-             "--marker continues after that address (the last one of the previous page);\n"
-             "--tag KEY matches any value; --name matches one of the record's names.\n"
+             "One page (default and at most 500) of the project's records in address order:\n"
+             "address, TTL, owner, names and tags (-o json: the API's objects; -o csv: the\n"
+             "columns import reads). --marker continues after that address (the last one of\n"
+             "the previous page); --all pages through every record; --tag KEY matches any\n"
+             "value; --name matches one of the record's names.\n"
              "\n"
              "examples:\n"
              "  ptrctl list\n"
              "  ptrctl list --limit 20 --marker 203.0.113.40\n"
-             "  ptrctl --json list --tag env=prod --name mail.example.com\n"},
+             "  ptrctl list --all -o csv > records.csv\n"
+             "  ptrctl list --json --tag env=prod --name mail.example.com\n"},
     {"update", "usage: ptrctl update IP [--names NAME[,NAME...]] [--ttl TTL] [--description TEXT]\n"
                "                        [--tag KEY=VALUE]... [--clear-tags]\n"
                "\n"
@@ -81,13 +95,32 @@ static const page PAGES[] = {
                "  ptrctl update 203.0.113.10 --names mail.example.com,smtp.example.com\n"
                "  ptrctl update 203.0.113.10 --ttl 600 --description ''\n"
                "  ptrctl update 203.0.113.10 --clear-tags --tag env=staging\n"},
-    {"delete", "usage: ptrctl delete IP\n"
+    {"delete", "usage: ptrctl delete IP [IP...]    (or: ptrctl unset IP [IP...])\n"
                "\n"
-               "Delete the record: the address answers with its default name again, and the\n"
-               "owner gets the quota back.\n"
+               "Delete the records: each address answers with its default name again, and the\n"
+               "owner gets the quota back. Up to 50 addresses in one transaction: when one has\n"
+               "no record (or is given twice), none is deleted and that one is named.\n"
                "\n"
-               "example:\n"
-               "  ptrctl delete 203.0.113.10\n"},
+               "examples:\n"
+               "  ptrctl delete 203.0.113.10\n"
+               "  ptrctl delete 203.0.113.10 203.0.113.11 203.0.113.12\n"},
+    {"unset", "usage: ptrctl unset IP [IP...]\n"
+              "\n"
+              "The same as delete (the name the OpenStack and AWS CLIs use).\n"
+              "\n"
+              "example:\n"
+              "  ptrctl unset 203.0.113.10\n"},
+    {"set", "usage: ptrctl set IP NAME [NAME...] [--ttl TTL] [--description TEXT]\n"
+            "                  [--tag KEY=VALUE]...\n"
+            "\n"
+            "Create the record, or replace the one the address has in the project: it then\n"
+            "has exactly the given names, TTL, description and tags (those not given are the\n"
+            "defaults, as for a new record). Running it again changes nothing but the\n"
+            "revision, so scripts may repeat it.\n"
+            "\n"
+            "examples:\n"
+            "  ptrctl set 203.0.113.10 mail.example.com\n"
+            "  ptrctl set 203.0.113.10 mail.example.com --ttl 1h --tag env=prod\n"},
     {"resolve", "usage: ptrctl resolve IP\n"
                 "\n"
                 "The names the address answers with in the region: its record's, or the default\n"
@@ -95,27 +128,59 @@ static const page PAGES[] = {
                 "\n"
                 "example:\n"
                 "  ptrctl resolve 203.0.113.10\n"},
-    {"quota", "usage: ptrctl [--owner O] quota\n"
+    {"quota", "usage: ptrctl [--owner O] quota [--set N | --clear | --list]\n"
               "\n"
               "Records the owner has (in the whole database) and the most it may have.\n"
+              "--set N gives the owner a limit of its own (kept in the database, so every\n"
+              "process sharing it enforces it); --clear removes it (the policy's applies);\n"
+              "--list shows every owner with a limit of its own.\n"
               "\n"
-              "example:\n"
-              "  ptrctl --owner acct-42 quota\n"},
+              "examples:\n"
+              "  ptrctl --owner acct-42 quota\n"
+              "  ptrctl --owner acct-42 quota --set 10000\n"
+              "  ptrctl quota --list\n"},
     {"import",
-     "usage: ptrctl import FILE|- [--all-or-nothing] [--batch N] [--no-progress]\n"
+     "usage: ptrctl import FILE|- [--all-or-nothing] [--batch N] [--max-errors N] [--quiet]\n"
+     "                            [--no-progress]\n"
      "\n"
-     "Create records from CSV (a header naming ip,names,ttl,description,tags; names\n"
-     "separated by ';' or '|'; tags as k=v;k=v) or JSON lines (one object a line:\n"
-     "ip, ptrdnames, ttl, description, tags as [{\"key\",\"value\"}]). Each refused line\n"
-     "is reported with its number, field and reason and creates nothing; the others\n"
-     "are created in batches of N (500) lines, one transaction each. A summary ends\n"
-     "the output. --all-or-nothing creates nothing unless every line is accepted.\n"
-     "A line is at most 262144 bytes: a longer one stops the import there.\n"
+     "Create records from CSV (a header naming ip,names,ttl,description,tags,region,\n"
+     "project,owner; names separated by ';' or '|'; tags as k=v;k=v) or JSON lines (one\n"
+     "object a line: ip, ptrdnames, ttl, description, tags as [{\"key\",\"value\"}],\n"
+     "region, project, owner; show --json's objects as they are). A line without its\n"
+     "own region, project or owner gets the global one. Each refused line is reported\n"
+     "with its number, field and reason and creates nothing; the others are created\n"
+     "in batches of N (500) lines of one scope, one transaction each. A summary ends\n"
+     "the output. --all-or-nothing streams the file through one transaction and\n"
+     "creates nothing unless every line is accepted. --max-errors N stops after N\n"
+     "refused lines; --quiet prints only the summary. A line is at most 262144\n"
+     "bytes: a longer one stops the import there.\n"
      "\n"
      "examples:\n"
      "  ptrctl import records.csv\n"
      "  ptrctl import --all-or-nothing records.jsonl\n"
-     "  generate-records | ptrctl --json import -\n"},
+     "  generate-records | ptrctl --json import --quiet --max-errors 100 -\n"},
+    {"export", "usage: ptrctl export [--format csv|jsonl] [--out FILE]\n"
+               "\n"
+               "Write every record of the region and project (all owners) as CSV (the default)\n"
+               "or JSON lines, to FILE (created 0600, never through a symlink) or standard\n"
+               "output; import reads either back into the same records.\n"
+               "\n"
+               "examples:\n"
+               "  ptrctl export --out records.csv\n"
+               "  ptrctl --region eu-de export --format jsonl | ssh other ptrctl import -\n"},
+    {"config", "usage: ptrctl config show\n"
+               "\n"
+               "Print every setting in effect, its value and where it comes from: an option,\n"
+               "an environment variable, the configuration file and line, or the default.\n"
+               "The file holds 'key = value' lines and '#' comments; keys: db, region,\n"
+               "project, owner, addresses, output, policy (huawei | otc), quota, max_names,\n"
+               "ipv6 and forward_confirm (true | false), forward_timeout (seconds),\n"
+               "default_name, zone_ns (comma-separated), zone_contact, zone_ipv6_prefix.\n"
+               "An unknown key or a bad value is an error naming the line.\n"
+               "\n"
+               "examples:\n"
+               "  ptrctl config show\n"
+               "  ptrctl --config ./ptrctl.conf --json config show\n"},
     {"export-zone",
      "usage: ptrctl export-zone [--out DIR] [--ns NAME]... [--contact EMAIL-NAME]\n"
      "\n"
@@ -143,5 +208,54 @@ int ptrctl_help(FILE *f, const char *command)
             fputs("\nglobal options and exit status: ptrctl --help\n", f);
             return 0;
         }
+    return -1;
+}
+
+/* Every "--word" (and "-o") in text, once each, in order of appearance, one a line. */
+static void print_options(FILE *f, const char *text)
+{
+    char seen[2048] = " ";
+    for (const char *p = text; (p = strchr(p, '-')) != NULL;) {
+        const int starts = p == text || p[-1] == ' ' || p[-1] == '[' || p[-1] == '\n' ||
+                           p[-1] == '|' || p[-1] == ',';
+        size_t n = 1;
+        while (p[n] == '-' || (p[n] >= 'a' && p[n] <= 'z'))
+            n++;
+        if (starts && n > 2 && p[1] == '-' && p[2] != '-') {
+            char word[64];
+            snprintf(word, sizeof word, " %.*s ", (int)(n < 60 ? n : 60), p);
+            if (!strstr(seen, word) && strlen(seen) + strlen(word) < sizeof seen) {
+                strcat(seen, word + 1);
+                fprintf(f, "%.*s\n", (int)(n < 60 ? n : 60), p);
+            }
+        }
+        p += n;
+    }
+}
+
+int ptrctl_help_query(FILE *f, const char *what, const char *command)
+{
+    if (strcmp(what, "--commands") == 0) {
+        for (size_t i = 0; i < sizeof PAGES / sizeof PAGES[0]; i++)
+            fprintf(f, "%s\n", PAGES[i].name);
+        return 0;
+    }
+    if (strcmp(what, "--config-keys") == 0) {
+        for (int k = 0; k < PTRCTL_K_COUNT; k++)
+            fprintf(f, "%s\t%s\n", PTRCTL_KEYS[k].name, PTRCTL_KEYS[k].help);
+        return 0;
+    }
+    if (strcmp(what, "--options") == 0) {
+        if (!command) {
+            print_options(f, OVERVIEW);
+            fputs("-o\n", f);
+            return 0;
+        }
+        for (size_t i = 0; i < sizeof PAGES / sizeof PAGES[0]; i++)
+            if (strcmp(PAGES[i].name, command) == 0) {
+                print_options(f, PAGES[i].text);
+                return 0;
+            }
+    }
     return -1;
 }

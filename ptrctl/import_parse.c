@@ -116,6 +116,7 @@ ptrctl_line_kind ptrctl_import_parse_header(const char *line, size_t len, ptrctl
 {
     memset(fmt, 0, sizeof *fmt);
     fmt->col_ip = fmt->col_names = fmt->col_ttl = fmt->col_description = fmt->col_tags = -1;
+    fmt->col_region = fmt->col_project = fmt->col_owner = -1;
     len = strip_cr(line, len);
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
@@ -150,9 +151,16 @@ ptrctl_line_kind ptrctl_import_parse_header(const char *line, size_t len, ptrctl
             slot = &fmt->col_description;
         else if (word_eq(w, wn, "tags"))
             slot = &fmt->col_tags;
+        else if (word_eq(w, wn, "region"))
+            slot = &fmt->col_region;
+        else if (word_eq(w, wn, "project"))
+            slot = &fmt->col_project;
+        else if (word_eq(w, wn, "owner"))
+            slot = &fmt->col_owner;
         if (!slot)
             return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, a,
-                        "unknown CSV column: the header names ip, names, ttl, description, tags");
+                        "unknown CSV column: the header names ip, names, ttl, description, tags, "
+                        "region, project, owner");
         if (*slot >= 0)
             return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, a, "a CSV column named twice");
         *slot = col++;
@@ -250,7 +258,7 @@ static ptrctl_line_kind ttl_text(ptr_text t, size_t off, ptrctl_import_row *row,
 }
 
 /* At most one of each column: ip, names, ttl, description, tags. */
-#define CSV_MAX_COLS 5
+#define CSV_MAX_COLS 8
 
 static ptrctl_line_kind parse_csv(const char *s, size_t n, const ptrctl_import_format *fmt,
                                   char *buf, ptrctl_import_row *row, ptr_error *err)
@@ -282,6 +290,12 @@ static ptrctl_line_kind parse_csv(const char *s, size_t n, const ptrctl_import_f
         row->req.description = cells[fmt->col_description];
     if (k == PTRCTL_LINE_ROW && fmt->col_tags >= 0)
         k = split_tags(cells[fmt->col_tags], at[fmt->col_tags], row, err);
+    if (fmt->col_region >= 0)
+        row->region = cells[fmt->col_region];
+    if (fmt->col_project >= 0)
+        row->project = cells[fmt->col_project];
+    if (fmt->col_owner >= 0)
+        row->owner = cells[fmt->col_owner];
     return k;
 }
 
@@ -555,7 +569,31 @@ static int jtags(jp *p, ptrctl_import_row *row)
                   "',' or ']' expected in tags");
 }
 
-enum { K_ADDRESS = 1, K_NAMES = 2, K_TTL = 4, K_DESCRIPTION = 8, K_TAGS = 16 };
+enum {
+    K_ADDRESS = 1,
+    K_NAMES = 2,
+    K_TTL = 4,
+    K_DESCRIPTION = 8,
+    K_TAGS = 16,
+    K_REGION = 32,
+    K_PROJECT = 64,
+    K_OWNER = 128,
+    /* What `show --json` adds that a create cannot set: read and ignored. */
+    K_ID = 256,
+    K_CREATED = 512,
+    K_UPDATED = 1024,
+    K_REVISION = 2048
+};
+
+/* A JSON number (revision): digits only, skipped. */
+static int jdigits(jp *p)
+{
+    ws(p);
+    const size_t start = p->i;
+    while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
+        p->i++;
+    return p->i > start ? 0 : jfail(p, PTR_E_INVAL, PTR_FIELD_NONE, "a number is expected");
+}
 
 static ptrctl_line_kind parse_json(const char *s, size_t n, char *buf, ptrctl_import_row *row,
                                    ptr_error *err)
@@ -585,10 +623,25 @@ static ptrctl_line_kind parse_json(const char *s, size_t n, char *buf, ptrctl_im
                 key = K_DESCRIPTION;
             else if (word_eq(k.s, k.len, "tags"))
                 key = K_TAGS;
+            else if (word_eq(k.s, k.len, "region"))
+                key = K_REGION;
+            else if (word_eq(k.s, k.len, "project"))
+                key = K_PROJECT;
+            else if (word_eq(k.s, k.len, "owner"))
+                key = K_OWNER;
+            else if (word_eq(k.s, k.len, "id"))
+                key = K_ID;
+            else if (word_eq(k.s, k.len, "created_at"))
+                key = K_CREATED;
+            else if (word_eq(k.s, k.len, "updated_at"))
+                key = K_UPDATED;
+            else if (word_eq(k.s, k.len, "revision"))
+                key = K_REVISION;
             else
                 return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, at,
                             "unknown key: a line has ip (or address), ptrdnames (or ptrdname), "
-                            "ttl, description, tags");
+                            "ttl, description, tags, region, project, owner (and show's id, "
+                            "created_at, updated_at, revision, which are ignored)");
             if (seen & key)
                 return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, at, "a key given twice");
             seen |= key;
@@ -606,8 +659,19 @@ static ptrctl_line_kind parse_json(const char *s, size_t n, char *buf, ptrctl_im
                 r = jttl(&p, row);
             } else if (key == K_DESCRIPTION) {
                 r = jnull(&p) ? 0 : jstring(&p, PTR_FIELD_DESCRIPTION, &row->req.description);
-            } else {
+            } else if (key == K_TAGS) {
                 r = jnull(&p) ? 0 : jtags(&p, row);
+            } else if (key == K_REGION) {
+                r = jstring(&p, PTR_FIELD_REGION, &row->region);
+            } else if (key == K_PROJECT) {
+                r = jstring(&p, PTR_FIELD_PROJECT, &row->project);
+            } else if (key == K_OWNER) {
+                r = jstring(&p, PTR_FIELD_OWNER, &row->owner);
+            } else if (key == K_REVISION) {
+                r = jdigits(&p);
+            } else {
+                ptr_text ignored;
+                r = jstring(&p, PTR_FIELD_NONE, &ignored);
             }
             if (r != 0)
                 return PTRCTL_LINE_ERROR;
@@ -636,6 +700,7 @@ ptrctl_line_kind ptrctl_import_parse_line(const char *line, size_t len,
     ptr_request_init(&row->req);
     row->req.names = row->names;
     row->req.tags = row->tags;
+    row->region = row->project = row->owner = (ptr_text){NULL, 0};
     if (!line || !fmt || !buf || cap < len)
         return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, "parser misuse");
     len = strip_cr(line, len);

@@ -30,11 +30,14 @@ typedef struct ptrctl_import_format {
     ptrctl_format kind;
     int ncols;
     int col_ip, col_names, col_ttl, col_description, col_tags;
+    int col_region, col_project, col_owner;
 } ptrctl_import_format;
 
 /* One parsed line: a request whose views point into the caller's buffer and these arrays. */
 typedef struct ptrctl_import_row {
     ptr_request req;
+    /* The line's own scope; an empty one (len 0) means the importer's default. */
+    ptr_text region, project, owner;
     ptr_text names[PTRCTL_ROW_MAX_NAMES];
     ptr_tag tags[PTRCTL_ROW_MAX_TAGS];
 } ptrctl_import_row;

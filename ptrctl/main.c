@@ -5,18 +5,14 @@
  * see docs/ptrctl.md before changing anything here.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libptr/sqlite.h>
 
 #include "ptrctl.h"
-
-static const char *env_or(const char *name, const char *dflt)
-{
-    const char *v = getenv(name);
-    return v && *v ? v : dflt;
-}
 
 static int env_flag(const char *name)
 {
@@ -68,8 +64,25 @@ int ptrctl_open(ptrctl *c)
     const int rc = scope_check(c);
     if (rc)
         return rc;
-    ptr_policy policy;
-    ptr_policy_init(&policy);
+    /* A mistyped --db must not answer "no records" from a new, empty file, nor leave one. */
+    struct stat sb;
+    if (!ptrctl_db_is_pg(c->db) && !c->creates && !c->create_db && stat(c->db, &sb) != 0 &&
+        errno == ENOENT)
+        return ptrctl_system(c,
+                             "no database (create, set and import make one; --create-db "
+                             "lets any command)",
+                             c->db);
+    ptr_policy policy; /* also kept in c->policy, for checks made before a create */
+    if (strcmp(c->set[PTRCTL_K_POLICY].value, "otc") == 0)
+        ptr_policy_init_otc(&policy);
+    else
+        ptr_policy_init(&policy);
+    policy.max_records_per_owner = ptrctl_setting_u32(c, PTRCTL_K_QUOTA);
+    policy.max_names = ptrctl_setting_u32(c, PTRCTL_K_MAX_NAMES);
+    policy.default_name_template = c->set[PTRCTL_K_DEFAULT_NAME].value;
+    int on = 0;
+    if (ptrctl_bool(c->set[PTRCTL_K_IPV6].value, &on) == 0 && on)
+        policy.options |= PTR_POLICY_IPV6;
     if (c->addresses == PTRCTL_ADDR_PUBLIC_ONLY)
         policy.options |= PTR_POLICY_PUBLIC_ONLY;
     ptr_status st;
@@ -78,7 +91,7 @@ int ptrctl_open(ptrctl *c)
     } else {
         ptr_sqlite_options o;
         ptr_sqlite_options_init(&o);
-        o.policy = &policy; /* the store refuses rows beyond the limits the context enforces */
+        o.policy = &policy; /* the store bounds what it reads back by the same limits */
         /* Commands that only read may go past a damaged row; they say so (ptrctl_report_skipped). */
         if (strcmp(c->command, "list") == 0 || strcmp(c->command, "export-zone") == 0)
             o.flags |= PTR_SQLITE_SKIP_CORRUPT;
@@ -101,6 +114,13 @@ int ptrctl_open(ptrctl *c)
     ptr_ctx_config_init(&cfg);
     cfg.store = c->store;
     cfg.policy = &policy;
+    c->policy = policy;
+    if (ptrctl_bool(c->set[PTRCTL_K_FORWARD_CONFIRM].value, &on) == 0 && on) {
+        policy.options |= PTR_POLICY_FORWARD_CONFIRM;
+        cfg.forward_lookup = ptrctl_forward_lookup;
+        c->forward_timeout = ptrctl_setting_u32(c, PTRCTL_K_FORWARD_TIMEOUT);
+        cfg.user = c;
+    }
     st = ptr_ctx_new(&cfg, &c->ctx, &err);
     if (st != PTR_OK) {
         ptr_store_free(c->store);
@@ -122,74 +142,155 @@ static const command COMMANDS[] = {
     {"create", cmd_create}, {"show", cmd_show},     {"list", cmd_list},
     {"update", cmd_update}, {"delete", cmd_delete}, {"resolve", cmd_resolve},
     {"quota", cmd_quota},   {"import", cmd_import}, {"export-zone", cmd_export_zone},
+    {"config", cmd_config}, {"set", cmd_create},    {"unset", cmd_delete},
+    {"export", cmd_export},
 };
 
-int main(int argc, char **argv)
-{
-    ptrctl c;
-    memset(&c, 0, sizeof c);
-    c.db = env_or("PTRCTL_DB", PTRCTL_DEFAULT_DB);
-    c.region = env_or("PTRCTL_REGION", PTRCTL_DEFAULT_REGION);
-    c.project = env_or("PTRCTL_PROJECT", PTRCTL_DEFAULT_PROJECT);
-    c.owner = env_or("PTRCTL_OWNER", PTRCTL_DEFAULT_OWNER);
-    c.json = env_flag("PTRCTL_JSON");
-    c.addresses = PTRCTL_ADDR_NO_SPECIAL;
-    /* --json anywhere among the global options: a usage error before it is reported as JSON too. */
-    for (int k = 1; k < argc && argv[k][0] == '-'; k++)
-        if (cli_flag(argv[k], "--json"))
-            c.json = 1;
-    const char *addresses = NULL;
+/* The global options that set a key; --json, -o and --config are handled apart. */
+static const struct {
+    const char *option;
+    ptrctl_key key;
+} GLOBALS[] = {
+    {"--db", PTRCTL_K_DB},
+    {"--region", PTRCTL_K_REGION},
+    {"--project", PTRCTL_K_PROJECT},
+    {"--owner", PTRCTL_K_OWNER},
+    {"--addresses", PTRCTL_K_ADDRESSES},
+    {"--output", PTRCTL_K_OUTPUT},
+};
 
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
+/*
+ * Take the global options out of argv wherever they are (before "--"),
+ * applying them in order over the file and the environment; the rest, the
+ * command and its arguments, is left in argv[1..*argc). Returns an exit
+ * status (a usage error) or 0.
+ */
+static int take_globals(ptrctl *c, int *argc, char **argv)
+{
+    int out = 1, ended = 0;
+    for (int i = 1; i < *argc; i++) {
         const char *v = NULL;
-        int r;
-        if (cli_is_help(argv[i])) {
-            ptrctl_help(stdout, NULL);
-            return PTRCTL_EXIT_OK;
-        }
-        if (cli_flag(argv[i], "--version")) {
-            printf("ptrctl (libptr %s)\n", ptr_version());
-            return PTRCTL_EXIT_OK;
-        }
-        if (cli_flag(argv[i], "--json")) {
-            c.json = 1;
+        int r = 0;
+        if (ended || strcmp(argv[i], "--") == 0) {
+            ended = 1;
+            argv[out++] = argv[i];
             continue;
         }
-        if ((r = cli_opt(&c, argc, argv, &i, "--db", &v)) != 0)
-            c.db = v;
-        else if ((r = cli_opt(&c, argc, argv, &i, "--region", &v)) != 0)
-            c.region = v;
-        else if ((r = cli_opt(&c, argc, argv, &i, "--project", &v)) != 0)
-            c.project = v;
-        else if ((r = cli_opt(&c, argc, argv, &i, "--owner", &v)) != 0)
-            c.owner = v;
-        else if ((r = cli_opt(&c, argc, argv, &i, "--addresses", &v)) != 0)
-            addresses = v;
-        else
-            return ptrctl_usage(&c, "unknown option '%s' (global options come before the command)",
-                                argv[i]);
+        if (cli_flag(argv[i], "--create-db")) {
+            c->create_db = 1;
+            continue;
+        }
+        if (cli_flag(argv[i], "--json")) {
+            const int rc = ptrctl_set(c, PTRCTL_K_OUTPUT, "json", "option --json");
+            if (rc)
+                return rc;
+            continue;
+        }
+        if ((r = cli_opt(c, *argc, argv, &i, "--config", &v)) != 0) {
+            if (r < 0)
+                return PTRCTL_EXIT_USAGE;
+            continue; /* read before everything else */
+        }
+        int taken = 0;
+        for (size_t g = 0; g < sizeof GLOBALS / sizeof GLOBALS[0] && !taken; g++) {
+            const char *name = GLOBALS[g].option;
+            if (GLOBALS[g].key == PTRCTL_K_OUTPUT && strcmp(argv[i], "-o") == 0)
+                name = "-o";
+            r = cli_opt(c, *argc, argv, &i, name, &v);
+            if (r < 0)
+                return PTRCTL_EXIT_USAGE;
+            if (r == 0)
+                continue;
+            char source[64];
+            snprintf(source, sizeof source, "option %s", GLOBALS[g].option);
+            const int rc = ptrctl_set(c, (int)GLOBALS[g].key, v, source);
+            if (rc)
+                return rc;
+            taken = 1;
+        }
+        if (!taken)
+            argv[out++] = argv[i];
+    }
+    *argc = out;
+    return PTRCTL_EXIT_OK;
+}
+
+/* The settings into the fields the commands read. */
+static void apply(ptrctl *c)
+{
+    c->db = c->set[PTRCTL_K_DB].value;
+    c->region = c->set[PTRCTL_K_REGION].value;
+    c->project = c->set[PTRCTL_K_PROJECT].value;
+    c->owner = c->set[PTRCTL_K_OWNER].value;
+    ptrctl_addresses_parse(c->set[PTRCTL_K_ADDRESSES].value, &c->addresses);
+    const char *o = c->set[PTRCTL_K_OUTPUT].value;
+    c->output = strcmp(o, "json") == 0  ? PTRCTL_OUT_JSON
+                : strcmp(o, "csv") == 0 ? PTRCTL_OUT_CSV
+                                        : PTRCTL_OUT_TABLE;
+    c->json = c->output == PTRCTL_OUT_JSON;
+}
+
+static int run(ptrctl *c, int argc, char **argv)
+{
+    /* JSON wanted anywhere on the line: a usage error found before it is reported as JSON too. */
+    for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+        if (cli_flag(argv[k], "--json") || cli_flag(argv[k], "--output=json") ||
+            ((cli_flag(argv[k], "-o") || cli_flag(argv[k], "--output")) && k + 1 < argc &&
+             strcmp(argv[k + 1], "json") == 0))
+            c->json = 1;
+    if (env_flag("PTRCTL_JSON"))
+        c->json = 1;
+    const char *config = NULL;
+    for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++) {
+        const char *v = NULL;
+        const int r = cli_opt(c, argc, argv, &k, "--config", &v);
         if (r < 0)
             return PTRCTL_EXIT_USAGE;
-        if (!*c.db)
-            return ptrctl_usage(&c, "--db needs a file name");
+        if (r > 0)
+            config = v;
     }
-    const char *from = addresses ? "--addresses" : "PTRCTL_ADDRESSES";
-    if (!addresses)
-        addresses = env_or("PTRCTL_ADDRESSES", NULL);
-    if (addresses && ptrctl_addresses_parse(addresses, &c.addresses) != 0)
-        return ptrctl_usage(&c, "%s is any, no-special, no-private or public-only, not '%s'", from,
-                            addresses);
+    int rc = ptrctl_config_load(c, config);
+    if (!rc)
+        rc = ptrctl_config_env(c);
+    if (!rc && env_flag("PTRCTL_JSON"))
+        rc = ptrctl_set(c, PTRCTL_K_OUTPUT, "json", "environment PTRCTL_JSON");
+    if (!rc)
+        rc = take_globals(c, &argc, argv);
+    if (!rc)
+        rc = ptrctl_config_check(c);
+    if (rc)
+        return rc;
+    apply(c);
+    if (!*c->db)
+        return ptrctl_usage(c, "--db needs a file name");
+
+    if (argc > 1 && cli_is_help(argv[1])) {
+        ptrctl_help(stdout, NULL);
+        return PTRCTL_EXIT_OK;
+    }
+    if (argc > 1 && cli_flag(argv[1], "--version")) {
+        printf("ptrctl (libptr %s)\n", ptr_version());
+        return PTRCTL_EXIT_OK;
+    }
+    if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "--") != 0)
+        return ptrctl_usage(c, "unknown option '%s'", argv[1]);
+    const int i = argc > 1 && strcmp(argv[1], "--") == 0 ? 2 : 1;
     if (i >= argc) {
-        if (c.json)
-            return ptrctl_usage(&c, "the command is missing");
+        if (c->json)
+            return ptrctl_usage(c, "the command is missing");
         ptrctl_help(stderr, NULL);
         return PTRCTL_EXIT_USAGE;
     }
     const char *name = argv[i];
+    if (strcmp(name, "help") == 0 && i + 1 < argc && argv[i + 1][0] == '-') {
+        if (ptrctl_help_query(stdout, argv[i + 1], i + 2 < argc ? argv[i + 2] : NULL) != 0)
+            return ptrctl_usage(c, "help takes a command, --commands, --options [COMMAND] or "
+                                   "--config-keys");
+        return PTRCTL_EXIT_OK;
+    }
     if (strcmp(name, "help") == 0) {
         if (i + 1 < argc && ptrctl_help(stdout, argv[i + 1]) != 0)
-            return ptrctl_usage(&c, "no command '%s'", argv[i + 1]);
+            return ptrctl_usage(c, "no command '%s'", argv[i + 1]);
         if (i + 1 >= argc)
             ptrctl_help(stdout, NULL);
         return PTRCTL_EXIT_OK;
@@ -197,20 +298,38 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0]; k++) {
         if (strcmp(name, COMMANDS[k].name) != 0)
             continue;
-        c.command = name;
+        c->command = name;
         /* --help anywhere before "--" shows the command's help and touches no database. */
         for (int j = i + 1; j < argc && strcmp(argv[j], "--") != 0; j++)
             if (cli_is_help(argv[j])) {
                 ptrctl_help(stdout, name);
                 return PTRCTL_EXIT_OK;
             }
-        const int rc = COMMANDS[k].run(&c, argc - i, argv + i);
-        ptrctl_report_skipped(&c);
-        ptr_ctx_free(c.ctx);
-        ptr_store_free(c.store);
+        rc = COMMANDS[k].run(c, argc - i, argv + i);
         if (fflush(stdout) != 0 && rc == PTRCTL_EXIT_OK)
-            return ptrctl_system(&c, "cannot write", "standard output");
+            return ptrctl_system(c, "cannot write", "standard output");
         return rc;
     }
-    return ptrctl_usage(&c, "no command '%s'", name);
+    const char *names[sizeof COMMANDS / sizeof COMMANDS[0] + 1];
+    size_t n = 0;
+    for (; n < sizeof COMMANDS / sizeof COMMANDS[0]; n++)
+        names[n] = COMMANDS[n].name;
+    names[n++] = "help";
+    const char *near = ptrctl_suggest(name, names, n);
+    if (near)
+        return ptrctl_usage(c, "no command '%s' (did you mean '%s'?)", name, near);
+    return ptrctl_usage(c, "no command '%s'", name);
+}
+
+int main(int argc, char **argv)
+{
+    ptrctl c;
+    memset(&c, 0, sizeof c);
+    c.addresses = PTRCTL_ADDR_NO_SPECIAL;
+    const int rc = run(&c, argc, argv);
+    ptrctl_report_skipped(&c);
+    ptr_ctx_free(c.ctx);
+    ptr_store_free(c.store);
+    free(c.config_text);
+    return rc;
 }

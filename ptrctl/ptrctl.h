@@ -31,11 +31,72 @@ typedef enum ptrctl_addresses {
     PTRCTL_ADDR_PUBLIC_ONLY
 } ptrctl_addresses;
 
+/* config.c: the settings, each from the configuration file, the environment or an option. */
+typedef enum ptrctl_key {
+    PTRCTL_K_DB,
+    PTRCTL_K_REGION,
+    PTRCTL_K_PROJECT,
+    PTRCTL_K_OWNER,
+    PTRCTL_K_ADDRESSES,
+    PTRCTL_K_OUTPUT,
+    PTRCTL_K_POLICY,
+    PTRCTL_K_QUOTA,
+    PTRCTL_K_MAX_NAMES,
+    PTRCTL_K_IPV6,
+    PTRCTL_K_FORWARD_CONFIRM,
+    PTRCTL_K_FORWARD_TIMEOUT,
+    PTRCTL_K_DEFAULT_NAME,
+    PTRCTL_K_ZONE_NS,
+    PTRCTL_K_ZONE_CONTACT,
+    PTRCTL_K_ZONE_IPV6_PREFIX,
+    PTRCTL_K_COUNT
+} ptrctl_key;
+
+/* What a value must look like (checked wherever it comes from). */
+typedef enum ptrctl_value_kind {
+    PTRCTL_V_TEXT, /* any; the library checks it where it is used */
+    PTRCTL_V_ADDRESSES,
+    PTRCTL_V_OUTPUT,
+    PTRCTL_V_POLICY,
+    PTRCTL_V_COUNT, /* 0..4294967295 */
+    PTRCTL_V_BOOL,  /* true | false */
+    PTRCTL_V_PREFIX /* a multiple of 4 in 4..124 */
+} ptrctl_value_kind;
+
+typedef struct ptrctl_key_info {
+    const char *name;   /* in the configuration file */
+    const char *env;    /* the environment variable, or NULL */
+    const char *option; /* the global option, or NULL */
+    const char *dflt;
+    ptrctl_value_kind kind;
+    const char *help;
+} ptrctl_key_info;
+
+extern const ptrctl_key_info PTRCTL_KEYS[PTRCTL_K_COUNT];
+
+#define PTRCTL_SOURCE_MAX 4200 /* "FILE:LINE", "environment VAR", "option --db", "default" */
+
+typedef struct ptrctl_setting {
+    const char *value;
+    char source[PTRCTL_SOURCE_MAX];
+} ptrctl_setting;
+
+typedef enum ptrctl_output { PTRCTL_OUT_TABLE = 0, PTRCTL_OUT_JSON, PTRCTL_OUT_CSV } ptrctl_output;
+
 /* The state every command shares: global options and, once opened, the service. */
 typedef struct ptrctl {
     const char *db;
     const char *region, *project, *owner;
-    int json;
+    int json; /* output json: every answer and failure as JSON on stdout */
+    ptrctl_output output;
+    ptrctl_setting set[PTRCTL_K_COUNT];
+    char config_path[PTRCTL_SOURCE_MAX]; /* the configuration file read, or "" */
+    char *config_text;                   /* its text, which values point into */
+    uint32_t forward_timeout;            /* seconds per forward lookup */
+    int create_db;                       /* --create-db: any command may create the file */
+    int creates;                         /* the command creates records: it may create it too */
+    int quiet;                           /* import --quiet: no line-by-line refusals */
+    ptr_policy policy;                   /* the context's, once opened */
     ptrctl_addresses addresses;
     const char *command; /* for messages: "create", "import", ... */
     ptr_store *store;
@@ -47,6 +108,28 @@ typedef struct ptrctl {
 int ptrctl_open(ptrctl *c);
 /* output.c: a warning on stderr when the command's read skipped damaged rows of the database. */
 void ptrctl_report_skipped(const ptrctl *c);
+
+/* forward.c: the forward_lookup hook through the system resolver, c->forward_timeout each. */
+ptr_status ptrctl_forward_lookup(void *user, const char *name, size_t name_len, ptr_addr *out,
+                                 size_t cap, size_t *count);
+
+/* config.c */
+/* The key named name[0..len), or -1. */
+int ptrctl_key_find(const char *name, size_t len);
+/* "true" or "false" into *out; -1 otherwise. */
+int ptrctl_bool(const char *s, int *out);
+/* Set a key from source (checked: a bad value is a usage error naming the source). */
+int ptrctl_set(ptrctl *c, int key, const char *value, const char *source);
+/* The defaults, then the configuration file (option_path, else the search order). */
+int ptrctl_config_load(ptrctl *c, const char *option_path);
+/* The environment variables over the file. */
+int ptrctl_config_env(ptrctl *c);
+/* Every final value checked; a bad one is a usage error naming where it came from. */
+int ptrctl_config_check(const ptrctl *c);
+/* A count or prefix setting's number (its value was checked when set). */
+uint32_t ptrctl_setting_u32(const ptrctl *c, int key);
+/* The candidate closest to word by edit distance when it is close enough, else NULL. */
+const char *ptrctl_suggest(const char *word, const char *const *candidates, size_t n);
 
 /* addresses.c: "any", "no-special", "no-private", "public-only" into *out; -1 when none. */
 int ptrctl_addresses_parse(const char *s, ptrctl_addresses *out);
@@ -133,6 +216,9 @@ void time_rfc3339(int64_t t, char *buf, size_t cap);
 /* record_out.c: a record as JSON or as "field value" lines. */
 void record_json(FILE *f, const ptr_record *r);
 void record_text(FILE *f, const ptr_record *r);
+/* The CSV that import reads back: ip,names,ttl,description,tags,region,project,owner. */
+void record_csv_header(FILE *f);
+void record_csv(FILE *f, const ptr_record *r);
 
 /* progress.c: a progress bar on stderr when it is a terminal. */
 typedef struct progress {
@@ -150,6 +236,12 @@ void progress_finish(progress *p);
 /* help.c */
 /* Print the help for a command (NULL: the overview) to f; 0 when known, else -1. */
 int ptrctl_help(FILE *f, const char *command);
+/*
+ * What the man pages and shell completions are made of, from the same texts:
+ * "--commands" (one a line), "--options" (of command, or the global ones when
+ * NULL), "--config-keys" (key TAB description). 0, or -1 for an unknown query.
+ */
+int ptrctl_help_query(FILE *f, const char *what, const char *command);
 
 /* The commands: each returns an exit status. argv[0] is the command name. */
 int cmd_create(ptrctl *c, int argc, char **argv);
@@ -161,5 +253,7 @@ int cmd_list(ptrctl *c, int argc, char **argv);
 int cmd_quota(ptrctl *c, int argc, char **argv);
 int cmd_import(ptrctl *c, int argc, char **argv);
 int cmd_export_zone(ptrctl *c, int argc, char **argv);
+int cmd_config(ptrctl *c, int argc, char **argv);
+int cmd_export(ptrctl *c, int argc, char **argv);
 
 #endif /* PTRCTL_H */

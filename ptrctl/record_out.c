@@ -1,5 +1,7 @@
 /* A record as ptrctl prints it: the cloud API's JSON shape, or aligned "field value" lines. */
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "ptrctl.h"
 
@@ -80,4 +82,75 @@ void record_text(FILE *f, const ptr_record *r)
     fprintf(f, "created_at   %s\n", t1);
     fprintf(f, "updated_at   %s\n", t2);
     fprintf(f, "revision     %" PRIu64 "\n", ptr_record_revision(r));
+}
+
+/* One CSV field (RFC 4180): quoted when it holds a comma, quote, separator or line break. */
+static void csv_field(FILE *f, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && !strchr(",\";|\r\n", s[i]))
+        i++;
+    if (i == len) {
+        fwrite(s, 1, len, f);
+        return;
+    }
+    fputc('"', f);
+    for (i = 0; i < len; i++) {
+        if (s[i] == '"')
+            fputc('"', f);
+        fputc(s[i], f);
+    }
+    fputc('"', f);
+}
+
+void record_csv_header(FILE *f)
+{
+    fputs("ip,names,ttl,description,tags,region,project,owner\n", f);
+}
+
+void record_csv(FILE *f, const ptr_record *r)
+{
+    char addr[PTR_ADDR_STRLEN + 1];
+    size_t len = 0;
+    if (ptr_addr_format(ptr_record_address(r), addr, sizeof addr, &len) != PTR_OK)
+        len = 0;
+    fwrite(addr, 1, len, f);
+    fputc(',', f);
+    /* Names cannot hold ';' (a domain name's syntax), so the list needs no quoting of its own. */
+    for (size_t i = 0; i < ptr_record_name_count(r); i++) {
+        const char *s = ptr_record_name(r, i, &len);
+        if (i)
+            fputc(';', f);
+        fwrite(s, 1, len, f);
+    }
+    fprintf(f, ",%" PRIu32 ",", ptr_record_ttl(r));
+    const char *s = ptr_record_description(r, &len);
+    csv_field(f, s, len);
+    fputc(',', f);
+    /* The tags as one field "k=v;k=v", quoted as a whole when needed. */
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *m = open_memstream(&buf, &blen);
+    if (m) {
+        for (size_t i = 0; i < ptr_record_tag_count(r); i++) {
+            ptr_tag t;
+            if (ptr_record_tag(r, i, &t) != PTR_OK)
+                continue;
+            fprintf(m, "%s%.*s=%.*s", i ? ";" : "", (int)t.key_len, t.key, (int)t.value_len,
+                    t.value ? t.value : "");
+        }
+        if (fclose(m) == 0)
+            csv_field(f, buf, blen);
+        free(buf);
+    }
+    s = ptr_record_region(r, &len);
+    fputc(',', f);
+    csv_field(f, s, len);
+    s = ptr_record_project(r, &len);
+    fputc(',', f);
+    csv_field(f, s, len);
+    s = ptr_record_owner(r, &len);
+    fputc(',', f);
+    csv_field(f, s, len);
+    fputc('\n', f);
 }

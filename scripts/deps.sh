@@ -51,6 +51,9 @@ if [ "$want" = bench ]; then   # the baselines the benchmarks compare against
     need python3-dnspython /usr/bin/python3 -c 'import dns.reversename'   # bench/python
     need wrk command -v wrk   # ptrd's HTTP load (bench/ptrd)
     need curl command -v curl
+    # bench/import_all_or_nothing.sh: raw SQLite's side and the timing of both.
+    need sqlite3 command -v sqlite3
+    need time test -x /usr/bin/time
 fi
 
 [ ${#pkgs[@]} -eq 0 ] && exit 0

@@ -16,6 +16,7 @@ scripts/deps.sh test
 
 jobs=$(nproc 2>/dev/null || echo 2)
 summary=()
+echo "test.sh: 5 stages (werror, asan, valgrind, tsan, fuzz); about 6 minutes on two cores"
 
 stage() { # stage NAME CTEST-ARGS -- CMAKE-ARGS...
     local name=$1; shift
@@ -25,9 +26,15 @@ stage() { # stage NAME CTEST-ARGS -- CMAKE-ARGS...
     echo
     echo "=== $name"
     cmake -S . -B "build/$name" -DPTR_WARNINGS_AS_ERRORS=ON "$@" >/dev/null
+    local t0=$SECONDS
     cmake --build "build/$name" -j "$jobs" >/dev/null
-    ctest --test-dir "build/$name" --output-on-failure --no-tests=error -j "$jobs" "${ctest_args[@]}"
-    summary+=("$name: passed")
+    ctest --test-dir "build/$name" --output-on-failure --no-tests=error -j "$jobs" "${ctest_args[@]}" |
+        tee "build/$name/ctest.out"
+    # One line per stage: how many tests, how many skipped (a tool missing), how long.
+    local n skipped
+    n=$(sed -n 's/.*tests passed, 0 tests failed out of \([0-9]*\).*/\1/p' "build/$name/ctest.out")
+    skipped=$(grep -c '\*\*\*Skipped\| Not Run' "build/$name/ctest.out" || true)
+    summary+=("$name: ${n:-?} tests passed (${skipped} skipped) in $((SECONDS - t0)) s")
 }
 
 stage werror -- -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -66,9 +73,10 @@ stage scalar -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTR_WORDWISE=SCALAR 
 
 echo
 echo "=== fuzz"
+t0=$SECONDS
 fuzz/run.sh build/fuzz "${PTR_FUZZ_SECONDS:-20}"
-summary+=("fuzz: passed")
+summary+=("fuzz: passed in $((SECONDS - t0)) s")
 
 echo
 printf '%s\n' "${summary[@]}"
-echo "all test stages passed"
+echo "all test stages passed in $((SECONDS / 60)) min $((SECONDS % 60)) s"

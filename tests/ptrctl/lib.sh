@@ -8,7 +8,13 @@ trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 # PTRCTL_TEST_DB: another database to run against (tests/pg runs these with a postgresql:// URI).
 export PTRCTL_DB="${PTRCTL_TEST_DB:-$WORK/test.db}"
-unset PTRCTL_REGION PTRCTL_PROJECT PTRCTL_OWNER PTRCTL_JSON
+unset PTRCTL_REGION PTRCTL_PROJECT PTRCTL_OUTPUT PTRCTL_OWNER PTRCTL_JSON PTRCTL_ADDRESSES
+unset PTRCTL_POLICY
+# A configuration file of the test's own (empty), so that none of the machine's or the user's
+# (/etc/ptrctl.conf, ~/.config/ptrctl/config) is read; a test appends its settings to it.
+CONFIG="$WORK/ptrctl.conf"
+: > "$CONFIG"
+export PTRCTL_CONFIG="$CONFIG"
 FAILS=0
 CHECKS=0
 

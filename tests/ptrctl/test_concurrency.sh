@@ -29,7 +29,7 @@ race() {
 }
 
 # Create the database first, so the races are about records, not about who makes the file.
-expect 0 quota
+expect 0 --create-db quota
 
 for round in 1 2 3; do
     owner=own$round

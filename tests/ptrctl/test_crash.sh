@@ -81,7 +81,7 @@ group_alive() {
 }
 
 # The schema first, so each kill lands in an import.
-expect 0 quota
+expect 0 --create-db quota
 last=0
 for round in 1 2 3 4; do
     setsid bash -c "$(declare -f import_all); PTRCTL='$PTRCTL' OWNERS=$OWNERS import_all" &

@@ -5,6 +5,7 @@
 # name the option; one TTL rule gives one answer; the store's own reason
 # reaches the user.
 . "$(dirname "$0")/lib.sh"
+echo "zone_ns = ns1.example.com" >> "$CONFIG"
 
 # error_json EXIT CODE: the last run printed one error object with that code and exit status.
 error_json() {

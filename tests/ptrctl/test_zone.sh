@@ -3,6 +3,7 @@
 # every export, and the files loaded by BIND's checker and served by knotd
 # (tests/zone/check_zone_servers.sh, from the zone export's own tests).
 . "$(dirname "$0")/lib.sh"
+echo "zone_ns = ns1.example.com" >> "$CONFIG"
 
 expect 0 create 203.0.113.10 mail.example.com mx.example.com --ttl 600
 expect 0 create 203.0.113.25 www.example.com

@@ -5,6 +5,7 @@
 # error naming it, the file and directory are fsync'ed around the rename, and
 # a failed export leaves no temporary behind.
 . "$(dirname "$0")/lib.sh"
+echo "zone_ns = ns1.example.com" >> "$CONFIG"
 
 Z=113.0.203.in-addr.arpa.zone
 expect 0 create 203.0.113.10 mail.example.com

@@ -15,7 +15,16 @@ cmake --build "$prefix/cmake-build" >/dev/null
 
 libdir=$(cd "$(dirname "$(find "$prefix" -name libptr-sqlite.pc | head -n 1)")/.." && pwd)
 export PKG_CONFIG_PATH=$libdir/pkgconfig
-pc() { pkg-config --define-variable=prefix="$prefix" "$@"; }
+# No --define-variable: both .pc files must find the scratch prefix themselves (issue 12: the
+# SQLite one pointed at /usr/local whatever --prefix was).
+pc() { pkg-config "$@"; }
+real=$(cd "$prefix" && pwd -P)
+for m in libptr libptr-sqlite; do
+    got=$(cd "$(pkg-config --variable=prefix "$m")" 2>/dev/null && pwd -P || echo "(missing)")
+    [ "$got" = "$real" ] || { echo "$m.pc: prefix $got, want $real"; exit 1; }
+    inc=$(pkg-config --variable=includedir "$m")
+    [ -e "$inc/libptr/libptr.h" ] || { echo "$m.pc: includedir $inc has no libptr/libptr.h"; exit 1; }
+done
 # shellcheck disable=SC2046
 "$cc" -std=c11 -Wall -Werror -o "$prefix/pc-shared" "$here/main.c" $(pc --cflags --libs libptr-sqlite) \
     -Wl,-rpath,"$libdir"
