@@ -131,7 +131,7 @@ static input *inputs;
 static const ptr_scope base = {{"eu-de", 5}, {"project-1", 9}, {"", 0}};
 static const char desc[] = "outbound mail relay for the billing team";
 
-/* The lock keys as the store makes them (pg_store.c: schema, tag, length, text). */
+/* The lock keys as the store makes them (pg_txn.c: schema, tag, length, text). */
 static int64_t key_of(const char *schema, const char *tag, const char *a, size_t alen,
                       const void *b, size_t blen)
 {

@@ -1,6 +1,7 @@
 /*
  * Internals of the PostgreSQL store shared by its files; not installed.
- * Names are ptr__pg_* and hidden (the version script exports ptr_pg_* only).
+ * Functions and objects are ptr__pg_* and hidden (the version script
+ * exports ptr_pg_* only).
  *
  * This library sees the core through its public headers only, like any
  * embedder's store.
@@ -11,11 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pthread.h>
+
 #include <libpq-fe.h>
 
 #include "libptr/alloc.h"
 #include "libptr/error.h"
 #include "libptr/record.h"
+#include "libptr/store.h"
 
 /* The schema this library writes; older ones are migrated on open. */
 #define PTR__PG_SCHEMA_VERSION 1
@@ -108,5 +112,100 @@ ptr_status ptr__pg_fail(ptr_error *err, ptr_status st, const char *msg);
  */
 ptr_status ptr__pg_schema_prepare(PGconn *conn, const char *schema, int no_migrate, char *msg,
                                   size_t cap);
+
+/* ---- the store (pg_store.c) ------------------------------------------------------ */
+
+/* The prepared statements, named "ptr_<i>"; their SQL is in pg_store.c. */
+enum {
+    S_GET,
+    S_INSERT,
+    S_INSERT_CHECKED,
+    S_EXISTS,
+    S_REPLACE_SAME_OWNER,
+    S_REPLACE,
+    S_REMOVE,
+    S_COUNT_OWNER,
+    S_SCAN,
+    S_COUNT,
+    S_COUNT_ROWS,
+    S_LIMIT_GET,
+    S_LIMIT_SET,
+    S_LIMIT_REMOVE,
+    S_LIMIT_SCAN,
+    S_LOCK_KEYS,
+    S_LOCK_SHARED,
+    S_LOCK_ALL,
+    S_NSTMT
+};
+
+/* Owners whose count a write transaction keeps. */
+#define KEPT_OWNERS 8
+
+typedef struct kept_count {
+    int64_t key;    /* the owner's lock key */
+    uint64_t count; /* the count read, plus the transaction's inserts */
+} kept_count;
+
+/* One store: its connection, its session and the transaction in progress. */
+typedef struct pgstore {
+    ptr_allocator alloc;
+    pthread_mutex_t lock; /* held from begin to commit/rollback */
+    PGconn *conn;
+    char *conninfo;
+    char schema[64];
+    unsigned lock_timeout_ms;
+    int session_ready; /* search_path set and statements prepared on this connection */
+    int in_txn, in_write;
+    int all_keys; /* G held exclusively: every key is ours */
+    int failed;   /* a statement failed: the server has aborted the transaction */
+    int64_t global_key;
+    char sqlstate[6]; /* of the last failed statement, "" when none */
+    int64_t *held;    /* keys held in a keyed write transaction */
+    size_t nheld, held_cap;
+    kept_count kept[KEPT_OWNERS];
+    unsigned nkept;
+    ptr__pg_buf buf;
+    char errmsg[PTR_ERROR_MESSAGE_SIZE * 2];
+} pgstore;
+
+/* Note a failed statement: the message, and the status it means. */
+ptr_status ptr__pg_fail_res(pgstore *m, const char *what, PGresult *res);
+/* A connection that broke is replaced; a new one gets its session set up. */
+ptr_status ptr__pg_connection_ready(pgstore *m);
+/* Run prepared statement i with binary parameters; binary results. */
+PGresult *ptr__pg_run(pgstore *m, int i, const ptr__pg_params *p);
+/* The ptr_store_methods destroy slot: closes the connection and frees the store. */
+void ptr__pg_destroy(void *user);
+/* Identifies ptr_pg_store_errmsg's question to owner_limit_get (see pg_store.c). */
+extern const char ptr__pg_errmsg_cookie;
+
+/* ---- lock keys and transactions (pg_txn.c) --------------------------------------- */
+
+/* The lock key of an owner ("o:" + owner), hashed with the schema's name. */
+int64_t ptr__pg_owner_key(const pgstore *m, const char *owner, size_t len);
+/* The lock key of an address ("a:" + region + address), hashed with the schema's name. */
+int64_t ptr__pg_addr_key(const pgstore *m, const char *region, size_t len, const ptr_addr *a);
+/* Whether the transaction holds key (always, when it holds G exclusively). */
+int ptr__pg_held(const pgstore *m, int64_t key);
+/* Lock a key the transaction did not name (may deadlock: reported as busy). */
+ptr_status ptr__pg_ensure_key(pgstore *m, int64_t key);
+/* The store of txn when txn is its open transaction, else NULL. */
+pgstore *ptr__pg_txn_store(void *user, ptr_store_txn *txn);
+/* As ptr__pg_txn_store, for a write transaction only. */
+pgstore *ptr__pg_write_store(void *user, ptr_store_txn *txn);
+/* The begin slot: a read transaction, or a write one holding G exclusively. */
+ptr_status ptr__pg_begin(void *user, unsigned flags, ptr_store_txn **txn);
+/* The begin_keys slot: a write transaction holding G shared and the named keys. */
+ptr_status ptr__pg_begin_keys(void *user, unsigned flags, const ptr_txn_keys *keys,
+                              ptr_store_txn **txn);
+/* The commit slot; a transaction the server aborted is rolled back (PTR_E_STORE). */
+ptr_status ptr__pg_commit(void *user, ptr_store_txn *txn);
+/* The rollback slot. */
+void ptr__pg_rollback(void *user, ptr_store_txn *txn);
+
+/* ---- the slots (pg_slots.c) ------------------------------------------------------ */
+
+/* The store's methods table, for ptr_store_new. */
+extern const ptr_store_methods ptr__pg_store_methods;
 
 #endif /* LIBPTR_PG_INTERNAL_H */

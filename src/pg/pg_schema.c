@@ -181,7 +181,7 @@ static ptr_status check_tables(PGconn *conn, const char *schema, char *msg, size
 ptr_status ptr__pg_schema_prepare(PGconn *conn, const char *schema, int no_migrate, char *msg,
                                   size_t cap)
 {
-    /* The migration lock's key: apart from the store's record and owner keys (pg_store.c). */
+    /* The migration lock's key: apart from the store's record and owner keys (pg_txn.c). */
     uint64_t h = ptr__pg_hash(PTR__PG_HASH_INIT, "m:", 2);
     h = ptr__pg_hash(h, schema, strlen(schema) + 1);
     char key[24];
