@@ -53,22 +53,20 @@ typedef struct scan_state {
     const ptr_store_filter *f;
     ptr_store_visit_fn visit;
     void *visit_ctx;
-    ptr_record *copy; /* what the visitor sees: made at the first match */
     ptr_status st;
     uint64_t matched; /* for count */
 } scan_state;
 
-/* The visitor gets a copy: the store's own records never leave it. */
+/*
+ * The visitor reads the stored record itself, as const and during the call
+ * only (the scan's contract), under the store's lock: no copy per record.
+ */
 static int scan_one(void *ctx, ptr_record *rec)
 {
     scan_state *s = ctx;
     if (!ptr_store_filter_match(s->f, rec))
         return 0;
-    if (!s->copy && (s->st = ptr_record_new(&s->m->alloc, &s->copy)) != PTR_OK)
-        return 1;
-    if ((s->st = ptr_record_copy(s->copy, rec)) != PTR_OK)
-        return 1;
-    return s->visit(s->visit_ctx, s->copy) != 0;
+    return s->visit(s->visit_ctx, rec) != 0;
 }
 
 static ptr_status ms_scan(void *user, ptr_store_txn *txn, const ptr_store_filter *f,
@@ -80,9 +78,8 @@ static ptr_status ms_scan(void *user, ptr_store_txn *txn, const ptr_store_filter
     const ms_region *r = find_region(m, f->region.s, f->region.len);
     if (!r)
         return PTR_OK;
-    scan_state s = {m, f, visit, visit_ctx, NULL, PTR_OK, 0};
+    scan_state s = {m, f, visit, visit_ctx, PTR_OK, 0};
     ms_order_walk(&r->order, after, scan_one, &s);
-    ptr_record_free(s.copy);
     return s.st;
 }
 
@@ -102,7 +99,7 @@ static uint64_t count_region(const memstore *m, const ms_region *r, const ptr_st
         const ms_text_entry *e = ms_textmap_find(&r->projects, f->project.s, f->project.len);
         return e ? e->count : 0;
     }
-    scan_state s = {m, f, NULL, NULL, NULL, PTR_OK, 0};
+    scan_state s = {m, f, NULL, NULL, PTR_OK, 0};
     ms_order_walk(&r->order, NULL, count_one, &s);
     return s.matched;
 }
