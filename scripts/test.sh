@@ -16,7 +16,7 @@ scripts/deps.sh test
 
 jobs=$(nproc 2>/dev/null || echo 2)
 summary=()
-echo "test.sh: 5 stages (werror, asan, valgrind, tsan, fuzz); about 6 minutes on two cores"
+echo "test.sh: 7 stages (werror, python, asan, valgrind, tsan, scalar, fuzz); about 15 to 20 minutes on two cores"
 
 stage() { # stage NAME CTEST-ARGS -- CMAKE-ARGS...
     local name=$1; shift
