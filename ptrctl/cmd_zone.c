@@ -136,6 +136,19 @@ static int open_regular(int dfd, const char *dir, const char *name, ptrctl_failu
     return fd;
 }
 
+/* A listing of the output directory through its descriptor (a dup: closedir closes that). */
+static DIR *open_listing(int dfd, const char *dir, ptrctl_failure *x)
+{
+    const int dup_fd = dup(dfd);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        ptrctl_failure_io("cannot list the directory", dir, x);
+    }
+    return d;
+}
+
 /*
  * The largest SOA serial among DIR's reverse-zone files (0 when there is
  * none) into *best. A zone file whose serial cannot be read, or a name of
@@ -145,14 +158,9 @@ static int open_regular(int dfd, const char *dir, const char *name, ptrctl_failu
 static int previous_serial(int dfd, const char *dir, uint64_t *best, ptrctl_failure *x)
 {
     *best = 0;
-    const int dup_fd = dup(dfd);
-    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    if (!d) {
-        if (dup_fd >= 0)
-            close(dup_fd);
-        ptrctl_failure_io("cannot list the directory", dir, x);
+    DIR *d = open_listing(dfd, dir, x);
+    if (!d)
         return -1;
-    }
     struct dirent *e;
     int rc = 0;
     while (rc == 0 && (e = readdir(d)) != NULL) {
@@ -414,14 +422,9 @@ static ptr_status sink_end(void *user)
  */
 static int collect_fallbacks(ptrctl *c, int dfd, const char *dir, file_sink *fs, ptrctl_failure *x)
 {
-    const int dup_fd = dup(dfd);
-    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    if (!d) {
-        if (dup_fd >= 0)
-            close(dup_fd);
-        ptrctl_failure_io("cannot list the directory", dir, x);
+    DIR *d = open_listing(dfd, dir, x);
+    if (!d)
         return -1;
-    }
     rewinddir(d); /* a dup shares the offset that previous_serial's listing moved */
     struct dirent *e;
     int rc = 0;

@@ -128,16 +128,23 @@ static size_t put(char *dst, size_t at, const char *src, size_t n)
     return at + n;
 }
 
-ptr_status ptr__failn(ptr_error *err, ptr_status status, ptr_field field, uint32_t index,
-                      size_t offset, const char *msg, uint64_t num)
+/* An error with everything but its message. */
+static void error_set(ptr_error *err, ptr_status status, ptr_field field, uint32_t index,
+                      size_t offset)
 {
-    if (!err)
-        return status;
     memset(err, 0, sizeof *err);
     err->status = status;
     err->field = field;
     err->index = index;
     err->offset = offset;
+}
+
+ptr_status ptr__failn(ptr_error *err, ptr_status status, ptr_field field, uint32_t index,
+                      size_t offset, const char *msg, uint64_t num)
+{
+    if (!err)
+        return status;
+    error_set(err, status, field, index, offset);
 
     char digits[20];
     size_t nd = 0;
@@ -165,11 +172,7 @@ ptr_status ptr__fail(ptr_error *err, ptr_status status, ptr_field field, uint32_
 {
     if (!err)
         return status;
-    memset(err, 0, sizeof *err);
-    err->status = status;
-    err->field = field;
-    err->index = index;
-    err->offset = offset;
+    error_set(err, status, field, index, offset);
     err->message[put(err->message, 0, msg, strlen(msg))] = '\0';
     return status;
 }
