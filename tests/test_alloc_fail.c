@@ -2,44 +2,13 @@
  * Allocation failure: every operation run with its 1st, 2nd, 3rd, ...
  * allocation failing (memory store, context and records share one counting
  * allocator) must return PTR_E_NOMEM, change nothing visible, and leak
- * nothing: when everything is freed, no allocation is live.
+ * nothing: when everything is freed, no allocation is fail_alloc_live.
  */
 #include <stdlib.h>
 
+#include "fail_alloc.h"
 #include "ptr_test.h"
 #include "store_conformance.h"
-
-static long live, calls, fail_at;
-
-static int fail_now(void)
-{
-    return fail_at && ++calls == fail_at;
-}
-static void *t_malloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    if (fail_now())
-        return NULL;
-    void *p = malloc(n);
-    live += p != NULL;
-    return p;
-}
-static void *t_realloc(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    if (fail_now())
-        return NULL;
-    void *q = realloc(p, n);
-    live += !p && q;
-    return q;
-}
-static void t_free(void *ctx, void *p)
-{
-    (void)ctx;
-    live--;
-    free(p);
-}
-static const ptr_allocator A = {t_malloc, t_realloc, t_free, NULL};
 
 typedef struct fx {
     ptr_store *store;
@@ -117,7 +86,7 @@ static ptr_status op_list(fx *f)
 static ptr_status op_get(fx *f)
 {
     ptr_record *r;
-    ptr_status st = ptr_record_new(&A, &r);
+    ptr_status st = ptr_record_new(&fail_alloc, &r);
     if (st != PTR_OK)
         return st;
     st = ptr_ctx_get(f->ctx, &P1, PTR_LIT("203.0.113.2"), r, NULL);
@@ -127,7 +96,7 @@ static ptr_status op_get(fx *f)
 static ptr_status op_resolve(fx *f)
 {
     ptr_record *r;
-    ptr_status st = ptr_record_new(&A, &r);
+    ptr_status st = ptr_record_new(&fail_alloc, &r);
     if (st != PTR_OK)
         return st;
     st = ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("203.0.113.77"), r, NULL, NULL);
@@ -169,7 +138,7 @@ static ptr_status op_list_filtered(fx *f)
 static ptr_status op_resolve_record(fx *f)
 {
     ptr_record *r;
-    ptr_status st = ptr_record_new(&A, &r);
+    ptr_status st = ptr_record_new(&fail_alloc, &r);
     if (st != PTR_OK)
         return st;
     st = ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("203.0.113.2"), r, NULL, NULL);
@@ -180,7 +149,7 @@ static ptr_status op_resolve_record(fx *f)
 static ptr_status op_resolve_default_v6(fx *f)
 {
     ptr_record *r;
-    ptr_status st = ptr_record_new(&A, &r);
+    ptr_status st = ptr_record_new(&fail_alloc, &r);
     if (st != PTR_OK)
         return st;
     st = ptr_ctx_resolve(f->ctx, PTR_TEST_REGION("r1"), PTR_LIT("2001:db8::77"), r, NULL, NULL);
@@ -198,11 +167,11 @@ static void each_allocation_fails(fx *f, op_fn op)
     for (long n = 1;; n++) {
         assert_true(n < 500);
         char *before = store_dump(f->store);
-        calls = 0;
-        fail_at = n;
+        fail_alloc_calls = 0;
+        fail_alloc_at = n;
         ptr_status st = op(f);
-        const int fired = calls >= n;
-        fail_at = 0;
+        const int fired = fail_alloc_calls >= n;
+        fail_alloc_at = 0;
         char *after = store_dump(f->store);
         if (!fired) {
             assert_status(st, PTR_OK);
@@ -221,18 +190,18 @@ static void operations(void **state)
 {
     (void)state;
     fx f;
-    assert_status(ptr_memstore_new(&A, &f.store), PTR_OK);
+    assert_status(ptr_memstore_new(&fail_alloc, &f.store), PTR_OK);
     ptr_ctx_config cfg;
     ptr_ctx_config_init(&cfg);
     cfg.store = f.store;
-    cfg.allocator = &A;
+    cfg.allocator = &fail_alloc;
     /* IPv6 on, for the IPv6 default name. */
     ptr_policy pol;
     ptr_policy_init(&pol);
     pol.options = PTR_POLICY_IPV6;
     cfg.policy = &pol;
     assert_status(ptr_ctx_new(&cfg, &f.ctx, NULL), PTR_OK);
-    assert_status(ptr_record_new(&A, &f.rec), PTR_OK);
+    assert_status(ptr_record_new(&fail_alloc, &f.rec), PTR_OK);
     const char *a[] = {"203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"};
     for (int i = 0; i < 4; i++)
         assert_status(create(&f, a[i], NULL), PTR_OK);
@@ -251,10 +220,10 @@ static void operations(void **state)
     each_allocation_fails(&f, op_resolve_default_v6);
     each_allocation_fails(&f, op_quota);
     /* A failed create leaves the caller's record empty, not half filled. */
-    calls = 0;
-    fail_at = 3;
+    fail_alloc_calls = 0;
+    fail_alloc_at = 3;
     ptr_status st = create(&f, "203.0.113.60", f.rec);
-    fail_at = 0;
+    fail_alloc_at = 0;
     if (st != PTR_OK) {
         assert_status(st, PTR_E_NOMEM);
         assert_int_equal(ptr_record_name_count(f.rec), 0);
@@ -263,7 +232,7 @@ static void operations(void **state)
     ptr_record_free(f.rec);
     ptr_ctx_free(f.ctx);
     ptr_store_free(f.store);
-    assert_int_equal(live, 0);
+    assert_int_equal(fail_alloc_live, 0);
 }
 
 static void constructors(void **state)
@@ -274,9 +243,9 @@ static void constructors(void **state)
         ptr_store *s = NULL;
         ptr_ctx *c = NULL;
         ptr_record *r = NULL;
-        calls = 0;
-        fail_at = n;
-        ptr_status st = ptr_memstore_new(&A, &s);
+        fail_alloc_calls = 0;
+        fail_alloc_at = n;
+        ptr_status st = ptr_memstore_new(&fail_alloc, &s);
         if (st == PTR_OK) {
             ptr_policy p;
             ptr_policy_init(&p);
@@ -284,18 +253,18 @@ static void constructors(void **state)
             ptr_ctx_config cfg;
             ptr_ctx_config_init(&cfg);
             cfg.store = s;
-            cfg.allocator = &A;
+            cfg.allocator = &fail_alloc;
             cfg.policy = &p;
             st = ptr_ctx_new(&cfg, &c, NULL);
         }
         if (st == PTR_OK)
-            st = ptr_record_new(&A, &r);
-        const int fired = calls >= n;
-        fail_at = 0;
+            st = ptr_record_new(&fail_alloc, &r);
+        const int fired = fail_alloc_calls >= n;
+        fail_alloc_at = 0;
         ptr_record_free(r);
         ptr_ctx_free(c);
         ptr_store_free(s);
-        assert_int_equal(live, 0);
+        assert_int_equal(fail_alloc_live, 0);
         if (!fired) {
             assert_status(st, PTR_OK);
             return;
@@ -371,7 +340,7 @@ static void record_api(void **state)
     static const rec_op_fn ops[] = {rop_region, rop_project, rop_owner, rop_description,
                                     rop_name,   rop_tag,     rop_copy};
     ptr_record *src;
-    assert_status(ptr_record_new(&A, &src), PTR_OK);
+    assert_status(ptr_record_new(&fail_alloc, &src), PTR_OK);
     assert_status(ptr_record_set_region(src, PTR_LIT("r1")), PTR_OK);
     assert_status(ptr_record_set_owner(src, PTR_LIT("o1")), PTR_OK);
     for (int i = 0; i < 12; i++) {
@@ -385,17 +354,17 @@ static void record_api(void **state)
         for (long n = 1;; n++) {
             assert_true(n < 200);
             ptr_record *r;
-            assert_status(ptr_record_new(&A, &r), PTR_OK);
+            assert_status(ptr_record_new(&fail_alloc, &r), PTR_OK);
             assert_status(ptr_record_set_region(r, PTR_LIT("r")), PTR_OK);
             assert_status(ptr_record_add_name(r, PTR_LIT("x.example.com.")), PTR_OK);
             assert_status(ptr_record_add_tag(r, PTR_LIT("k"), PTR_LIT("v")), PTR_OK);
             char before[4096], after[4096], empty[4096];
             record_text(r, before, sizeof before);
-            calls = 0;
-            fail_at = n;
+            fail_alloc_calls = 0;
+            fail_alloc_at = n;
             ptr_status st = ops[k](r, src);
-            const int fired = calls >= n;
-            fail_at = 0;
+            const int fired = fail_alloc_calls >= n;
+            fail_alloc_at = 0;
             record_text(r, after, sizeof after);
             if (!fired) {
                 assert_status(st, PTR_OK);
@@ -405,7 +374,7 @@ static void record_api(void **state)
             assert_status(st, PTR_E_NOMEM);
             if (ops[k] == rop_copy) {
                 ptr_record *e;
-                assert_status(ptr_record_new(&A, &e), PTR_OK);
+                assert_status(ptr_record_new(&fail_alloc, &e), PTR_OK);
                 record_text(e, empty, sizeof empty);
                 ptr_record_free(e);
                 assert_string_equal(after, empty);
@@ -416,7 +385,7 @@ static void record_api(void **state)
         }
     }
     ptr_record_free(src);
-    assert_int_equal(live, 0);
+    assert_int_equal(fail_alloc_live, 0);
 }
 
 int main(void)

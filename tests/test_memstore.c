@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail_alloc.h"
 #include "ptr_test.h"
 #include "store_conformance.h"
 
@@ -675,19 +676,19 @@ static void count_filters(void **state)
         int tag;
         uint64_t want;
     } cases[] = {
-        {"", "", "", "", 0, 60},       /* the whole store */
-        {"r1", "", "", "", 0, 30},     /* a region */
-        {"r3", "", "", "", 0, 0},      /* a region without records */
-        {"r1", "p1", "", "", 0, 10},   /* i even and i % 3 == 0: i % 6 == 0 */
+        {"", "", "", "", 0, 60},     /* the whole store */
+        {"r1", "", "", "", 0, 30},   /* a region */
+        {"r3", "", "", "", 0, 0},    /* a region without records */
+        {"r1", "p1", "", "", 0, 10}, /* i even and i % 3 == 0: i % 6 == 0 */
         {"r1", "p9", "", "", 0, 0},
-        {"r1", "", "o1", "", 0, 15},   /* i % 4 == 0 */
-        {"r2", "", "o1", "", 0, 0},    /* o1's are all even */
-        {"", "", "o2", "", 0, 15},     /* across regions */
+        {"r1", "", "o1", "", 0, 15}, /* i % 4 == 0 */
+        {"r2", "", "o1", "", 0, 0},  /* o1's are all even */
+        {"", "", "o2", "", 0, 15},   /* across regions */
         {"", "", "o9", "", 0, 0},
-        {"", "p2", "", "", 0, 20},     /* a project across regions */
-        {"", "", "", "", 1, 12},       /* a tag: i % 5 == 0 */
-        {"r1", "", "", "", 1, 6},      /* i % 10 == 0 */
-        {"r1", "p1", "o1", "", 0, 5},  /* i % 12 == 0 */
+        {"", "p2", "", "", 0, 20},    /* a project across regions */
+        {"", "", "", "", 1, 12},      /* a tag: i % 5 == 0 */
+        {"r1", "", "", "", 1, 6},     /* i % 10 == 0 */
+        {"r1", "p1", "o1", "", 0, 5}, /* i % 12 == 0 */
         {"", "", "", "a.example.com.", 0, 60},
         {"r2", "", "", "b.example.com.", 0, 0},
     };
@@ -714,37 +715,6 @@ static void count_filters(void **state)
 }
 
 /* ---- allocation failure inside the store ----------------------------------------------- */
-
-static long live, calls, fail_at;
-
-static int fail_now(void)
-{
-    return fail_at && ++calls == fail_at;
-}
-static void *t_malloc(void *ctx, size_t n)
-{
-    (void)ctx;
-    if (fail_now())
-        return NULL;
-    void *p = malloc(n);
-    live += p != NULL;
-    return p;
-}
-static void *t_realloc(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    if (fail_now())
-        return NULL;
-    void *q = realloc(p, n);
-    live += !p && q;
-    return q;
-}
-static void t_free(void *ctx, void *p)
-{
-    (void)ctx;
-    live -= p != NULL;
-    free(p);
-}
 
 typedef ptr_status (*write_op)(ptr_store *s, ptr_store_txn *t);
 
@@ -796,9 +766,8 @@ static ptr_status op_limit_remove(ptr_store *s, ptr_store_txn *t)
 /* 192 records at even addresses (one full block, then half of one), owners o1..o8, a limit. */
 static ptr_store *alloc_fail_base(void)
 {
-    const ptr_allocator A = {t_malloc, t_realloc, t_free, NULL};
     ptr_store *s = NULL;
-    assert_status(ptr_memstore_new(&A, &s), PTR_OK);
+    assert_status(ptr_memstore_new(&fail_alloc, &s), PTR_OK);
     static const char *const names[] = {"a.example.com.", NULL};
     ptr_record *r = test_record("r1", "p1", "o1", "10.0.0.1", names, NULL);
     ptr_store_txn *t;
@@ -833,11 +802,11 @@ static long each_allocation_fails(write_op op)
         char *before = full_dump(s);
         ptr_store_txn *t;
         assert_status(ptr_store_begin(s, PTR_TXN_WRITE, &t), PTR_OK);
-        calls = 0;
-        fail_at = n;
+        fail_alloc_calls = 0;
+        fail_alloc_at = n;
         const ptr_status st = op(s, t);
-        const int fired = calls >= n;
-        fail_at = 0;
+        const int fired = fail_alloc_calls >= n;
+        fail_alloc_at = 0;
         assert_status(ptr_store_commit(s, t), PTR_OK);
         char *after = full_dump(s);
         if (!fired) {
@@ -850,7 +819,7 @@ static long each_allocation_fails(write_op op)
         free(before);
         free(after);
         ptr_store_free(s);
-        assert_int_equal(live, 0);
+        assert_int_equal(fail_alloc_live, 0);
         if (!fired)
             return n - 1;
     }
@@ -859,7 +828,8 @@ static long each_allocation_fails(write_op op)
 static void allocation_failures(void **state)
 {
     (void)state;
-    /* At least (the record's own may vary with record.c): the record; the project's key; the owner map's growth and key; the table's growth; a block. */
+    /* At least (the record's own may vary with record.c): the record; the project's key; the owner
+     * map's growth and key; the table's growth; a block. */
     assert_true(each_allocation_fails(op_insert_split) >= 6);
     /* The record; the region's key and object; its project map and key; its table; its
      * directory (two arrays) and first block. */

@@ -3,8 +3,9 @@
  * the public record and store API alone, as any other store would be, so it
  * is also the example to copy when writing one.
  *
- * Each record is a ptr_record of its own, copied in on insert and replace and
- * copied out on get and scan. Per region, a hash map finds a record by
+ * Each record is a ptr_record of its own, made by ptr_record_dup (one block)
+ * on insert and replace, copied out on get and read in place by a scan's
+ * visitor. Per region, a hash map finds a record by
  * address and an ordered index (memstore_index.c) gives scans their order;
  * counts per owner, per region and per (region, project) are kept up to date
  * by every write, so count_owner and the common counts cost one lookup.
@@ -178,8 +179,7 @@ static void drop_fresh(memstore *m, const ptr_record *rec, unsigned fresh)
     }
 }
 
-static ptr_status make_entries(memstore *m, const ptr_record *rec, ms_region **out,
-                               unsigned *fresh)
+static ptr_status make_entries(memstore *m, const ptr_record *rec, ms_region **out, unsigned *fresh)
 {
     size_t len;
     const char *s = ptr_record_region(rec, &len);
@@ -216,13 +216,6 @@ fail:
     return st;
 }
 
-/* A copy of rec made with the store's allocator. */
-static ptr_status copy_record(const memstore *m, const ptr_record *rec, ptr_record **out)
-{
-    /* One block per kept record: a get then reads it in one sweep. */
-    return ptr_record_dup(rec, &m->alloc, out);
-}
-
 static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *rec)
 {
     memstore *m = check_write(user, txn, rec);
@@ -236,7 +229,7 @@ static ptr_status ms_insert(void *user, ptr_store_txn *txn, const ptr_record *re
         return PTR_E_EXISTS;
     ptr_record *copy;
     ptr_status st = ms_undo_reserve(m);
-    if (st != PTR_OK || (st = copy_record(m, rec, &copy)) != PTR_OK)
+    if (st != PTR_OK || (st = ptr_record_dup(rec, &m->alloc, &copy)) != PTR_OK)
         return st;
     ms_region *r;
     unsigned fresh;
@@ -271,7 +264,7 @@ static ptr_status ms_replace(void *user, ptr_store_txn *txn, const ptr_record *r
         return PTR_E_NOT_FOUND;
     ptr_record *copy;
     ptr_status st = ms_undo_reserve(m);
-    if (st != PTR_OK || (st = copy_record(m, rec, &copy)) != PTR_OK)
+    if (st != PTR_OK || (st = ptr_record_dup(rec, &m->alloc, &copy)) != PTR_OK)
         return st;
     unsigned fresh;
     if ((st = make_entries(m, rec, &r, &fresh)) != PTR_OK) {
