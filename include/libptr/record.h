@@ -38,6 +38,36 @@ typedef struct ptr_text {
 typedef struct ptr_record ptr_record;
 
 /**
+ * \brief Where a record stands with the name servers (the cloud APIs'
+ * `status`). The values are stable: stores keep them as numbers.
+ *
+ * A write makes its record pending; a push to the servers (libptr-push, or
+ * any pusher through ptr_ctx_pending() and ptr_ctx_dns_results()) makes it
+ * ::PTR_DNS_ACTIVE once a server confirmed it, or ::PTR_DNS_ERROR with the
+ * reason. See docs/push.md.
+ */
+typedef enum ptr_dns_status {
+    PTR_DNS_ACTIVE = 0,         /**< the servers answer what the record says */
+    PTR_DNS_PENDING_CREATE = 1, /**< created; not yet confirmed by a server */
+    PTR_DNS_PENDING_UPDATE = 2, /**< changed; not yet confirmed by a server */
+    PTR_DNS_PENDING_DELETE = 3, /**< deleted; kept until the servers answer the default name */
+    PTR_DNS_ERROR = 4           /**< a server refused the change; ptr_record_dns_error() says why */
+} ptr_dns_status;
+
+/** \brief The change a pending record waits for (the cloud APIs' `action`). Stable values. */
+typedef enum ptr_dns_action {
+    PTR_ACTION_NONE = 0,   /**< nothing to send */
+    PTR_ACTION_CREATE = 1, /**< the record's names, first time */
+    PTR_ACTION_UPDATE = 2, /**< the record's new names or TTL */
+    PTR_ACTION_DELETE = 3  /**< the default name again */
+} ptr_dns_action;
+
+/** \brief "ACTIVE", "PENDING_CREATE", ...; "UNKNOWN" for other values. Never NULL. */
+PTR_API const char *ptr_dns_status_name(ptr_dns_status st);
+/** \brief "NONE", "CREATE", "UPDATE", "DELETE"; "UNKNOWN" for other values. Never NULL. */
+PTR_API const char *ptr_dns_action_name(ptr_dns_action a);
+
+/**
  * \brief Make an empty record: no text, address family 0, TTL 0, revision 0.
  *
  * \param[in]  alloc optional allocator for the record's memory; copied.
@@ -131,6 +161,14 @@ PTR_API ptr_status ptr_record_set_created(ptr_record *r, int64_t t);
 PTR_API ptr_status ptr_record_set_updated(ptr_record *r, int64_t t);
 /** \brief Set the revision (1 when created, one more on every change). */
 PTR_API ptr_status ptr_record_set_revision(ptr_record *r, uint64_t rev);
+/** \brief Set the DNS status. \retval PTR_E_INVAL also for a value not in ::ptr_dns_status. */
+PTR_API ptr_status ptr_record_set_dns_status(ptr_record *r, ptr_dns_status st);
+/** \brief Set the DNS action. \retval PTR_E_INVAL also for a value not in ::ptr_dns_action. */
+PTR_API ptr_status ptr_record_set_dns_action(ptr_record *r, ptr_dns_action a);
+/** \brief Set the reason of the last DNS error (empty when none). */
+PTR_API ptr_status ptr_record_set_dns_error(ptr_record *r, const char *s, size_t len);
+/** \brief Set whether a change of this record was ever sent to a name server (0 or 1). */
+PTR_API ptr_status ptr_record_set_in_dns(ptr_record *r, int in_dns);
 /** \} */
 
 /**
@@ -169,6 +207,17 @@ PTR_API int64_t ptr_record_created(const ptr_record *r);
 PTR_API int64_t ptr_record_updated(const ptr_record *r);
 /** \brief The revision: 1 when created, one more on every change. */
 PTR_API uint64_t ptr_record_revision(const ptr_record *r);
+/** \brief The DNS status (::PTR_DNS_ACTIVE for a record made by ptr_record_new()). */
+PTR_API ptr_dns_status ptr_record_dns_status(const ptr_record *r);
+/** \brief The change the record waits for (::PTR_ACTION_NONE when none). */
+PTR_API ptr_dns_action ptr_record_dns_action(const ptr_record *r);
+/** \brief Why the last push failed, such as "NOTAUTH (BADSIG) from 127.0.0.1:5300"; "" when none. */
+PTR_API const char *ptr_record_dns_error(const ptr_record *r, size_t *len);
+/**
+ * \brief 1 when a change of this record was ever sent to a name server (so
+ * DNS may answer it, and deleting it must send the default name); else 0.
+ */
+PTR_API int ptr_record_in_dns(const ptr_record *r);
 /**
  * \brief The record's id, "region:address" (the cloud API's
  * `{region}:{floatingip}` form), into a caller buffer.

@@ -448,6 +448,83 @@ PTR_API ptr_status ptr_ctx_set_owner_quota(ptr_ctx *ctx, const char *owner, size
 PTR_API ptr_status ptr_ctx_clear_owner_quota(ptr_ctx *ctx, const char *owner, size_t owner_len,
                                              ptr_error *err);
 
+/**
+ * \name Live DNS
+ * A write leaves its record pending (::ptr_dns_status): a create
+ * ::PTR_DNS_PENDING_CREATE, an update ::PTR_DNS_PENDING_UPDATE (or
+ * PENDING_CREATE again when no change of the record was ever sent). A
+ * delete removes a record no server was ever sent; one that a server may
+ * answer stays, ::PTR_DNS_PENDING_DELETE, until a push makes the servers
+ * answer its default name: get and list show it, update and delete answer
+ * ::PTR_E_NOT_FOUND, resolve gives the default name, and a create of the
+ * address takes its place. A pusher (libptr-push's ptr_push_sync(), or your
+ * own) reads the pending changes with ptr_ctx_pending(), sends them, and
+ * writes the servers' answers back with ptr_ctx_dns_results(). See
+ * docs/push.md.
+ * \{
+ */
+
+/** \brief What one address should answer: a change for the name servers. */
+typedef struct ptr_dns_change {
+    const ptr_record *record; /**< the stored record (valid during the call only) */
+    /**
+     * What the address should answer: the record's names, or its default
+     * name when the record is deleted (valid during the call only)
+     */
+    const ptr_text *names;
+    size_t name_count; /**< how many */
+    uint32_t ttl;      /**< their TTL: the record's, or the policy's default for a default name */
+} ptr_dns_change;
+
+/**
+ * \brief Called by ptr_ctx_pending() for each pending change, in address
+ * order, inside a read transaction: copy what you need and return; do not
+ * call the context or wait for the network here.
+ * \return 0 to go on, anything else to stop
+ */
+typedef int (*ptr_dns_change_fn)(void *user, const ptr_dns_change *change);
+
+/**
+ * \brief Visit the records of \p region whose DNS status is not
+ * ::PTR_DNS_ACTIVE (pending, or ::PTR_DNS_ERROR to retry), in address order.
+ *
+ * \param[in] after start just after this address (NULL: from the first)
+ * \param[in] max   stop after this many (0: no limit)
+ * \retval PTR_OK
+ * \retval PTR_E_INVAL bad region or NULL \p fn; PTR_E_NOMEM, PTR_E_BUSY, PTR_E_STORE
+ */
+PTR_API ptr_status ptr_ctx_pending(ptr_ctx *ctx, const char *region, size_t region_len,
+                                   const ptr_addr *after, size_t max, ptr_dns_change_fn fn,
+                                   void *user, ptr_error *err);
+
+/** \brief What the servers did with one change (for ptr_ctx_dns_results()). */
+typedef struct ptr_dns_result {
+    ptr_addr addr;     /**< the record's address */
+    uint64_t revision; /**< the revision that was sent (ptr_record_revision()) */
+    /**
+     * ::PTR_DNS_ACTIVE: a server confirmed it (a deleted record is then
+     * removed); ::PTR_DNS_ERROR: a server refused it, \c reason says why;
+     * any PENDING_ value: it was sent, or is about to be, and no answer came
+     * (the record is then marked as possibly in DNS, ptr_record_in_dns()).
+     */
+    ptr_dns_status status;
+    ptr_text reason; /**< with ::PTR_DNS_ERROR; stored as the record's DNS error */
+    int applied;     /**< out: 1 when applied; 0 when the record changed since (superseded) or is gone */
+} ptr_dns_result;
+
+/**
+ * \brief Record the servers' answers, all in one write transaction. An
+ * answer applies only to the revision that was sent: a record written since
+ * keeps its newer pending change. The revision and update time do not
+ * change.
+ * \retval PTR_OK (see each result's \c applied)
+ * \retval PTR_E_INVAL bad region, a result without an address or with an unknown status
+ * \retval PTR_E_NOMEM, PTR_E_BUSY, PTR_E_STORE (nothing applied)
+ */
+PTR_API ptr_status ptr_ctx_dns_results(ptr_ctx *ctx, const char *region, size_t region_len,
+                                       ptr_dns_result *results, size_t n, ptr_error *err);
+/** \} */
+
 PTR_END_DECLS
 
 #endif /* LIBPTR_SERVICE_H */

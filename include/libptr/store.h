@@ -98,6 +98,12 @@ typedef struct ptr_store_filter {
     const ptr_tag *tags;
     size_t tag_count; /**< number of \c tags */
     ptr_text name;    /**< empty: any; else one of the record's names, exactly */
+    /**
+     * Nonzero: only records whose DNS status is not ::PTR_DNS_ACTIVE (the
+     * changes a pusher sends; stores keep an index for them). Since
+     * version 0.3.
+     */
+    int dns_pending;
 } ptr_store_filter;
 
 /** \brief Zero a filter and set its struct_size. */

@@ -32,12 +32,17 @@ struct ptr_record {
     span *spans;
     uint32_t name_count, tag_count, span_cap;
     uint8_t text_inline, spans_inline; /* inside the record's own allocation (ptr_record_dup) */
-    span region, project, owner, description;
+    span region, project, owner, description, dns_error;
     ptr_addr addr;
     uint32_t ttl;
     uint64_t revision;
     int64_t created, updated;
+    uint8_t dns_status, dns_action, in_dns;
 };
+
+/* The pieces that are not in the span array, in arena order. */
+#define FIXED_PIECES 5
+#define FIXED_LIST(r) {&(r)->region, &(r)->project, &(r)->owner, &(r)->description, &(r)->dns_error}
 
 /* Text is addressed with 32-bit offsets; a record never comes near 4 GiB. */
 #define TEXT_MAX ((size_t)UINT32_MAX - 1)
@@ -101,7 +106,7 @@ static size_t piece_size(span sp)
 static size_t live_text(const ptr_record *r)
 {
     size_t n = piece_size(r->region) + piece_size(r->project) + piece_size(r->owner) +
-               piece_size(r->description);
+               piece_size(r->description) + piece_size(r->dns_error);
     const size_t spans = (size_t)r->name_count + 2u * r->tag_count;
     for (size_t i = 0; i < spans; i++)
         n += piece_size(r->spans[i]);
@@ -147,8 +152,8 @@ static ptr_status reserve_text(ptr_record *r, size_t extra)
     if (!t)
         return PTR_E_NOMEM;
     uint32_t at = 0;
-    span *fixed[4] = {&r->region, &r->project, &r->owner, &r->description};
-    for (size_t i = 0; i < 4; i++)
+    span *fixed[FIXED_PIECES] = FIXED_LIST(r);
+    for (size_t i = 0; i < FIXED_PIECES; i++)
         move_piece(t, &at, r->text, fixed[i]);
     const size_t spans = (size_t)r->name_count + 2u * r->tag_count;
     for (size_t i = 0; i < spans; i++)
@@ -191,7 +196,7 @@ ptr_status ptr_record_reserve(ptr_record *r, size_t text, size_t names, size_t t
     const size_t spans = (size_t)r->name_count + 2u * r->tag_count + names + 2u * tags;
     ptr_status st = reserve_spans(r, spans);
     if (st == PTR_OK) /* each piece's NUL too */
-        st = reserve_text(r, text + 4 + names + 2u * tags);
+        st = reserve_text(r, text + FIXED_PIECES + names + 2u * tags);
     return st;
 }
 
@@ -224,7 +229,7 @@ static const char *span_text(const ptr_record *r, span sp, size_t *len)
     return sp.len ? r->text + sp.off : "";
 }
 
-/* Set one of the four fixed pieces; the old text becomes garbage. */
+/* Set one of the fixed pieces; the old text becomes garbage. */
 static ptr_status set_piece(ptr_record *r, span *field, const char *s, size_t len)
 {
     if (!r)
@@ -254,6 +259,35 @@ ptr_status ptr_record_set_owner(ptr_record *r, const char *s, size_t len)
 ptr_status ptr_record_set_description(ptr_record *r, const char *s, size_t len)
 {
     return set_piece(r, r ? &r->description : NULL, s, len);
+}
+
+ptr_status ptr_record_set_dns_error(ptr_record *r, const char *s, size_t len)
+{
+    return set_piece(r, r ? &r->dns_error : NULL, s, len);
+}
+
+ptr_status ptr_record_set_dns_status(ptr_record *r, ptr_dns_status st)
+{
+    if (!r || (unsigned)st > PTR_DNS_ERROR)
+        return PTR_E_INVAL;
+    r->dns_status = (uint8_t)st;
+    return PTR_OK;
+}
+
+ptr_status ptr_record_set_dns_action(ptr_record *r, ptr_dns_action a)
+{
+    if (!r || (unsigned)a > PTR_ACTION_DELETE)
+        return PTR_E_INVAL;
+    r->dns_action = (uint8_t)a;
+    return PTR_OK;
+}
+
+ptr_status ptr_record_set_in_dns(ptr_record *r, int in_dns)
+{
+    if (!r)
+        return PTR_E_INVAL;
+    r->in_dns = in_dns != 0;
+    return PTR_OK;
 }
 
 ptr_status ptr_record_set_address(ptr_record *r, const ptr_addr *a)
@@ -377,6 +411,7 @@ ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
     dst->project = src->project;
     dst->owner = src->owner;
     dst->description = src->description;
+    dst->dns_error = src->dns_error;
     if (spans)
         memcpy(dst->spans, src->spans, spans * sizeof *src->spans);
     if (live == src->text_len) {
@@ -385,9 +420,9 @@ ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
             memcpy(dst->text, src->text, live);
         dst->text_len = src->text_len;
     } else {
-        span *fixed[4] = {&dst->region, &dst->project, &dst->owner, &dst->description};
+        span *fixed[FIXED_PIECES] = FIXED_LIST(dst);
         uint32_t at = 0;
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < FIXED_PIECES; i++)
             move_piece(dst->text, &at, src->text, fixed[i]);
         for (size_t i = 0; i < spans; i++)
             move_piece(dst->text, &at, src->text, &dst->spans[i]);
@@ -400,6 +435,9 @@ ptr_status ptr_record_copy(ptr_record *dst, const ptr_record *src)
     dst->revision = src->revision;
     dst->created = src->created;
     dst->updated = src->updated;
+    dst->dns_status = src->dns_status;
+    dst->dns_action = src->dns_action;
+    dst->in_dns = src->in_dns;
     return PTR_OK;
 }
 
@@ -505,6 +543,39 @@ int64_t ptr_record_updated(const ptr_record *r)
 uint64_t ptr_record_revision(const ptr_record *r)
 {
     return r ? r->revision : 0;
+}
+
+ptr_dns_status ptr_record_dns_status(const ptr_record *r)
+{
+    return r ? (ptr_dns_status)r->dns_status : PTR_DNS_ACTIVE;
+}
+
+ptr_dns_action ptr_record_dns_action(const ptr_record *r)
+{
+    return r ? (ptr_dns_action)r->dns_action : PTR_ACTION_NONE;
+}
+
+const char *ptr_record_dns_error(const ptr_record *r, size_t *len)
+{
+    return r ? span_text(r, r->dns_error, len) : NULL;
+}
+
+int ptr_record_in_dns(const ptr_record *r)
+{
+    return r ? r->in_dns : 0;
+}
+
+const char *ptr_dns_status_name(ptr_dns_status st)
+{
+    static const char *const names[] = {"ACTIVE", "PENDING_CREATE", "PENDING_UPDATE",
+                                        "PENDING_DELETE", "ERROR"};
+    return (unsigned)st <= PTR_DNS_ERROR ? names[st] : "UNKNOWN";
+}
+
+const char *ptr_dns_action_name(ptr_dns_action a)
+{
+    static const char *const names[] = {"NONE", "CREATE", "UPDATE", "DELETE"};
+    return (unsigned)a <= PTR_ACTION_DELETE ? names[a] : "UNKNOWN";
 }
 
 ptr_status ptr_record_id(const ptr_record *r, char *buf, size_t cap, size_t *out_len)

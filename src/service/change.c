@@ -44,6 +44,12 @@ static ptr_status apply(const ptr_ctx *c, const update_arg *a)
     }
     ptr_record_set_revision(a->next, ptr_record_revision(a->cur) + 1);
     ptr_record_set_updated(a->next, a->t);
+    /* The change waits for a push: a create again when DNS never had the record. */
+    const int in_dns = ptr_record_in_dns(a->cur);
+    ptr_record_set_dns_status(a->next, in_dns ? PTR_DNS_PENDING_UPDATE : PTR_DNS_PENDING_CREATE);
+    ptr_record_set_dns_action(a->next, in_dns ? PTR_ACTION_UPDATE : PTR_ACTION_CREATE);
+    if (st == PTR_OK)
+        st = ptr_record_set_dns_error(a->next, NULL, 0);
     return st;
 }
 
@@ -54,7 +60,8 @@ static ptr_status update_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error
     ptr_store *s = ptr__ctx_store(c);
     ptr_status st =
         ptr_store_get(s, txn, a->scope->region.s, a->scope->region.len, a->addr, a->cur);
-    if (st == PTR_E_NOT_FOUND || (st == PTR_OK && !ptr__in_project(a->cur, a->scope)))
+    if (st == PTR_E_NOT_FOUND ||
+        (st == PTR_OK && (!ptr__in_project(a->cur, a->scope) || ptr__is_deleted(a->cur))))
         return ptr__not_found(err, 0);
     if (st != PTR_OK)
         return st;
@@ -143,7 +150,26 @@ typedef struct delete_arg {
     const ptr_addr *addrs;
     size_t n;
     ptr_record *found;
+    int64_t t;
 } delete_arg;
+
+/*
+ * A record DNS never had goes at once. One that a push may have reached
+ * stays, PENDING_DELETE, until a push makes the servers answer the default
+ * name again (ptr_ctx_dns_results removes it then).
+ */
+static ptr_status delete_one(ptr_store *s, ptr_store_txn *txn, const ptr_text *region,
+                             ptr_record *r, int64_t t)
+{
+    if (!ptr_record_in_dns(r))
+        return ptr_store_remove(s, txn, region->s, region->len, ptr_record_address(r));
+    ptr_record_set_revision(r, ptr_record_revision(r) + 1);
+    ptr_record_set_updated(r, t);
+    ptr_record_set_dns_status(r, PTR_DNS_PENDING_DELETE);
+    ptr_record_set_dns_action(r, PTR_ACTION_DELETE);
+    ptr_status st = ptr_record_set_dns_error(r, NULL, 0);
+    return st == PTR_OK ? ptr_store_replace(s, txn, r) : st;
+}
 
 static ptr_status delete_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error *err)
 {
@@ -152,10 +178,11 @@ static ptr_status delete_body(ptr_ctx *c, ptr_store_txn *txn, void *p, ptr_error
     const ptr_text *region = &a->scope->region;
     for (size_t i = 0; i < a->n; i++) {
         ptr_status st = ptr_store_get(s, txn, region->s, region->len, &a->addrs[i], a->found);
-        if (st == PTR_E_NOT_FOUND || (st == PTR_OK && !ptr__in_project(a->found, a->scope)))
+        if (st == PTR_E_NOT_FOUND ||
+            (st == PTR_OK && (!ptr__in_project(a->found, a->scope) || ptr__is_deleted(a->found))))
             return ptr__not_found(err, (uint32_t)i);
         if (st == PTR_OK)
-            st = ptr_store_remove(s, txn, region->s, region->len, &a->addrs[i]);
+            st = delete_one(s, txn, region, a->found, a->t);
         if (st != PTR_OK)
             return st;
     }
@@ -170,7 +197,7 @@ static ptr_status delete_addrs(ptr_ctx *c, const ptr_scope *scope, const ptr_add
     if (st != PTR_OK)
         return st;
     const ptr_txn_keys keys = ptr__keys(scope->region, addrs, n, NULL);
-    delete_arg d = {scope, addrs, n, found};
+    delete_arg d = {scope, addrs, n, found, ptr__ctx_now(c)};
     st = ptr__run_txn(c, PTR_TXN_WRITE, &keys, delete_body, &d, err);
     ptr_record_free(found);
     return st;

@@ -258,6 +258,11 @@ ptr_status ptr__put_names(ptr_record *rec, const ptr_request *req)
     return PTR_OK;
 }
 
+int ptr__is_deleted(const ptr_record *r)
+{
+    return ptr_record_dns_action(r) == PTR_ACTION_DELETE;
+}
+
 int ptr__in_project(const ptr_record *r, const ptr_scope *s)
 {
     size_t n;

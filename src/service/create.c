@@ -49,6 +49,8 @@ static ptr_status fill(ptr_ctx *c, const ptr_scope *scope, const ptr_request *re
     ptr_record_set_revision(rec, 1);
     ptr_record_set_created(rec, t);
     ptr_record_set_updated(rec, t);
+    ptr_record_set_dns_status(rec, PTR_DNS_PENDING_CREATE);
+    ptr_record_set_dns_action(rec, PTR_ACTION_CREATE);
     return ptr__forward_confirm(c, rec, err);
 }
 
@@ -63,10 +65,51 @@ ptr_status ptr__create_prepare(ptr_ctx *c, const ptr_scope *scope, const ptr_req
     return st;
 }
 
-ptr_status ptr__create_insert(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec, uint64_t limit,
+/*
+ * The address holds a deleted record that DNS still answers (PENDING_DELETE):
+ * the create takes its place. Its revision goes on from the deleted one's, and
+ * the record stays marked as in DNS, since the servers may still answer the
+ * old names until the create is pushed. The owner's count gains one only
+ * when the deleted record was another owner's.
+ */
+static ptr_status supersede(ptr_ctx *c, ptr_store_txn *txn, ptr_record *rec, uint64_t limit,
+                            ptr_record *old)
+{
+    ptr_store *s = ptr__ctx_store(c);
+    size_t rlen, olen, nlen;
+    const char *region = ptr_record_region(rec, &rlen);
+    ptr_status st = ptr_store_get(s, txn, region, rlen, ptr_record_address(rec), old);
+    if (st != PTR_OK)
+        return st == PTR_E_NOT_FOUND ? PTR_E_EXISTS : st; /* cannot happen inside the txn */
+    if (!ptr__is_deleted(old))
+        return PTR_E_EXISTS;
+    const char *oo = ptr_record_owner(old, &olen), *no = ptr_record_owner(rec, &nlen);
+    if (olen != nlen || memcmp(oo, no, nlen) != 0) {
+        uint64_t used;
+        if ((st = ptr_store_count_owner(s, txn, no, nlen, &used)) != PTR_OK)
+            return st;
+        if (used >= limit)
+            return PTR_E_QUOTA;
+    }
+    ptr_record_set_revision(rec, ptr_record_revision(old) + 1);
+    ptr_record_set_in_dns(rec, 1);
+    return ptr_store_replace(s, txn, rec);
+}
+
+ptr_status ptr__create_insert(ptr_ctx *c, ptr_store_txn *txn, ptr_record *rec, uint64_t limit,
                               ptr_error *err)
 {
+    /* A run after PTR_E_BUSY starts over: undo what a supersede set. */
+    ptr_record_set_revision(rec, 1);
+    ptr_record_set_in_dns(rec, 0);
     ptr_status st = ptr_store_insert_checked(ptr__ctx_store(c), txn, rec, limit);
+    if (st == PTR_E_EXISTS) {
+        ptr_record *old;
+        if ((st = ptr__record_make(c, &old, err)) != PTR_OK)
+            return st;
+        st = supersede(c, txn, rec, limit, old);
+        ptr_record_free(old);
+    }
     if (st == PTR_E_EXISTS)
         return ptr__fail(err, st, PTR_FIELD_ADDRESS, 0, 0,
                          "the address already has a PTR record in this region");

@@ -53,20 +53,32 @@ ptr_status ptr_ctx_get(ptr_ctx *c, const ptr_scope *scope, const char *addr, siz
     return st;
 }
 
+ptr_status ptr__default_name_of(const ptr_ctx *c, const ptr_addr *a, char *buf, size_t *len,
+                                ptr_error *err)
+{
+    const ptr_policy *p = ptr__ctx_policy(c);
+    const char *t = p->default_name_template;
+    char name[PTR_NAME_BUFSZ];
+    size_t n = 0;
+    ptr_status st = ptr_default_name(t, t ? strlen(t) : 0, a, name, sizeof name, &n);
+    if (st == PTR_OK)
+        st = ptr_name_normalize(name, n, p->name_flags, buf, PTR_NAME_BUFSZ, len, NULL);
+    if (st != PTR_OK) /* the template was checked at ptr_ctx_new for the policy's families */
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                         "the default name template does not apply to this address");
+    return PTR_OK;
+}
+
 /* The default answer of an address: the template's name, normalized, and the default TTL. */
 static ptr_status default_answer(const ptr_ctx *c, ptr_text region, const ptr_addr *a,
                                  ptr_record *out, ptr_error *err)
 {
     const ptr_policy *p = ptr__ctx_policy(c);
-    const char *t = p->default_name_template;
-    char name[PTR_NAME_BUFSZ], norm[PTR_NAME_BUFSZ];
-    size_t len = 0, nlen = 0;
-    ptr_status st = ptr_default_name(t, t ? strlen(t) : 0, a, name, sizeof name, &len);
-    if (st == PTR_OK)
-        st = ptr_name_normalize(name, len, p->name_flags, norm, sizeof norm, &nlen, NULL);
-    if (st != PTR_OK) /* the template was checked at ptr_ctx_new for the policy's families */
-        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
-                         "the default name template does not apply to this address");
+    char norm[PTR_NAME_BUFSZ];
+    size_t nlen = 0;
+    ptr_status st = ptr__default_name_of(c, a, norm, &nlen, err);
+    if (st != PTR_OK)
+        return st;
     if (ptr_record_set_region(out, region.s, region.len) != PTR_OK ||
         ptr_record_add_name(out, norm, nlen) != PTR_OK)
         return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
@@ -82,6 +94,8 @@ ptr_status ptr_ctx_resolve(ptr_ctx *c, const ptr_scope *scope, const char *addr,
     ptr_status st = fetch(c, scope, 0, addr, addr_len, &a, out, err);
     if (is_default)
         *is_default = 0;
+    if (st == PTR_OK && ptr__is_deleted(out))
+        st = PTR_E_NOT_FOUND; /* deleted: DNS should answer the default name */
     if (st == PTR_OK)
         return st;
     if (out)

@@ -53,8 +53,18 @@ ptr_status ptr__not_found(ptr_error *err, uint32_t index);
  */
 ptr_status ptr__create_prepare(ptr_ctx *c, const ptr_scope *scope, const ptr_request *req,
                                int64_t t, ptr_addr *addr, ptr_record *rec, ptr_error *err);
-ptr_status ptr__create_insert(ptr_ctx *c, ptr_store_txn *txn, const ptr_record *rec, uint64_t limit,
+ptr_status ptr__create_insert(ptr_ctx *c, ptr_store_txn *txn, ptr_record *rec, uint64_t limit,
                               ptr_error *err);
+
+/*
+ * A record deleted while DNS may still answer it: kept (PENDING_DELETE, or
+ * ERROR when a server refused) until a push makes DNS answer the default name.
+ */
+int ptr__is_deleted(const ptr_record *r);
+
+/* The default name of an address, normalized, into buf (PTR_NAME_BUFSZ bytes). */
+ptr_status ptr__default_name_of(const ptr_ctx *c, const ptr_addr *a, char *buf, size_t *len,
+                                ptr_error *err);
 
 /* The owner's limit inside a transaction: its own from the store, else the policy's. */
 ptr_status ptr__owner_limit(ptr_ctx *c, ptr_store_txn *txn, ptr_text owner, uint64_t *limit);

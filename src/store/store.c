@@ -6,6 +6,7 @@
  * ones, and the scan filter every store shares.
  */
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "libptr/store.h"
@@ -188,12 +189,24 @@ ptr_status ptr_store_count_owner(ptr_store *s, ptr_store_txn *txn, const char *o
     return s->m.count_owner(s->user, txn, owner, owner_len, count);
 }
 
+/* A filter as this version knows it: one from an older caller, copied and padded with zeros. */
+static const ptr_store_filter *filter_full(const ptr_store_filter *f, ptr_store_filter *room)
+{
+    if (f->struct_size >= sizeof *f)
+        return f;
+    ptr_store_filter_init(room);
+    memcpy((char *)room + sizeof room->struct_size, (const char *)f + sizeof f->struct_size,
+           f->struct_size > sizeof f->struct_size ? f->struct_size - sizeof f->struct_size : 0);
+    return room;
+}
+
 ptr_status ptr_store_scan(ptr_store *s, ptr_store_txn *txn, const ptr_store_filter *filter,
                           const ptr_addr *after, ptr_store_visit_fn visit, void *visit_ctx)
 {
     if (!s || !filter || !visit || !filter->region.len)
         return PTR_E_INVAL;
-    return s->m.scan(s->user, txn, filter, after, visit, visit_ctx);
+    ptr_store_filter full;
+    return s->m.scan(s->user, txn, filter_full(filter, &full), after, visit, visit_ctx);
 }
 
 static int count_visit(void *ctx, const ptr_record *rec)
@@ -209,6 +222,8 @@ ptr_status ptr_store_count(ptr_store *s, ptr_store_txn *txn, const ptr_store_fil
     if (!s || !filter || !count)
         return PTR_E_INVAL;
     *count = 0;
+    ptr_store_filter full;
+    filter = filter_full(filter, &full);
     if (s->m.count)
         return s->m.count(s->user, txn, filter, count);
     /* A version 1 or 2 store: count what its scan visits, in one region only. */
@@ -311,6 +326,9 @@ int ptr_store_filter_match(const ptr_store_filter *f, const ptr_record *rec)
         if (!text_eq(s, n, f->owner))
             return 0;
     }
+    if (f->struct_size >= offsetof(ptr_store_filter, dns_pending) + sizeof f->dns_pending &&
+        f->dns_pending && ptr_record_dns_status(rec) == PTR_DNS_ACTIVE)
+        return 0;
     if (f->name.len) {
         const size_t count = ptr_record_name_count(rec);
         size_t i = 0;
