@@ -112,6 +112,31 @@ double bench_run_n(const char *group, const char *name, bench_fn fn, void *arg, 
     return median;
 }
 
+void bench_run_pair(const char *group, const char *name_a, bench_fn fa, void *arg_a,
+                    const char *name_b, bench_fn fb, void *arg_b, uint32_t ops, uint32_t reps,
+                    double *a_ns, double *b_ns)
+{
+    double ta[32], tb[32];
+    if (reps > 32)
+        reps = 32;
+    bench_sink += fa(arg_a, ops < 1000 ? ops : 1000);
+    bench_sink += fb(arg_b, ops < 1000 ? ops : 1000);
+    for (uint32_t r = 0; r < reps; r++) {
+        double t0 = now_ns();
+        bench_sink += fa(arg_a, ops);
+        ta[r] = (now_ns() - t0) / ops;
+        t0 = now_ns();
+        bench_sink += fb(arg_b, ops);
+        tb[r] = (now_ns() - t0) / ops;
+    }
+    qsort(ta, reps, sizeof ta[0], cmp_double);
+    qsort(tb, reps, sizeof tb[0], cmp_double);
+    *a_ns = ta[reps / 2];
+    *b_ns = tb[reps / 2];
+    add_row(group, name_a, *a_ns, "ns/op");
+    add_row(group, name_b, *b_ns, "ns/op");
+}
+
 double bench_run(const char *group, const char *name, bench_fn fn, void *arg)
 {
     return bench_run_n(group, name, fn, arg, BENCH_OPS, BENCH_REPS);

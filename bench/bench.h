@@ -29,6 +29,15 @@ double bench_run(const char *group, const char *name, bench_fn fn, void *arg);
 double bench_run_n(const char *group, const char *name, bench_fn fn, void *arg, uint32_t ops,
                    uint32_t reps);
 
+/*
+ * Times two cases that are compared by a ratio: their repetitions alternate (a, b,
+ * a, b, ...) so that a change of the machine's load during the run falls on both.
+ * Records both medians (ns/op) in *a_ns and *b_ns.
+ */
+void bench_run_pair(const char *group, const char *name_a, bench_fn fa, void *arg_a,
+                    const char *name_b, bench_fn fb, void *arg_b, uint32_t ops, uint32_t reps,
+                    double *a_ns, double *b_ns);
+
 /* Records a measured figure that is not a time (bytes per record, seconds). */
 void bench_note(const char *group, const char *name, double value, const char *unit);
 

@@ -34,10 +34,10 @@ struct ptr_record {
     uint8_t text_inline, spans_inline; /* inside the record's own allocation (ptr_record_dup) */
     span region, project, owner, description, dns_error;
     ptr_addr addr;
+    uint8_t dns_status, dns_action, in_dns; /* after addr's 17 bytes: in what was padding */
     uint32_t ttl;
     uint64_t revision;
     int64_t created, updated;
-    uint8_t dns_status, dns_action, in_dns;
 };
 
 /* The pieces that are not in the span array, in arena order. */

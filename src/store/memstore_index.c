@@ -149,40 +149,45 @@ ms_slot *ms_records_find(const ms_records *m, const ptr_addr *addr)
 {
     if (!m->n)
         return NULL;
-    const uint64_t h = addr_hash(addr);
+    const uint32_t h = (uint32_t)addr_hash(addr);
     const size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         ms_slot *s = &m->e[i];
-        if (!s->rec)
+        const ptr_record *rec = ms_slot_rec(s);
+        if (!rec)
             return NULL;
-        if (ptr_addr_equal(ptr_record_address(s->rec), addr))
+        if (s->hash == h && ptr_addr_equal(ptr_record_address(rec), addr))
             return s;
     }
 }
 
-static void records_place(ms_slot *tab, size_t cap, ptr_record *rec)
+static void records_place(ms_slot *tab, size_t cap, ptr_record *rec, uint32_t h)
 {
-    const uint64_t h = addr_hash(ptr_record_address(rec));
     for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1))
-        if (!tab[i].rec) {
-            tab[i].rec = rec;
+        if (!ms_slot_rec(&tab[i])) {
+            ms_slot_set_rec(&tab[i], rec);
+            tab[i].hash = h;
             return;
         }
 }
 
 ptr_status ms_records_reserve(const ptr_allocator *a, ms_records *m)
 {
-    /* At most 3/4 full: 8-byte slots, about 16 bytes a record on average. */
+    /* At most 3/4 full: 12-byte slots, about 24 bytes a record on average. */
     if ((m->n + 1) * 4 <= m->cap * 3)
         return PTR_OK;
     const size_t cap = m->cap ? m->cap * 2 : 16;
+    if (cap > (size_t)UINT32_MAX + 1) /* the 32-bit hash picks the home slot */
+        return PTR_E_NOMEM;
     ms_slot *tab = a->malloc(a->ctx, cap * sizeof *tab);
     if (!tab)
         return PTR_E_NOMEM;
     memset(tab, 0, cap * sizeof *tab);
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->e[i].rec)
-            records_place(tab, cap, m->e[i].rec);
+    for (size_t i = 0; i < m->cap; i++) {
+        ptr_record *rec = ms_slot_rec(&m->e[i]);
+        if (rec)
+            records_place(tab, cap, rec, m->e[i].hash);
+    }
     if (m->e)
         a->free(a->ctx, m->e);
     m->e = tab;
@@ -192,7 +197,7 @@ ptr_status ms_records_reserve(const ptr_allocator *a, ms_records *m)
 
 void ms_records_put(ms_records *m, ptr_record *rec)
 {
-    records_place(m->e, m->cap, rec);
+    records_place(m->e, m->cap, rec, (uint32_t)addr_hash(ptr_record_address(rec)));
     m->n++;
 }
 
@@ -200,14 +205,14 @@ void ms_records_remove(ms_records *m, ms_slot *slot)
 {
     const size_t mask = m->cap - 1;
     size_t hole = (size_t)(slot - m->e);
-    for (size_t i = (hole + 1) & mask; m->e[i].rec; i = (i + 1) & mask) {
-        const size_t home = addr_hash(ptr_record_address(m->e[i].rec)) & mask;
+    for (size_t i = (hole + 1) & mask; ms_slot_rec(&m->e[i]); i = (i + 1) & mask) {
+        const size_t home = m->e[i].hash & mask;
         if (((i - home) & mask) >= ((i - hole) & mask)) {
             m->e[hole] = m->e[i];
             hole = i;
         }
     }
-    m->e[hole].rec = NULL;
+    memset(&m->e[hole], 0, sizeof m->e[hole]);
     m->n--;
 }
 
@@ -292,7 +297,7 @@ ptr_status ms_order_insert(const ptr_allocator *a, ms_order *o, ms_spares *sp, c
             return PTR_E_NOMEM;
         b->n = 1;
         b->e[0].addr = *addr;
-        b->e[0].rec = rec;
+        ms_okey_set_rec(&b->e[0], rec);
         dir_insert(o, 0, b);
         return PTR_OK;
     }
@@ -317,7 +322,7 @@ ptr_status ms_order_insert(const ptr_allocator *a, ms_order *o, ms_spares *sp, c
         } else {
             nb->n = 1;
             nb->e[0].addr = *addr;
-            nb->e[0].rec = rec;
+            ms_okey_set_rec(&nb->e[0], rec);
             dir_insert(o, bi + 1, nb);
             return PTR_OK;
         }
@@ -329,7 +334,7 @@ ptr_status ms_order_insert(const ptr_allocator *a, ms_order *o, ms_spares *sp, c
     }
     memmove(&b->e[pos + 1], &b->e[pos], (b->n - pos) * sizeof *b->e);
     b->e[pos].addr = *addr;
-    b->e[pos].rec = rec;
+    ms_okey_set_rec(&b->e[pos], rec);
     b->n++;
     if (pos == 0)
         o->first[bi] = *addr;
@@ -396,7 +401,7 @@ int ms_order_walk(const ms_order *o, const ptr_addr *after, int (*fn)(void *ctx,
     for (; bi < o->nb; bi++, pos = 0) {
         const ms_block *b = o->b[bi];
         for (; pos < b->n; pos++) {
-            const int r = fn(ctx, b->e[pos].rec);
+            const int r = fn(ctx, ms_okey_rec(&b->e[pos]));
             if (r)
                 return r;
         }
