@@ -336,6 +336,7 @@ int main(int argc, char **argv)
         int sig = sigtimedwait(&set, NULL, &tick);
         if (sig < 0) {
             ptrd_http_reap();
+            ptrd_log_flush();
             continue;
         }
         if (sig == SIGHUP) {

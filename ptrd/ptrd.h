@@ -157,6 +157,8 @@ char *ptrd_metrics_text(size_t *len);
 
 int ptrd_log_open(const char *path); /* NULL: stderr; 0 or -1 with errno */
 void ptrd_log_reopen(void);
+/* Writes the buffered access-log lines; the main loop calls it every second. */
+void ptrd_log_flush(void);
 void ptrd_log_access(const char *client, const char *method, const char *path, unsigned http,
                      size_t bytes, double seconds, const char *project);
 void ptrd_log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
