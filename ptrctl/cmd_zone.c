@@ -594,8 +594,8 @@ static void zone_field(const ptr_error *err, char *buf, size_t cap)
 }
 
 /* One --classless value: an IPv4 prefix; whether the library takes it is its own rule. */
-static int classless_arg(const ptrctl *c, const char *v, ptr_zone_block *blocks,
-                         const char **text, size_t *n)
+static int classless_arg(const ptrctl *c, const char *v, ptr_zone_block *blocks, const char **text,
+                         size_t *n)
 {
     if (*n == MAX_CLASSLESS)
         return ptrctl_usage(c, "at most %d --classless", MAX_CLASSLESS);
@@ -633,7 +633,9 @@ static void classless_failure(const ptrctl *c, ptr_status st, const ptr_error *e
                      "overlaps --classless %s (an address is delegated to one zone only)", text[i]);
     }
     snprintf(x->message, sizeof x->message, "--classless %s: %s", text[err->index],
-             why ? why + 2 : other[0] ? other : err->message);
+             why        ? why + 2
+             : other[0] ? other
+                        : err->message);
 }
 
 int cmd_export_zone(ptrctl *c, int argc, char **argv)

@@ -113,8 +113,8 @@ static void create(fx *f, const char *addr, const char *name, uint32_t ttl)
 static void confirm(fx *f, const char *addr)
 {
     assert_status(ptr_ctx_get(f->ctx, &P1, addr, strlen(addr), f->rec, NULL), PTR_OK);
-    ptr_dns_result r = {*ptr_record_address(f->rec), ptr_record_revision(f->rec), PTR_DNS_ACTIVE,
-                        {"", 0}, 0};
+    ptr_dns_result r = {
+        *ptr_record_address(f->rec), ptr_record_revision(f->rec), PTR_DNS_ACTIVE, {"", 0}, 0};
     assert_status(ptr_ctx_dns_results(f->ctx, PTR_LIT("r1"), &r, 1, NULL), PTR_OK);
     assert_int_equal(r.applied, 1);
 }
@@ -233,35 +233,30 @@ static void classless_text(void **state)
     size_t zones = 0;
     assert_status(ptr_ctx_zone_export(f.ctx, PTR_LIT("r1"), &o, &sink, &zones, NULL), PTR_OK);
     assert_int_equal(zones, 6);
-    assert_string_equal(w.text,
-                        "== 100.51.198.in-addr.arpa.\n"
-                        "$ORIGIN 100.51.198.in-addr.arpa.\n" HEAD
-                        "128/31\tIN\tNS\tns1.example.net.\n"
-                        "128\tIN\tCNAME\t128.128/31.100.51.198.in-addr.arpa.\n"
-                        "129\tIN\tCNAME\t129.128/31.100.51.198.in-addr.arpa.\n"
-                        "== 128/31.100.51.198.in-addr.arpa.\n"
-                        "$ORIGIN 128/31.100.51.198.in-addr.arpa.\n" HEAD
-                        "== 113.0.203.in-addr.arpa.\n"
-                        "$ORIGIN 113.0.203.in-addr.arpa.\n" HEAD
-                        "2\t600\tIN\tPTR\ttwo.example.com.\n"
-                        "200\t600\tIN\tPTR\thigh.example.com.\n"
-                        "0/31\tIN\tNS\tns1.example.net.\n"
-                        "0\tIN\tCNAME\t0.0/31.113.0.203.in-addr.arpa.\n"
-                        "1\tIN\tCNAME\t1.0/31.113.0.203.in-addr.arpa.\n"
-                        "4/30\tIN\tNS\tns1.example.net.\n"
-                        "4\tIN\tCNAME\t4.4/30.113.0.203.in-addr.arpa.\n"
-                        "5\tIN\tCNAME\t5.4/30.113.0.203.in-addr.arpa.\n"
-                        "6\tIN\tCNAME\t6.4/30.113.0.203.in-addr.arpa.\n"
-                        "7\tIN\tCNAME\t7.4/30.113.0.203.in-addr.arpa.\n"
-                        "== 0/31.113.0.203.in-addr.arpa.\n"
-                        "$ORIGIN 0/31.113.0.203.in-addr.arpa.\n" HEAD
-                        "1\t600\tIN\tPTR\tone.example.com.\n"
-                        "== 4/30.113.0.203.in-addr.arpa.\n"
-                        "$ORIGIN 4/30.113.0.203.in-addr.arpa.\n" HEAD
-                        "5\t600\tIN\tPTR\tfive.example.com.\n"
-                        "== 0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.\n"
-                        "$ORIGIN 0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.\n" HEAD
-                        "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0\t600\tIN\tPTR\tv6.example.com.\n");
+    assert_string_equal(
+        w.text, "== 100.51.198.in-addr.arpa.\n"
+                "$ORIGIN 100.51.198.in-addr.arpa.\n" HEAD "128/31\tIN\tNS\tns1.example.net.\n"
+                "128\tIN\tCNAME\t128.128/31.100.51.198.in-addr.arpa.\n"
+                "129\tIN\tCNAME\t129.128/31.100.51.198.in-addr.arpa.\n"
+                "== 128/31.100.51.198.in-addr.arpa.\n"
+                "$ORIGIN 128/31.100.51.198.in-addr.arpa.\n" HEAD "== 113.0.203.in-addr.arpa.\n"
+                "$ORIGIN 113.0.203.in-addr.arpa.\n" HEAD "2\t600\tIN\tPTR\ttwo.example.com.\n"
+                "200\t600\tIN\tPTR\thigh.example.com.\n"
+                "0/31\tIN\tNS\tns1.example.net.\n"
+                "0\tIN\tCNAME\t0.0/31.113.0.203.in-addr.arpa.\n"
+                "1\tIN\tCNAME\t1.0/31.113.0.203.in-addr.arpa.\n"
+                "4/30\tIN\tNS\tns1.example.net.\n"
+                "4\tIN\tCNAME\t4.4/30.113.0.203.in-addr.arpa.\n"
+                "5\tIN\tCNAME\t5.4/30.113.0.203.in-addr.arpa.\n"
+                "6\tIN\tCNAME\t6.4/30.113.0.203.in-addr.arpa.\n"
+                "7\tIN\tCNAME\t7.4/30.113.0.203.in-addr.arpa.\n"
+                "== 0/31.113.0.203.in-addr.arpa.\n"
+                "$ORIGIN 0/31.113.0.203.in-addr.arpa.\n" HEAD "1\t600\tIN\tPTR\tone.example.com.\n"
+                "== 4/30.113.0.203.in-addr.arpa.\n"
+                "$ORIGIN 4/30.113.0.203.in-addr.arpa.\n" HEAD "5\t600\tIN\tPTR\tfive.example.com.\n"
+                "== 0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.\n"
+                "$ORIGIN 0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.\n" HEAD
+                "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0\t600\tIN\tPTR\tv6.example.com.\n");
 
     /* A /25 gets 128 CNAMEs; records on both sides of it stay in the parent. */
     create(&f, "203.0.113.130", "in.example.com", 600);

@@ -119,7 +119,6 @@ typedef struct ptr_zone_options {
     size_t classless_count; /**< number of \c classless */
 } ptr_zone_options;
 
-
 /**
  * \brief ptr_error.index for a bad SOA primary (field ::PTR_FIELD_NAME); an
  * NS name's index is its position in ptr_zone_options.ns.

@@ -50,8 +50,7 @@ ptr_status ptr__zone_blocks(const ptr_zone_options *o, const ptr_allocator *al, 
     for (size_t i = 0; i < o->classless_count; i++) {
         const ptr_zone_block *b = &o->classless[i];
         if (b->net.family != 4)
-            return block_fail(err, i, "classless block %u: RFC 2317 delegates IPv4 blocks only",
-                              i);
+            return block_fail(err, i, "classless block %u: RFC 2317 delegates IPv4 blocks only", i);
         if (b->prefix_len < 25 || b->prefix_len > 31)
             return block_fail(err, i,
                               "classless block %u: the prefix length must be 25 to 31 (a /24 "

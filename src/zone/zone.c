@@ -277,9 +277,9 @@ static ptr_status build_head(const ptr_zone_options *o, zopts *z, ptr_error *err
  * middle has two runs, before and after the block's.
  */
 typedef struct zone_ent {
-    ptr_addr net;               /* the first record's address; ptr_revzone ignores the host bits */
-    const ptr__zblock *block;   /* the RFC 2317 block the run is in, or NULL */
-    size_t off;                 /* where its PTR lines start in the body */
+    ptr_addr net;             /* the first record's address; ptr_revzone ignores the host bits */
+    const ptr__zblock *block; /* the RFC 2317 block the run is in, or NULL */
+    size_t off;               /* where its PTR lines start in the body */
 } zone_ent;
 
 /* The context's default answer for a deleted record's address (ptr_ctx_zone_export). */
