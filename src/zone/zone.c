@@ -282,16 +282,13 @@ typedef struct zone_ent {
     size_t off;               /* where its PTR lines start in the body */
 } zone_ent;
 
-/* The context's default answer for a deleted record's address (ptr_ctx_zone_export). */
-typedef struct zdefault {
-    const ptr_ctx *ctx;
-} zdefault;
-
 typedef struct zscan {
     unsigned v6_prefix;
     const ptr__zblock *blocks;
     size_t nblocks;
-    const zdefault *dflt; /* NULL: deleted records are left out */
+    /* ptr_ctx_zone_export's context, whose policy names a deleted record's address (its
+     * default name and TTL); NULL: deleted records are left out. */
+    const ptr_ctx *ctx;
     tbuf body;
     zone_ent *zones;
     size_t nzones, zones_cap;
@@ -350,13 +347,13 @@ static int visit(void *ctx, const ptr_record *rec)
     size_t dlen = 0;
     uint32_t ttl_value = ptr_record_ttl(rec);
     if (deleted) {
-        if (!z->dflt)
+        if (!z->ctx)
             return 0;
         ptr_error derr;
-        const ptr_status st = ptr__default_name_of(z->dflt->ctx, a, dname, &dlen, &derr);
+        const ptr_status st = ptr__default_name_of(z->ctx, a, dname, &dlen, &derr);
         if (st != PTR_OK)
             return stop(z, st, "the default name template does not apply to a deleted address");
-        ttl_value = ptr__ctx_policy(z->dflt->ctx)->ttl_default;
+        ttl_value = ptr__ctx_policy(z->ctx)->ttl_default;
         count = 1;
     }
     const ptr__zblock *block = ptr__zone_block_of(z->blocks, z->nblocks, a);
@@ -579,7 +576,7 @@ static ptr_status emit(const zscan *z, const zopts *o, const ptr_zone_sink *sink
 }
 
 static ptr_status zone_export(ptr_store *store, const char *region, size_t region_len,
-                              const ptr_zone_options *opts, const zdefault *dflt,
+                              const ptr_zone_options *opts, const ptr_ctx *ctx,
                               const ptr_zone_sink *sink, size_t *zones, ptr_error *err)
 {
     size_t done = 0;
@@ -609,7 +606,7 @@ static ptr_status zone_export(ptr_store *store, const char *region, size_t regio
         z.v6_prefix = o.v6_prefix;
         z.blocks = o.blocks;
         z.nblocks = o.nblocks;
-        z.dflt = dflt;
+        z.ctx = ctx;
         st = read_store(store, region, region_len, &z, err);
     }
     if (st == PTR_OK)
@@ -643,6 +640,5 @@ ptr_status ptr_ctx_zone_export(ptr_ctx *ctx, const char *region, size_t region_l
     if (!ctx)
         return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
                          "ptr_ctx_zone_export needs a context");
-    const zdefault d = {ctx};
-    return zone_export(ptr__ctx_store(ctx), region, region_len, opts, &d, sink, zones, err);
+    return zone_export(ptr__ctx_store(ctx), region, region_len, opts, ctx, sink, zones, err);
 }
