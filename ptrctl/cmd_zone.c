@@ -452,6 +452,9 @@ static void current_zone(const ptr_addr *a, const ptr_zone_block *blocks, size_t
 {
     unsigned plen = 24, flags = 0;
     for (size_t i = 0; i < nblocks && a->family == 4; i++) {
+        /* Read before the library checks the blocks: one it will refuse decides nothing. */
+        if (blocks[i].net.family != 4 || blocks[i].prefix_len < 25 || blocks[i].prefix_len > 31)
+            continue;
         const unsigned host = (1u << (32u - blocks[i].prefix_len)) - 1u;
         if (memcmp(blocks[i].net.bytes, a->bytes, 3) == 0 &&
             (a->bytes[3] & ~host & 0xFFu) == blocks[i].net.bytes[3]) {
