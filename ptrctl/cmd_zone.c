@@ -33,6 +33,8 @@
 #include <libptr/zone.h>
 
 #define MAX_NS 16
+/* 128 /31 blocks fill a /24; more on one command line is a mistake. */
+#define MAX_CLASSLESS 256
 /* The last line of every zone file ptrctl writes: a comment naming the region. */
 #define REGION_MARK "; ptrctl region "
 
@@ -296,7 +298,7 @@ static int create_tmp(file_sink *s)
         clock_gettime(CLOCK_REALTIME, &ts);
         const unsigned long tag =
             (unsigned long)ts.tv_nsec ^ ((unsigned long)getpid() << 16) ^ (++s->seq * 7919u);
-        if ((size_t)snprintf(s->tmp, sizeof s->tmp, ".%s.zone.%lx.tmp", s->zone, tag) >=
+        if ((size_t)snprintf(s->tmp, sizeof s->tmp, ".%s.%lx.tmp", s->final, tag) >=
             sizeof s->tmp) {
             errno = ENAMETOOLONG;
             return -1;
@@ -322,6 +324,10 @@ static ptr_status sink_begin(void *user, const char *zone, size_t len)
         errno = ENAMETOOLONG;
         return sink_fail(s, "cannot write", s->zone);
     }
+    /* An RFC 2317 zone's '/' ("0/26.113.0.203.in-addr.arpa") cannot be in a file name: '_',
+     * which no reverse zone name holds, so the file still names one zone only. */
+    for (char *p = s->final; (p = strchr(p, '/')) != NULL;)
+        *p = '_';
     /* The rename would replace a symlink, not follow it; still, something other than a zone
      * file under a zone's name means someone else is at work in the directory: stop. */
     struct stat st;
@@ -420,7 +426,49 @@ static ptr_status sink_end(void *user)
  * record in the region any more, with the default name it answers with.
  * Read before the export, so that no other transaction runs inside it.
  */
-static int collect_fallbacks(ptrctl *c, int dfd, const char *dir, file_sink *fs, ptrctl_failure *x)
+/* Does the region have a record of a (in any state)? A store failure counts as yes: then
+ * no fallback line is added, and the export itself reports the failure. */
+static int stored(ptrctl *c, const ptr_addr *a)
+{
+    ptr_store_txn *txn = NULL;
+    ptr_record *r = NULL;
+    if (ptr_store_begin(c->store, PTR_TXN_READ, &txn) != PTR_OK)
+        return 1;
+    ptr_status st = ptr_record_new(NULL, &r);
+    if (st == PTR_OK)
+        st = ptr_store_get(c->store, txn, c->region, strlen(c->region), a, r);
+    ptr_store_rollback(c->store, txn);
+    ptr_record_free(r);
+    return st != PTR_E_NOT_FOUND;
+}
+
+/*
+ * The zone an address's line goes to in this export, without the trailing
+ * dot: its RFC 2317 block's when one holds it, else its /24; an IPv6 address
+ * stays in the zone of the file it came from (file_zone).
+ */
+static void current_zone(const ptr_addr *a, const ptr_zone_block *blocks, size_t nblocks,
+                         const char *file_zone, char *buf, size_t cap)
+{
+    unsigned plen = 24, flags = 0;
+    for (size_t i = 0; i < nblocks && a->family == 4; i++) {
+        /* Read before the library checks the blocks: one it will refuse decides nothing. */
+        if (blocks[i].net.family != 4 || blocks[i].prefix_len < 25 || blocks[i].prefix_len > 31)
+            continue;
+        const unsigned host = (1u << (32u - blocks[i].prefix_len)) - 1u;
+        if (memcmp(blocks[i].net.bytes, a->bytes, 3) == 0 &&
+            (a->bytes[3] & ~host & 0xFFu) == blocks[i].net.bytes[3]) {
+            plen = blocks[i].prefix_len;
+            flags = PTR_REVZONE_RFC2317_SLASH;
+        }
+    }
+    size_t n = 0;
+    if (a->family != 4 || ptr_revzone(a, plen, flags, buf, cap, &n) != PTR_OK)
+        snprintf(buf, cap, "%s", file_zone);
+}
+
+static int collect_fallbacks(ptrctl *c, int dfd, const char *dir, const ptr_zone_block *blocks,
+                             size_t nblocks, file_sink *fs, ptrctl_failure *x)
 {
     DIR *d = open_listing(dfd, dir, x);
     if (!d)
@@ -444,9 +492,18 @@ static int collect_fallbacks(ptrctl *c, int dfd, const char *dir, file_sink *fs,
         char line[1024], mark[200];
         snprintf(mark, sizeof mark, "%s%s\n", REGION_MARK, c->region);
         int ours = 0; /* a file of this region: it ends with its mark */
-        while (fgets(line, sizeof line, f))
+        while (fgets(line, sizeof line, f)) {
             ours = strcmp(line, mark) == 0;
+            /* The zone is its $ORIGIN: an RFC 2317 zone's file name is not its name. */
+            if (strncmp(line, "$ORIGIN ", 8) == 0 && sscanf(line + 8, "%299s", zone) == 1 &&
+                zone[0] && zone[strlen(zone) - 1] == '.')
+                zone[strlen(zone) - 1] = '\0';
+        }
         rewind(f);
+        /* A label of an RFC 2317 zone ("10" in 0/26.113.0.203.in-addr.arpa) is the last octet
+         * of an address of its /24: its reverse name skips the block's label. */
+        const char *slash = strchr(zone, '/'), *dot = strchr(zone, '.');
+        const char *parent = slash && dot && slash < dot ? dot + 1 : zone;
         while (ours && rc == 0 && fgets(line, sizeof line, f)) {
             char label[100], ttl[16], in[8], type[8];
             /* Only the records ptrctl writes: "label TTL IN PTR name" (not @, $ or comments). */
@@ -455,7 +512,7 @@ static int collect_fallbacks(ptrctl *c, int dfd, const char *dir, file_sink *fs,
                 strcmp(type, "PTR") != 0)
                 continue;
             char rev[512];
-            snprintf(rev, sizeof rev, "%s.%s", label, zone);
+            snprintf(rev, sizeof rev, "%s.%s", label, parent);
             ptr_addr a;
             if (ptr_revname_parse(rev, strlen(rev), &a, NULL) != PTR_OK)
                 continue;
@@ -463,9 +520,11 @@ static int collect_fallbacks(ptrctl *c, int dfd, const char *dir, file_sink *fs,
             size_t tlen = 0;
             if (ptr_addr_format(&a, text, sizeof text, &tlen) != PTR_OK)
                 continue;
+            char to[300];
+            current_zone(&a, blocks, nblocks, zone, to, sizeof to);
             int is_default = 0, dup_entry = 0;
             for (size_t i = 0; i < fs->nfb && !dup_entry; i++)
-                dup_entry = strcmp(fs->fb[i].zone, zone) == 0 &&
+                dup_entry = strcmp(fs->fb[i].zone, to) == 0 &&
                             strncmp(fs->fb[i].line, label, strlen(label)) == 0 &&
                             fs->fb[i].line[strlen(label)] == '\t';
             if (dup_entry)
@@ -476,6 +535,10 @@ static int collect_fallbacks(ptrctl *c, int dfd, const char *dir, file_sink *fs,
             ptr_status st = ptr_record_new(NULL, &rec);
             if (st == PTR_OK)
                 st = ptr_ctx_resolve(c->ctx, &c->scope, text, tlen, rec, &is_default, &err);
+            /* A record waiting for its delete answers its default name already: the library
+             * writes it (ptr_ctx_zone_export). Only an address without a record is ours. */
+            if (st == PTR_OK && is_default && stored(c, &a))
+                is_default = 0;
             if (st == PTR_OK && is_default) {
                 struct fallback *nf = realloc(fs->fb, (fs->nfb + 1) * sizeof *nf);
                 if (!nf) {
@@ -483,7 +546,7 @@ static int collect_fallbacks(ptrctl *c, int dfd, const char *dir, file_sink *fs,
                 } else {
                     fs->fb = nf;
                     struct fallback *b = &fs->fb[fs->nfb++];
-                    snprintf(b->zone, sizeof b->zone, "%s", zone);
+                    snprintf(b->zone, sizeof b->zone, "%s", to);
                     const char *name = ptr_record_name(rec, 0, NULL);
                     snprintf(b->line, sizeof b->line, "%s\t%u\tIN\tPTR\t%s\n", label,
                              (unsigned)ptr_record_ttl(rec), name ? name : "");
@@ -533,11 +596,60 @@ static void zone_field(const ptr_error *err, char *buf, size_t cap)
         snprintf(buf, cap, "ns[%u]", (unsigned)err->index);
 }
 
+/* One --classless value: an IPv4 prefix; whether the library takes it is its own rule. */
+static int classless_arg(const ptrctl *c, const char *v, ptr_zone_block *blocks, const char **text,
+                         size_t *n)
+{
+    if (*n == MAX_CLASSLESS)
+        return ptrctl_usage(c, "at most %d --classless", MAX_CLASSLESS);
+    unsigned len = 0;
+    ptr_zone_block *b = &blocks[*n];
+    memset(b, 0, sizeof *b);
+    if (ptr_prefix_parse(v, strlen(v), &b->net, &len) != PTR_OK)
+        return ptrctl_usage(c,
+                            "--classless %s: not an address block such as 203.0.113.0/26 (the "
+                            "block's first address, a '/', its prefix length)",
+                            v);
+    b->prefix_len = len;
+    text[(*n)++] = v;
+    return PTRCTL_EXIT_OK;
+}
+
+/*
+ * A block the library refused, in the words of the command line: the
+ * option, its value, and why ("overlaps --classless 203.0.113.0/26").
+ */
+static void classless_failure(const ptrctl *c, ptr_status st, const ptr_error *err,
+                              const ptr_zone_block *blocks, const char **text, ptrctl_failure *x)
+{
+    ptrctl_failure_of(c, st, err, "--classless", x);
+    const ptr_zone_block *b = &blocks[err->index];
+    const char *why = strstr(err->message, ": ");
+    char other[200] = "";
+    for (uint32_t i = 0; !why && i < err->index; i++) { /* an overlap: with which block */
+        const ptr_zone_block *e = &blocks[i];
+        const unsigned shorter = e->prefix_len < b->prefix_len ? e->prefix_len : b->prefix_len;
+        const unsigned mask = 0xFFu & ~((1u << (32u - shorter)) - 1u);
+        if (memcmp(e->net.bytes, b->net.bytes, 3) == 0 &&
+            (e->net.bytes[3] & mask) == (b->net.bytes[3] & mask))
+            snprintf(other, sizeof other,
+                     "overlaps --classless %s (an address is delegated to one zone only)", text[i]);
+    }
+    snprintf(x->message, sizeof x->message, "--classless %s: %s", text[err->index],
+             why        ? why + 2
+             : other[0] ? other
+                        : err->message);
+}
+
 int cmd_export_zone(ptrctl *c, int argc, char **argv)
 {
     const char *dir = ".", *contact = NULL;
     ptr_text ns[MAX_NS];
     size_t nns = 0;
+    ptr_zone_block blocks[MAX_CLASSLESS];
+    const char *block_text[MAX_CLASSLESS];
+    size_t nblocks = 0;
+    int rc;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int r;
@@ -549,6 +661,9 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
             ns[nns++] = (ptr_text){v, strlen(v)};
         } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--contact", &v)) > 0) {
             contact = v;
+        } else if (r == 0 && (r = cli_opt(c, argc, argv, &i, "--classless", &v)) > 0) {
+            if ((rc = classless_arg(c, v, blocks, block_text, &nblocks)) != 0)
+                return rc;
         } else if (r == 0) {
             return argv[i][0] == '-' ? cli_unknown(c, argv[i])
                                      : ptrctl_usage(c, "unexpected argument '%s'", argv[i]);
@@ -584,11 +699,8 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     if (!contact)
         contact = c->set[PTRCTL_K_ZONE_CONTACT].value;
     char rname[512] = "";
-    if (contact) {
-        int rc = contact_rname(c, contact, rname, sizeof rname);
-        if (rc)
-            return rc;
-    }
+    if (contact && (rc = contact_rname(c, contact, rname, sizeof rname)) != 0)
+        return rc;
     /* O_DIRECTORY: a FIFO or device given as --out is refused at once, never waited on. */
     const int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
     if (dfd < 0)
@@ -611,8 +723,7 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
                  "the zone files in the directory have a serial that cannot grow any more");
         return ptrctl_fail(c, PTR_E_INVAL, &err);
     }
-    int rc = ptrctl_open(c);
-    if (rc) {
+    if ((rc = ptrctl_open(c)) != 0) {
         close(dfd);
         return rc;
     }
@@ -623,6 +734,8 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     o.ns_count = nns;
     o.contact = (ptr_text){rname, strlen(rname)};
     o.ipv6_prefix = ptrctl_setting_u32(c, PTRCTL_K_ZONE_IPV6_PREFIX);
+    o.classless = nblocks ? blocks : NULL;
+    o.classless_count = nblocks;
     file_sink fs;
     memset(&fs, 0, sizeof fs);
     fs.c = c;
@@ -635,12 +748,12 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     ptr_error err;
     ptr_error_clear(&err);
     ptr_status st = PTR_OK;
-    if (collect_fallbacks(c, dfd, dir, &fs, &x) != 0) {
+    if (collect_fallbacks(c, dfd, dir, blocks, nblocks, &fs, &x) != 0) {
         close(dfd);
         free(fs.fb);
         return ptrctl_report(c, &x);
     }
-    st = ptr_zone_export(c->store, c->region, strlen(c->region), &o, &sink, &zones, &err);
+    st = ptr_ctx_zone_export(c->ctx, c->region, strlen(c->region), &o, &sink, &zones, &err);
     /* Zones whose every record was deleted: their addresses answer their default names. */
     for (size_t i = 0; st == PTR_OK && i < fs.nfb; i++) {
         if (fs.fb[i].done)
@@ -667,6 +780,8 @@ int cmd_export_zone(ptrctl *c, int argc, char **argv)
     }
     if (fs.failed) {
         x = fs.x;
+    } else if (err.field == PTR_FIELD_ADDRESS && err.index < nblocks) {
+        classless_failure(c, st, &err, blocks, block_text, &x);
     } else {
         char field[64];
         zone_field(&err, field, sizeof field);

@@ -16,11 +16,12 @@
 
 #include "ptrctl.h"
 
-ptr_status ptrctl_forward_lookup(void *user, const char *name, size_t name_len, ptr_addr *out,
-                                 size_t cap, size_t *count)
+/* One lookup of name; *found is 0 when the resolver says the name has no address. */
+static ptr_status lookup(const ptrctl *c, const char *name, size_t name_len, ptr_addr *out,
+                         size_t cap, size_t *count, int *found)
 {
-    const ptrctl *c = user;
     *count = 0;
+    *found = 0;
     /* Freed only once the lookup is over: a lookup that cannot be cancelled still writes it. */
     struct lookup {
         struct gaicb cb;
@@ -71,6 +72,7 @@ ptr_status ptrctl_forward_lookup(void *user, const char *name, size_t name_len, 
     }
     ptr_status st = PTR_OK;
     if (rc == 0) {
+        *found = 1;
         for (const struct addrinfo *a = l->cb.ar_result; a; a = a->ai_next) {
             ptr_addr x;
             memset(&x, 0, sizeof x);
@@ -96,5 +98,25 @@ ptr_status ptrctl_forward_lookup(void *user, const char *name, size_t name_len, 
         st = PTR_E_BUSY;
     }
     free(l);
+    return st;
+}
+
+/*
+ * The library gives names in their normal form, absolute with the root's
+ * dot ("mail.example.com."), which DNS takes as it is, with no search list.
+ * glibc's files source (/etc/hosts) compares names as written there, without
+ * the dot, and finds nothing: a name no source knows absolutely is looked up
+ * once more without the dot. That lookup may go through the resolver's
+ * search list only when the name has fewer dots than its ndots (1 unless
+ * configured); a search-list hit must still have the record's address.
+ */
+ptr_status ptrctl_forward_lookup(void *user, const char *name, size_t name_len, ptr_addr *out,
+                                 size_t cap, size_t *count)
+{
+    const ptrctl *c = user;
+    int found = 0;
+    ptr_status st = lookup(c, name, name_len, out, cap, count, &found);
+    if (st == PTR_OK && !found && name_len > 1 && name[name_len - 1] == '.')
+        st = lookup(c, name, name_len - 1, out, cap, count, &found);
     return st;
 }

@@ -183,6 +183,7 @@ static const page PAGES[] = {
                "  ptrctl --config ./ptrctl.conf --json config show\n"},
     {"export-zone",
      "usage: ptrctl export-zone [--out DIR] [--ns NAME]... [--contact EMAIL-NAME]\n"
+     "                          [--classless CIDR]...\n"
      "\n"
      "Write the region's records as RFC 1035 master files, one <zone>.zone per reverse\n"
      "zone (/24 for IPv4), into DIR (default .). --ns names the zone's name servers;\n"
@@ -190,10 +191,15 @@ static const page PAGES[] = {
      "The SOA serial is max(largest serial of DIR's *.arpa.zone files + 1, YYYYMMDD00);\n"
      "such a file whose serial cannot be read, or a zone's name that is a symlink,\n"
      "FIFO or device, stops the export (see docs/security.md).\n"
+     "--classless CIDR (repeatable; IPv4 /25 to /31, no two overlapping) delegates the\n"
+     "block as RFC 2317 does: its zone 0/26.113.0.203.in-addr.arpa (file\n"
+     "0_26.113.0.203.in-addr.arpa.zone) holds its PTRs, and its /24 zone the delegation\n"
+     "and a CNAME per address of the block into it, instead of PTRs.\n"
      "\n"
-     "example:\n"
+     "examples:\n"
      "  ptrctl export-zone --out /etc/knot/zones --ns ns1.example.com \\\n"
-     "         --ns ns2.example.com --contact hostmaster@example.com\n"},
+     "         --ns ns2.example.com --contact hostmaster@example.com\n"
+     "  ptrctl export-zone --out zones --ns ns1.example.com --classless 203.0.113.0/26\n"},
 };
 
 int ptrctl_help(FILE *f, const char *command)

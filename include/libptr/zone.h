@@ -10,6 +10,27 @@
  * "0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."). A zone exists when at least
  * one record falls in it; an empty region gives no zone at all.
  *
+ * \par RFC 2317 classless delegation
+ * ptr_zone_options.classless lists IPv4 blocks of /25../31, each inside one
+ * /24. A block gets its own zone, named as RFC 2317 §4 does
+ * ("0/26.113.0.203.in-addr.arpa.", ptr_revzone() with
+ * ::PTR_REVZONE_RFC2317_SLASH), holding the block's PTR records; its parent
+ * /24 zone holds, instead of PTRs for those addresses, the delegation (one NS
+ * line per NS name at the block's label) and a CNAME for every address of
+ * the block into the child ("10 IN CNAME 10.0/26.113.0.203.in-addr.arpa.").
+ * A block's zone and its parent exist even when no record falls in them (the
+ * delegation is configuration, not data). Each child follows its parent,
+ * blocks in address order.
+ *
+ * \par Deleted records
+ * A record deleted while DNS may still answer it stays in the store with
+ * action ::PTR_ACTION_DELETE until a push confirms the delete (service.h,
+ * "Live DNS"). The zones hold what DNS should answer, so such a record never
+ * gives its old names: ptr_ctx_zone_export() writes the address's default
+ * name (the context's policy: its template and default TTL), as
+ * ptr_ctx_resolve() answers; ptr_zone_export(), which has no policy, leaves
+ * the address out. Pending creates and updates give their new names.
+ *
  * \par A zone's text
  * `$ORIGIN` (the zone), `$TTL` (default_ttl), the SOA (primary, contact,
  * serial, refresh, retry, expire, minimum), one NS line per NS name, then one
@@ -41,9 +62,18 @@
 #include <libptr/error.h>
 #include <libptr/export.h>
 #include <libptr/record.h>
+#include <libptr/service.h>
 #include <libptr/store.h>
 
 PTR_BEGIN_DECLS
+
+/**
+ * \brief An IPv4 block delegated by RFC 2317 (ptr_zone_options.classless).
+ */
+typedef struct ptr_zone_block {
+    ptr_addr net;        /**< the block's first address: IPv4, bits beyond prefix_len zero */
+    uint32_t prefix_len; /**< 25..31 (a /24 or shorter needs no RFC 2317; a /32 is one address) */
+} ptr_zone_block;
 
 /**
  * \brief Zone contents and SOA values. Start from ptr_zone_options_init().
@@ -80,6 +110,13 @@ typedef struct ptr_zone_options {
     uint32_t default_ttl;
     uint32_t ipv6_prefix; /**< IPv6 zone cut, a multiple of 4 in 4..124 (init: 64) */
     uint32_t reserved[8]; /**< zero (a non-zero value is refused, for later options) */
+    /**
+     * RFC 2317 blocks (see the file comment); NULL with count 0: none. No two
+     * may overlap. A struct_size from before these two fields (libptr 0.2.1)
+     * means none.
+     */
+    const ptr_zone_block *classless;
+    size_t classless_count; /**< number of \c classless */
 } ptr_zone_options;
 
 /**
@@ -134,8 +171,12 @@ typedef struct ptr_zone_sink {
  * \retval PTR_E_NAME      an NS, primary or contact that is not a valid name
  * \retval PTR_E_NAME_DUP  the same NS name twice
  * \retval PTR_E_INVAL     a NULL argument or sink function, an empty region,
- *                         a struct_size smaller than this version's, non-zero
- *                         reserved, a bad ipv6_prefix, minimum or default_ttl
+ *                         a struct_size smaller than libptr 0.2.1's, non-zero
+ *                         reserved, a bad ipv6_prefix, minimum or default_ttl,
+ *                         a bad classless block (::PTR_FIELD_ADDRESS, index:
+ *                         its position in ptr_zone_options.classless; not
+ *                         IPv4, not /25../31, host bits set, or overlapping
+ *                         an earlier block)
  * \retval PTR_E_STORE     the store failed, or gave records out of address
  *                         order, without names, or with a name holding a
  *                         byte a host name cannot have (nothing is written)
@@ -144,6 +185,19 @@ typedef struct ptr_zone_sink {
 PTR_API ptr_status ptr_zone_export(ptr_store *store, const char *region, size_t region_len,
                                    const ptr_zone_options *opts, const ptr_zone_sink *sink,
                                    size_t *zones, ptr_error *err);
+
+/**
+ * \brief ptr_zone_export() over the context's store, with the context's
+ * policy for deleted records: an address whose record waits for its delete
+ * (::PTR_ACTION_DELETE) gets its default name and the policy's default TTL,
+ * what ptr_ctx_resolve() answers, instead of being left out.
+ *
+ * Arguments, checks and statuses as ptr_zone_export(); \p ctx NULL is
+ * ::PTR_E_INVAL.
+ */
+PTR_API ptr_status ptr_ctx_zone_export(ptr_ctx *ctx, const char *region, size_t region_len,
+                                       const ptr_zone_options *opts, const ptr_zone_sink *sink,
+                                       size_t *zones, ptr_error *err);
 
 PTR_END_DECLS
 

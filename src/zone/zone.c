@@ -17,11 +17,12 @@
  * numbers are formatted by hand and each line is one bounds check and a
  * few memcpy calls into a buffer that grows by doubling.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "record/record_internal.h"
-#include "libptr/zone.h"
+#include "service/service_internal.h"
+#include "zone/zone_internal.h"
 
 #define DEFAULT_NS      "ns1.example.com."
 #define DEFAULT_CONTACT "hostmaster.example.com."
@@ -30,6 +31,8 @@
 /* Room for the $TTL line and the SOA: two names of at most 254 bytes, and fixed text and
  * five numbers that take less than 512. */
 #define SOA_ROOM (512 + 2 * PTR_NAME_BUFSZ)
+/* The options of libptr 0.2.1, before the RFC 2317 blocks. */
+#define OPTIONS_V1_SIZE (offsetof(ptr_zone_options, reserved) + 8 * sizeof(uint32_t))
 
 void ptr_zone_options_init(ptr_zone_options *o)
 {
@@ -154,14 +157,18 @@ static char *put_name(char *p, const ptr_text *t)
 typedef struct zopts {
     uint32_t v6_prefix;
     tbuf head;
+    tbuf ns_lines; /* "\tIN\tNS\tname.\n" per NS, for the delegations of RFC 2317 blocks */
+    size_t ns_count;
+    ptr__zblock *blocks; /* checked, in address order */
+    size_t nblocks;
 } zopts;
 
 /* Checks every option, then writes the shared text once. */
 static ptr_status build_head(const ptr_zone_options *o, zopts *z, ptr_error *err)
 {
-    if (o->struct_size < sizeof(ptr_zone_options))
+    if (o->struct_size < OPTIONS_V1_SIZE)
         return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
-                         "ptr_zone_options.struct_size is smaller than this version's: "
+                         "ptr_zone_options.struct_size is smaller than any version's: "
                          "start from ptr_zone_options_init()");
     for (size_t i = 0; i < sizeof o->reserved / sizeof o->reserved[0]; i++)
         if (o->reserved[i])
@@ -240,25 +247,48 @@ static ptr_status build_head(const ptr_zone_options *o, zopts *z, ptr_error *err
     p = PUT_LIT(p, "\t; expire\n\t\t");
     p += put_u32(p, o->minimum);
     p = PUT_LIT(p, " )\t; minimum: TTL of negative answers (RFC 2308)\n");
+    if (tbuf_reserve(&z->ns_lines, nns * (PTR_NAME_BUFSZ + 16)))
+        return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
+    char *q = z->ns_lines.p;
     for (size_t i = 0; i < nns; i++) {
-        p = PUT_LIT(p, "@\tIN\tNS\t");
-        p = put_name(p, &ns[i]);
-        *p++ = '\n';
+        q = PUT_LIT(q, "\tIN\tNS\t");
+        q = put_name(q, &ns[i]);
+        *q++ = '\n';
+    }
+    z->ns_lines.len = (size_t)(q - z->ns_lines.p);
+    z->ns_count = nns;
+    for (size_t i = 0; i < z->ns_lines.len;) { /* "@" and each NS line */
+        const char *nl = memchr(z->ns_lines.p + i, '\n', z->ns_lines.len - i);
+        const size_t len = (size_t)(nl - (z->ns_lines.p + i)) + 1;
+        *p++ = '@';
+        p = put(p, z->ns_lines.p + i, len);
+        i += len;
     }
     z->head.len = (size_t)(p - z->head.p);
     z->v6_prefix = o->ipv6_prefix;
-    return PTR_OK;
+    return ptr__zone_blocks(o, &z->head.alloc, &z->blocks, &z->nblocks, err);
 }
 
 /* ---- reading the store ------------------------------------------------------ */
 
+/*
+ * A run of PTR lines of one zone in the body. The zone is the /24 (IPv4),
+ * the ipv6_prefix (IPv6), or an RFC 2317 block; a /24 with a block in its
+ * middle has two runs, before and after the block's.
+ */
 typedef struct zone_ent {
-    ptr_addr net; /* the first record's address; ptr_revzone ignores the host bits */
-    size_t off;   /* where its PTR lines start in the body */
+    ptr_addr net;             /* the first record's address; ptr_revzone ignores the host bits */
+    const ptr__zblock *block; /* the RFC 2317 block the run is in, or NULL */
+    size_t off;               /* where its PTR lines start in the body */
 } zone_ent;
 
 typedef struct zscan {
     unsigned v6_prefix;
+    const ptr__zblock *blocks;
+    size_t nblocks;
+    /* ptr_ctx_zone_export's context, whose policy names a deleted record's address (its
+     * default name and TTL); NULL: deleted records are left out. */
+    const ptr_ctx *ctx;
     tbuf body;
     zone_ent *zones;
     size_t nzones, zones_cap;
@@ -307,17 +337,36 @@ static int visit(void *ctx, const ptr_record *rec)
      * a file sink would then overwrite the first half with the second. */
     if (z->nzones && ptr_addr_compare(&z->prev, a) >= 0)
         return stop(z, PTR_E_STORE, "the store's scan is not in address order");
-    const size_t count = ptr_record_name_count(rec);
+    size_t count = ptr_record_name_count(rec);
     if (count == 0)
         return stop(z, PTR_E_STORE, "the store gave a record without names");
+    /* A record waiting for its delete: DNS should answer the default name, never the old
+     * names; without a policy to name it, the address is left out. */
+    const int deleted = ptr_record_dns_action(rec) == PTR_ACTION_DELETE;
+    char dname[PTR_NAME_BUFSZ];
+    size_t dlen = 0;
+    uint32_t ttl_value = ptr_record_ttl(rec);
+    if (deleted) {
+        if (!z->ctx)
+            return 0;
+        ptr_error derr;
+        const ptr_status st = ptr__default_name_of(z->ctx, a, dname, &dlen, &derr);
+        if (st != PTR_OK)
+            return stop(z, st, "the default name template does not apply to a deleted address");
+        ttl_value = ptr__ctx_policy(z->ctx)->ttl_default;
+        count = 1;
+    }
+    const ptr__zblock *block = ptr__zone_block_of(z->blocks, z->nblocks, a);
 
-    if (!z->nzones || !same_zone(&z->prev, a, z->v6_prefix)) {
+    if (!z->nzones || !same_zone(&z->prev, a, z->v6_prefix) ||
+        block != z->zones[z->nzones - 1].block) {
         zone_ent *ze =
             ptr__grow(&z->body.alloc, z->zones, &z->zones_cap, z->nzones + 1, sizeof *z->zones);
         if (!ze)
             return stop(z, PTR_E_NOMEM, "out of memory");
         z->zones = ze;
         ze[z->nzones].net = *a;
+        ze[z->nzones].block = block;
         ze[z->nzones].off = z->body.len;
         z->nzones++;
     }
@@ -334,11 +383,11 @@ static int visit(void *ctx, const ptr_record *rec)
     else
         olen = (128u - z->v6_prefix) / 2u - 1u;
     char ttl[10];
-    const size_t tlen = put_u32(ttl, ptr_record_ttl(rec));
+    const size_t tlen = put_u32(ttl, ttl_value);
 
     for (size_t i = 0; i < count; i++) {
-        size_t nlen = 0;
-        const char *name = ptr_record_name(rec, i, &nlen);
+        size_t nlen = dlen;
+        const char *name = deleted ? dname : ptr_record_name(rec, i, &nlen);
         if (!name || !nlen || !name_bytes_ok(name, nlen))
             return stop(z, PTR_E_STORE, "the store gave a name that is not a host name");
         /* owner \t ttl \t IN \t PTR \t name [.] \n */
@@ -393,48 +442,149 @@ static ptr_status read_store(ptr_store *store, const char *region, size_t region
 
 /* ---- writing ------------------------------------------------------------------ */
 
+/* Where run i of the body ends. */
+static size_t zone_end(const zscan *z, size_t i)
+{
+    return i + 1 < z->nzones ? z->zones[i + 1].off : z->body.len;
+}
+
+/* One zone to the sink: begin, $ORIGIN, the shared head, then each piece of its body. */
+typedef struct zpiece {
+    const char *p;
+    size_t len;
+} zpiece;
+
+static ptr_status emit_zone(const ptr_zone_sink *sink, const char *zone, size_t zlen,
+                            const zopts *o, const zpiece *pieces, size_t npieces, ptr_error *err)
+{
+    char line[8 + PTR_REVNAME_BUFSZ + 1];
+    memcpy(line, "$ORIGIN ", 8);
+    memcpy(line + 8, zone, zlen);
+    line[8 + zlen] = '\0';
+    ptr_status st = sink->begin(sink->user, line + 8, zlen);
+    if (st != PTR_OK)
+        return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, "the zone sink's begin failed");
+    line[8 + zlen] = '\n';
+    if ((st = sink->write(sink->user, line, 8 + zlen + 1)) == PTR_OK)
+        st = sink->write(sink->user, o->head.p, o->head.len);
+    for (size_t i = 0; st == PTR_OK && i < npieces; i++)
+        if (pieces[i].len)
+            st = sink->write(sink->user, pieces[i].p, pieces[i].len);
+    if (st != PTR_OK)
+        return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, "the zone sink's write failed");
+    if ((st = sink->end(sink->user)) != PTR_OK)
+        return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, "the zone sink's end failed");
+    return PTR_OK;
+}
+
+static ptr_status zone_name(const ptr_addr *net, unsigned plen, char *buf, size_t *len,
+                            ptr_error *err)
+{
+    const ptr_status st = ptr_revzone(net, plen, PTR_FQDN, buf, PTR_REVNAME_BUFSZ, len);
+    if (st != PTR_OK) /* checked addresses and prefixes: cannot happen */
+        return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, "no reverse zone for an address");
+    return PTR_OK;
+}
+
+/*
+ * An IPv4 /24 with RFC 2317 blocks: the parent (its own runs, then per block
+ * the delegation and CNAMEs), then each block's zone. Runs zones[i..iend)
+ * and blocks[k..kend) all fall in this /24.
+ */
+static ptr_status emit_v4_with_blocks(const zscan *z, const zopts *o, size_t i, size_t iend,
+                                      size_t k, size_t kend, const ptr_addr *net,
+                                      const ptr_zone_sink *sink, size_t *done, ptr_error *err)
+{
+    const size_t n = (iend - i) + (kend - k);
+    zpiece *pieces = z->body.alloc.malloc(z->body.alloc.ctx, (n ? n : 1) * sizeof *pieces);
+    tbuf deleg = {z->body.alloc, NULL, 0, 0};
+    const size_t room = ptr__zone_delegation_room(o->ns_lines.len, o->ns_count);
+    if (!pieces || (kend - k) > SIZE_MAX / room || tbuf_reserve(&deleg, (kend - k) * room)) {
+        if (pieces)
+            z->body.alloc.free(z->body.alloc.ctx, pieces);
+        return ptr__fail(err, PTR_E_NOMEM, PTR_FIELD_NONE, 0, 0, "out of memory");
+    }
+    size_t np = 0;
+    for (size_t j = i; j < iend; j++)
+        if (!z->zones[j].block)
+            pieces[np++] = (zpiece){z->body.p + z->zones[j].off, zone_end(z, j) - z->zones[j].off};
+    for (size_t j = k; j < kend; j++) {
+        char *from = deleg.p + deleg.len;
+        char *to = ptr__zone_delegation_put(from, &o->blocks[j], o->ns_lines.p, o->ns_lines.len);
+        deleg.len += (size_t)(to - from);
+        pieces[np++] = (zpiece){from, (size_t)(to - from)};
+    }
+    char name[PTR_REVNAME_BUFSZ];
+    size_t nlen = 0;
+    ptr_status st = zone_name(net, 24, name, &nlen, err);
+    if (st == PTR_OK && (st = emit_zone(sink, name, nlen, o, pieces, np, err)) == PTR_OK)
+        ++*done;
+    for (size_t j = k; st == PTR_OK && j < kend; j++) {
+        const ptr__zblock *b = &o->blocks[j];
+        zpiece body = {NULL, 0};
+        for (size_t m = i; m < iend; m++)
+            if (z->zones[m].block == b)
+                body = (zpiece){z->body.p + z->zones[m].off, zone_end(z, m) - z->zones[m].off};
+        if ((st = emit_zone(sink, b->zone, b->zone_len, o, &body, 1, err)) == PTR_OK)
+            ++*done;
+    }
+    tbuf_free(&deleg);
+    z->body.alloc.free(z->body.alloc.ctx, pieces);
+    return st;
+}
+
+/*
+ * The zones in address order: IPv4 /24s (each followed by its RFC 2317
+ * blocks' zones), then IPv6. A /24 with a block is written even without a
+ * record, for the delegation.
+ */
 static ptr_status emit(const zscan *z, const zopts *o, const ptr_zone_sink *sink, size_t *done,
                        ptr_error *err)
 {
-    for (size_t i = 0; i < z->nzones; i++) {
-        char line[8 + PTR_REVNAME_BUFSZ + 1];
-        memcpy(line, "$ORIGIN ", 8);
-        size_t zlen = 0;
-        ptr_status st =
-            ptr_revzone(&z->zones[i].net, z->zones[i].net.family == 4 ? 24u : z->v6_prefix,
-                        PTR_FQDN, line + 8, PTR_REVNAME_BUFSZ, &zlen);
-        if (st != PTR_OK) /* checked addresses and prefixes: cannot happen */
-            return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, "no reverse zone for an address");
-        const size_t from = z->zones[i].off;
-        const size_t to = i + 1 < z->nzones ? z->zones[i + 1].off : z->body.len;
-        const char *what = "the zone sink's begin failed";
-        if ((st = sink->begin(sink->user, line + 8, zlen)) == PTR_OK) {
-            line[8 + zlen] = '\n';
-            what = "the zone sink's write failed";
-            if ((st = sink->write(sink->user, line, 8 + zlen + 1)) == PTR_OK &&
-                (st = sink->write(sink->user, o->head.p, o->head.len)) == PTR_OK &&
-                (st = sink->write(sink->user, z->body.p + from, to - from)) == PTR_OK) {
-                what = "the zone sink's end failed";
-                st = sink->end(sink->user);
-            }
+    size_t i = 0, k = 0;
+    while (i < z->nzones || k < o->nblocks) {
+        const ptr_addr *e = i < z->nzones ? &z->zones[i].net : NULL;
+        const ptr_addr *b = k < o->nblocks ? &o->blocks[k].net : NULL;
+        ptr_status st;
+        if (e && (!b || (e->family == 4 && memcmp(e->bytes, b->bytes, 3) < 0))) {
+            /* A zone without blocks: one run. */
+            char name[PTR_REVNAME_BUFSZ];
+            size_t nlen = 0;
+            const zpiece body = {z->body.p + z->zones[i].off, zone_end(z, i) - z->zones[i].off};
+            st = zone_name(e, e->family == 4 ? 24u : z->v6_prefix, name, &nlen, err);
+            if (st == PTR_OK)
+                st = emit_zone(sink, name, nlen, o, &body, 1, err);
+            if (st != PTR_OK)
+                return st;
+            ++*done;
+            i++;
+            continue;
         }
-        if (st != PTR_OK)
-            return ptr__fail(err, st, PTR_FIELD_NONE, 0, 0, what);
-        ++*done;
+        /* The /24 of the next block, with its runs and its other blocks. */
+        size_t iend = i, kend = k;
+        while (iend < z->nzones && z->zones[iend].net.family == 4 &&
+               memcmp(z->zones[iend].net.bytes, b->bytes, 3) == 0)
+            iend++;
+        while (kend < o->nblocks && memcmp(o->blocks[kend].net.bytes, b->bytes, 3) == 0)
+            kend++;
+        if ((st = emit_v4_with_blocks(z, o, i, iend, k, kend, b, sink, done, err)) != PTR_OK)
+            return st;
+        i = iend;
+        k = kend;
     }
     return PTR_OK;
 }
 
-ptr_status ptr_zone_export(ptr_store *store, const char *region, size_t region_len,
-                           const ptr_zone_options *opts, const ptr_zone_sink *sink, size_t *zones,
-                           ptr_error *err)
+static ptr_status zone_export(ptr_store *store, const char *region, size_t region_len,
+                              const ptr_zone_options *opts, const ptr_ctx *ctx,
+                              const ptr_zone_sink *sink, size_t *zones, ptr_error *err)
 {
     size_t done = 0;
     if (zones)
         *zones = 0;
     if (!store || !sink || !sink->begin || !sink->write || !sink->end)
         return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
-                         "ptr_zone_export needs a store and a sink with begin, write and end");
+                         "zone export needs a store and a sink with begin, write and end");
     if (!region || !region_len)
         return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_REGION, 0, 0, "the region is empty");
 
@@ -448,21 +598,47 @@ ptr_status ptr_zone_export(ptr_store *store, const char *region, size_t region_l
     memset(&o, 0, sizeof o);
     memset(&z, 0, sizeof z);
     ptr__allocator_set(&o.head.alloc, NULL);
+    ptr__allocator_set(&o.ns_lines.alloc, NULL);
     ptr__allocator_set(&z.body.alloc, NULL);
 
     ptr_status st = build_head(opts, &o, err);
     if (st == PTR_OK) {
         z.v6_prefix = o.v6_prefix;
+        z.blocks = o.blocks;
+        z.nblocks = o.nblocks;
+        z.ctx = ctx;
         st = read_store(store, region, region_len, &z, err);
     }
     if (st == PTR_OK)
         st = emit(&z, &o, sink, &done, err);
 
+    if (o.blocks)
+        o.head.alloc.free(o.head.alloc.ctx, o.blocks);
     tbuf_free(&o.head);
+    tbuf_free(&o.ns_lines);
     tbuf_free(&z.body);
     if (z.zones)
         z.body.alloc.free(z.body.alloc.ctx, z.zones);
     if (zones)
         *zones = done;
     return st;
+}
+
+ptr_status ptr_zone_export(ptr_store *store, const char *region, size_t region_len,
+                           const ptr_zone_options *opts, const ptr_zone_sink *sink, size_t *zones,
+                           ptr_error *err)
+{
+    return zone_export(store, region, region_len, opts, NULL, sink, zones, err);
+}
+
+ptr_status ptr_ctx_zone_export(ptr_ctx *ctx, const char *region, size_t region_len,
+                               const ptr_zone_options *opts, const ptr_zone_sink *sink,
+                               size_t *zones, ptr_error *err)
+{
+    if (zones)
+        *zones = 0;
+    if (!ctx)
+        return ptr__fail(err, PTR_E_INVAL, PTR_FIELD_NONE, 0, 0,
+                         "ptr_ctx_zone_export needs a context");
+    return zone_export(ptr__ctx_store(ctx), region, region_len, opts, ctx, sink, zones, err);
 }

@@ -47,6 +47,7 @@ eq "$(complete_words ptrctl --json import --max | tr '\n' ' ')" "--max-errors " 
 has "$(complete_words ptrctl list --ow | tr '\n' ' ')" "--owner" "global options after the command"
 eq "$(complete_words ptrctl -o c | tr '\n' ' ')" "csv " "-o values"
 eq "$(complete_words ptrctl config s | tr '\n' ' ')" "show " "config show"
+eq "$(complete_words ptrctl export-zone --cl | tr '\n' ' ')" "--classless " "export-zone --classless"
 if command -v zsh >/dev/null; then
     CHECKS=$((CHECKS + 1))
     zsh -n "$SRC/ptrctl/doc/_ptrctl" || fail "the zsh completion does not parse"

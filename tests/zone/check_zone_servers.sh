@@ -7,9 +7,14 @@
 #   check_zone_servers.sh DIR EXPECT
 #
 # DIR: files named ZONE.zone, ZONE without its trailing dot ("113.0.203.in-addr.arpa.zone"),
-#      as ptr_zone_export's file sinks (and `ptrctl export-zone --out DIR`) write them.
-# EXPECT: lines "ADDRESS NAME [NAME...]" (names absolute, any order); blank lines and
-#      lines starting with '#' are skipped.
+#      as ptr_zone_export's file sinks (and `ptrctl export-zone --out DIR`) write them. The
+#      zone is the file's $ORIGIN when it has one: an RFC 2317 zone ("0/26.113.0.203...")
+#      cannot be a file name ("0_26.113.0.203...").
+# EXPECT: lines "ADDRESS NAME [NAME...]" (names absolute, any order): the address's reverse
+#      name answers exactly these PTRs; or "ADDRESS CNAME TARGET NAME [NAME...]" (RFC 2317
+#      §4): the reverse name answers a CNAME to TARGET and no PTR of its own (RFC 1034
+#      §3.6.2), and TARGET answers exactly the names. Blank lines and lines starting with
+#      '#' are skipped.
 # Needs named-checkzone, knotd and kdig (Debian: bind9-utils knot knot-dnsutils).
 set -euo pipefail
 
@@ -35,15 +40,17 @@ shopt -u nullglob
 [ ${#files[@]} -gt 0 ] || die "no *.zone file in $dir"
 
 # ---- 1. BIND ---------------------------------------------------------------------
-zones=()
+zones=() zone_files=()
 for f in "${files[@]}"; do
-    zone=$(basename "$f" .zone)
+    zone=$(sed -n 's/^\$ORIGIN[[:space:]]\{1,\}\([^[:space:]]*\)\.[[:space:]]*$/\1/p' "$f" | head -n 1)
+    [ -n "$zone" ] || zone=$(basename "$f" .zone)
     # -k fail / -n fail: host-name and NS-name problems are errors, not warnings.
     if ! out=$(named-checkzone -k fail -n fail "$zone" "$f" 2>&1); then
         printf '%s\n' "$out" >&2
         die "named-checkzone refused $f (zone $zone)"
     fi
     zones+=("$zone")
+    zone_files+=("$f")
 done
 
 # ---- 2. Knot ---------------------------------------------------------------------
@@ -84,9 +91,9 @@ write_conf() { # write_conf PORT
         echo "    journal-content: none"
         echo "    semantic-checks: on"
         echo "zone:"
-        for z in "${zones[@]}"; do
-            echo "  - domain: \"$z.\""
-            echo "    file: \"$dir/$z.zone\""
+        for i in "${!zones[@]}"; do
+            echo "  - domain: \"${zones[$i]}.\""
+            echo "    file: \"${zone_files[$i]}\""
         done
     } >"$tmp/knot.conf"
 }
@@ -129,7 +136,7 @@ for z in "${zones[@]}"; do
     until [ -n "$(q "$z." SOA)" ]; do
         if [ "$SECONDS" -ge "$deadline" ]; then
             cat "$tmp/knotd.log" >&2
-            die "knotd did not load zone $z ($dir/$z.zone); its log is above"
+            die "knotd did not load zone $z (DIR $dir); its log is above"
         fi
         sleep 0.2
     done
@@ -143,10 +150,32 @@ while IFS= read -r line || [ -n "$line" ]; do
     case ${words[0]} in '#'*) continue ;; esac
     [ ${#words[@]} -ge 2 ] || die "$expect:$line_no: want \"ADDRESS NAME [NAME...]\""
     addr=${words[0]}
-    want=$(printf '%s\n' "${words[@]:1}" | tr 'A-Z' 'a-z' | LC_ALL=C sort)
-    got=$(q -x "$addr" | tr 'A-Z' 'a-z' | LC_ALL=C sort)
+    if [ "${words[1]}" = CNAME ]; then
+        [ ${#words[@]} -ge 4 ] || die "$expect:$line_no: want \"ADDRESS CNAME TARGET NAME [NAME...]\""
+        target=$(printf '%s' "${words[2]}" | tr 'A-Z' 'a-z')
+        # The answer's records as "owner type rdata", owner and rdata in lower case.
+        rrs=$(kdig @127.0.0.1 -p "$port" +timeout=2 +retry=1 +noidn +noall +answer -x "$addr" \
+              2>/dev/null | awk '{ print tolower($1), $4, tolower($5) }') || rrs=
+        rev=$(printf '%s\n' "$rrs" | awk '$2 == "CNAME" { print $1; exit }')
+        if [ "$(printf '%s\n' "$rrs" | awk '$2 == "CNAME" { print $3 }')" != "$target" ]; then
+            { echo "kdig -x $addr answered:"; printf '%s\n' "${rrs:-(nothing)}" | sed 's/^/  /'; } >&2
+            die "no CNAME to $target for $addr ($expect:$line_no)"
+        fi
+        # A server may add the target's records to the answer (following the CNAME), but
+        # the reverse name itself never has a PTR beside its CNAME.
+        if printf '%s\n' "$rrs" | awk -v r="$rev" '$1 == r && $2 == "PTR"' | grep -q .; then
+            die "$addr has a PTR beside its CNAME ($expect:$line_no)"
+        fi
+        addr_words=("${words[@]:3}")
+        want=$(printf '%s\n' "${addr_words[@]}" | tr 'A-Z' 'a-z' | LC_ALL=C sort)
+        got=$(q "$target" PTR | tr 'A-Z' 'a-z' | LC_ALL=C sort)
+        addr="$addr -> $target"
+    else
+        want=$(printf '%s\n' "${words[@]:1}" | tr 'A-Z' 'a-z' | LC_ALL=C sort)
+        got=$(q -x "$addr" | tr 'A-Z' 'a-z' | LC_ALL=C sort)
+    fi
     if [ "$got" != "$want" ]; then
-        { echo "kdig -x $addr answered:"; printf '%s\n' "${got:-(nothing)}" | sed 's/^/  /'
+        { echo "kdig for $addr answered:"; printf '%s\n' "${got:-(nothing)}" | sed 's/^/  /'
           echo "expected:"; printf '%s\n' "$want" | sed 's/^/  /'; } >&2
         die "wrong answer for $addr ($expect:$line_no)"
     fi
