@@ -307,6 +307,31 @@ static void test_record_fields(void **state)
     assert_string_equal(ptr_dns_action_name((ptr_dns_action)9), "UNKNOWN");
 }
 
+/* A server's reason longer than every store keeps is cut (at a character), not refused. */
+static void test_long_reason(void **state)
+{
+    (void)state;
+    fx f;
+    fx_init(&f);
+    assert_status(create(&f, &P1, "203.0.113.10", "mail.example.com"), PTR_OK);
+    char reason[400];
+    memset(reason, 'x', sizeof reason - 1);
+    reason[sizeof reason - 1] = '\0';
+    memcpy(reason + PTR_DNS_ERROR_MAX - 1, "\xc3\xa9", 2); /* an 'é' across the limit */
+    answer_all(&f, PTR_DNS_ERROR, reason);
+    assert_int_equal(status_of(&f, &P1, "203.0.113.10"), PTR_DNS_ERROR);
+    size_t len = 0;
+    const char *got = ptr_record_dns_error(f.rec, &len);
+    assert_int_equal(len, PTR_DNS_ERROR_MAX - 1);
+    assert_memory_equal(got, reason, len);
+    ptr_record *r;
+    assert_status(ptr_record_new(NULL, &r), PTR_OK);
+    assert_status(ptr_record_set_dns_error(r, reason, PTR_DNS_ERROR_MAX + 1), PTR_E_INVAL);
+    assert_status(ptr_record_set_dns_error(r, reason, PTR_DNS_ERROR_MAX), PTR_OK);
+    ptr_record_free(r);
+    fx_done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_create_over_pending_delete),
         cmocka_unit_test(test_pending_pages),
         cmocka_unit_test(test_record_fields),
+        cmocka_unit_test(test_long_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -165,7 +165,12 @@ PTR_API ptr_status ptr_record_set_revision(ptr_record *r, uint64_t rev);
 PTR_API ptr_status ptr_record_set_dns_status(ptr_record *r, ptr_dns_status st);
 /** \brief Set the DNS action. \retval PTR_E_INVAL also for a value not in ::ptr_dns_action. */
 PTR_API ptr_status ptr_record_set_dns_action(ptr_record *r, ptr_dns_action a);
-/** \brief Set the reason of the last DNS error (empty when none). */
+/** \brief The longest reason of a DNS error, in bytes (what every store keeps). */
+#define PTR_DNS_ERROR_MAX 255
+/**
+ * \brief Set the reason of the last DNS error (empty when none).
+ * \retval PTR_E_INVAL also for more than ::PTR_DNS_ERROR_MAX bytes
+ */
 PTR_API ptr_status ptr_record_set_dns_error(ptr_record *r, const char *s, size_t len);
 /** \brief Set whether a change of this record was ever sent to a name server (0 or 1). */
 PTR_API ptr_status ptr_record_set_in_dns(ptr_record *r, int in_dns);

@@ -508,7 +508,7 @@ typedef struct ptr_dns_result {
      * (the record is then marked as possibly in DNS, ptr_record_in_dns()).
      */
     ptr_dns_status status;
-    ptr_text reason; /**< with ::PTR_DNS_ERROR; stored as the record's DNS error */
+    ptr_text reason; /**< with ::PTR_DNS_ERROR; stored as the record's DNS error, cut to ::PTR_DNS_ERROR_MAX bytes */
     int applied;     /**< out: 1 when applied; 0 when the record changed since (superseded) or is gone */
 } ptr_dns_result;
 

@@ -263,6 +263,8 @@ ptr_status ptr_record_set_description(ptr_record *r, const char *s, size_t len)
 
 ptr_status ptr_record_set_dns_error(ptr_record *r, const char *s, size_t len)
 {
+    if (len > PTR_DNS_ERROR_MAX)
+        return PTR_E_INVAL;
     return set_piece(r, r ? &r->dns_error : NULL, s, len);
 }
 

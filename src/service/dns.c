@@ -105,6 +105,17 @@ typedef struct results_arg {
     ptr_record *rec;
 } results_arg;
 
+/* A reason kept to PTR_DNS_ERROR_MAX bytes, cut before a UTF-8 continuation byte. */
+static size_t reason_len(ptr_text t)
+{
+    if (t.len <= PTR_DNS_ERROR_MAX)
+        return t.len;
+    size_t n = PTR_DNS_ERROR_MAX;
+    while (n > 0 && ((unsigned char)t.s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 /* One answer applied to the stored record rec, which is at the revision sent. */
 static ptr_status apply_one(ptr_store *s, ptr_store_txn *txn, const results_arg *a,
                             const ptr_dns_result *r)
@@ -124,7 +135,7 @@ static ptr_status apply_one(ptr_store *s, ptr_store_txn *txn, const results_arg 
     case PTR_DNS_ERROR:
         /* The server refused: DNS is as it was. The action stays, for a retry. */
         ptr_record_set_dns_status(rec, PTR_DNS_ERROR);
-        st = ptr_record_set_dns_error(rec, r->reason.s, r->reason.len);
+        st = ptr_record_set_dns_error(rec, r->reason.s, reason_len(r->reason));
         break;
     default: /* sent, or about to be: the servers may answer it from now on */
         if (ptr_record_in_dns(rec))
