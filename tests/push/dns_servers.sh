@@ -75,10 +75,11 @@ knot_conf() { # knot_conf PORT ZONE...
         echo "  - id: default"
         echo "    storage: \"$d/zones\""
         echo "    acl: [update_with_key, transfer_local]"
-        # Updates live in the journal; the zone file is written only when knotd stops.
+        # Updates live in the journal, applied over the zone file on every start;
+        # the file itself is never rewritten.
         echo "    zonefile-sync: -1"
-        echo "    zonefile-load: difference-no-serial"
-        echo "    journal-content: all"
+        echo "    zonefile-load: whole"
+        echo "    journal-content: changes"
         echo "zone:"
         for z in "$@"; do
             echo "  - domain: \"$z.\""
@@ -131,6 +132,8 @@ named_conf() { # named_conf PORT ZONE...
         echo "options {"
         echo "    directory \"$d\";"
         echo "    pid-file \"$d/named.pid\";"
+        echo "    session-keyfile \"$d/session.key\";"
+        echo "    managed-keys-directory \"$d\";"
         echo "    listen-on port $port { 127.0.0.1; };"
         echo "    listen-on-v6 { none; };"
         echo "    recursion no;"
