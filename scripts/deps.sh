@@ -53,6 +53,9 @@ if [ "$want" = bench ]; then   # the baselines the benchmarks compare against
     need libldns-dev pkg-config --exists ldns
     need python3-dnspython /usr/bin/python3 -c 'import dns.reversename'   # bench/python
     need wrk command -v wrk   # ptrd's HTTP load (bench/ptrd)
+    # bench/push: knotd receives the updates; knsupdate (knot-dnsutils) is the baseline.
+    need knot command -v knotd
+    need knot-dnsutils command -v knsupdate
     need curl command -v curl
     # bench/import_all_or_nothing.sh: raw SQLite's side and the timing of both.
     need sqlite3 command -v sqlite3

@@ -96,13 +96,18 @@ typedef struct push_conn {
 } push_conn;
 
 /*
- * Send wire[0..len) on conn (connecting first when closed) and read one
- * answer into *out (malloc'd, *out_len bytes), all within timeout_ms.
- * 0, or -1 with the reason in buf ("timed out", "Connection refused"); the
- * connection is closed on failure.
+ * Send wire[0..len) on conn, connecting first when it is closed, within
+ * timeout_ms. 0, or -1 with the reason in buf ("connect: Connection
+ * refused"); the connection is closed on failure.
  */
-int push_exchange(push_conn *conn, const push_server *srv, const uint8_t *wire, size_t len,
-                  unsigned timeout_ms, uint8_t **out, size_t *out_len, char *reason, size_t cap);
+int push_send(push_conn *conn, const push_server *srv, const uint8_t *wire, size_t len,
+              unsigned timeout_ms, char *reason, size_t cap);
+/*
+ * Read one answer into *out (malloc'd, *out_len bytes) within timeout_ms.
+ * 0, or -1 with the reason ("no answer: timed out"); closed on failure.
+ */
+int push_recv(push_conn *conn, unsigned timeout_ms, uint8_t **out, size_t *out_len, char *reason,
+              size_t cap);
 void push_conn_close(push_conn *conn);
 
 /* Milliseconds of a monotonic clock. */

@@ -1,9 +1,10 @@
 /*
  * DNS over TCP (RFC 1035 §4.2.2, RFC 7766): each message with a two-byte
- * length in front, one answer read back before the next is sent. TCP
- * because an UPDATE of many records does not fit a UDP datagram, and one
- * connection carries every message of a sync to a server. Every step waits
- * with poll() against one deadline per message.
+ * length in front. TCP because an UPDATE of many records does not fit a UDP
+ * datagram, and one connection carries every message of a sync to a
+ * server, several in flight at once (RFC 7766 §6.2.1.1 pipelining: the
+ * answers are matched by message ID, in whatever order they come). Every
+ * step waits with poll() against a deadline.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -134,39 +135,41 @@ static int recv_all(push_conn *conn, uint8_t *buf, size_t len, uint64_t deadline
     return 0;
 }
 
-int push_exchange(push_conn *conn, const push_server *srv, const uint8_t *wire, size_t len,
-                  unsigned timeout_ms, uint8_t **out, size_t *out_len, char *reason, size_t cap)
+int push_send(push_conn *conn, const push_server *srv, const uint8_t *wire, size_t len,
+              unsigned timeout_ms, char *reason, size_t cap)
+{
+    const uint64_t deadline = push_now_ms() + timeout_ms;
+    if (len > UINT16_MAX)
+        return fail(conn, reason, cap, "message too large", 0);
+    if (conn->fd < 0 && connect_to(conn, srv, deadline, reason, cap) != 0)
+        return -1;
+    const uint8_t head[2] = {(uint8_t)(len >> 8), (uint8_t)len};
+    if (send_all(conn, head, 2, deadline, reason, cap) != 0 ||
+        send_all(conn, wire, len, deadline, reason, cap) != 0)
+        return -1;
+    return 0;
+}
+
+int push_recv(push_conn *conn, unsigned timeout_ms, uint8_t **out, size_t *out_len, char *reason,
+              size_t cap)
 {
     const uint64_t deadline = push_now_ms() + timeout_ms;
     *out = NULL;
     *out_len = 0;
-    if (len > UINT16_MAX)
-        return fail(conn, reason, cap, "message too large", 0);
-    /* A connection kept from the last message may have been closed by the server
-       (idle timeout): one fresh connection is tried before giving up. */
-    const int reused = conn->fd >= 0;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        if (conn->fd < 0 && connect_to(conn, srv, deadline, reason, cap) != 0)
-            return -1;
-        uint8_t head[2] = {(uint8_t)(len >> 8), (uint8_t)len};
-        if (send_all(conn, head, 2, deadline, reason, cap) != 0 ||
-            send_all(conn, wire, len, deadline, reason, cap) != 0 ||
-            recv_all(conn, head, 2, deadline, reason, cap) != 0) {
-            if (reused && attempt == 0 && push_now_ms() < deadline)
-                continue;
-            return -1;
-        }
-        const size_t alen = (size_t)head[0] << 8 | head[1];
-        uint8_t *buf = malloc(alen ? alen : 1);
-        if (!buf)
-            return fail(conn, reason, cap, "out of memory", 0);
-        if (recv_all(conn, buf, alen, deadline, reason, cap) != 0) {
-            free(buf);
-            return -1;
-        }
-        *out = buf;
-        *out_len = alen;
-        return 0;
+    if (conn->fd < 0)
+        return fail(conn, reason, cap, "not connected", 0);
+    uint8_t head[2];
+    if (recv_all(conn, head, 2, deadline, reason, cap) != 0)
+        return -1;
+    const size_t alen = (size_t)head[0] << 8 | head[1];
+    uint8_t *buf = malloc(alen ? alen : 1);
+    if (!buf)
+        return fail(conn, reason, cap, "out of memory", 0);
+    if (recv_all(conn, buf, alen, deadline, reason, cap) != 0) {
+        free(buf);
+        return -1;
     }
-    return -1;
+    *out = buf;
+    *out_len = alen;
+    return 0;
 }

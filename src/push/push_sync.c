@@ -17,6 +17,12 @@
 /* Changes read per ptr_ctx_pending call: the read transaction stays short. */
 #define PUSH_PAGE 1024
 #define PUSH_REASON 200
+/*
+ * Messages in flight to one server at once. Knot applies the UPDATEs queued
+ * for a zone together; a server that takes one at a time still gains the
+ * round trips. The first message of a window may wait behind the others.
+ */
+#define PUSH_WINDOW 8
 
 typedef struct server_state {
     uint64_t retry_at;      /* no answer last time: not before this */
@@ -184,8 +190,10 @@ typedef struct sync_run {
     ptr_push_report rep;
     ptr_error *err;
     page pg;
-    ptr_dns_result *res; /* PUSH_PAGE of them */
-    size_t *idx;         /* PUSH_PAGE change indices: one message's */
+    ptr_dns_result *res; /* PUSH_PAGE: one transaction's answers, refusals and marks */
+    size_t *wids;        /* PUSH_PAGE change indices: the window's messages' */
+    size_t *done;        /* PUSH_PAGE: changes answered or refused, not yet written */
+    size_t n_done;
 } sync_run;
 
 static void tell(sync_run *r, change *c)
@@ -211,76 +219,143 @@ static void tell(sync_run *r, change *c)
     r->fn(r->user, &o);
 }
 
-/* Write the outcomes of changes idx[0..n) (each with status and reason set). */
-static ptr_status record(sync_run *r, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        const change *c = &r->pg.c[r->idx[i]];
-        r->res[i] = (ptr_dns_result){c->addr, c->revision, c->status,
-                                     {c->reason, strlen(c->reason)}, 0};
-    }
-    const ptr_status st = ptr_ctx_dns_results(r->ctx, r->region, r->region_len, r->res, n, r->err);
-    if (st != PTR_OK)
-        return st;
-    for (size_t i = 0; i < n; i++) {
-        change *c = &r->pg.c[r->idx[i]];
-        c->superseded = !r->res[i].applied;
-        tell(r, c);
-    }
-    return PTR_OK;
-}
-
 static void backoff(unsigned *wait, uint64_t *until, const ptr_push_options *o)
 {
     *wait = *wait ? (*wait > o->retry_max_ms / 2 ? o->retry_max_ms : *wait * 2) : o->retry_min_ms;
     *until = push_now_ms() + *wait;
 }
 
+/* A message and the page's changes in it. */
+typedef struct batch {
+    push_msg m;
+    size_t *ids; /* into sync_run.wids */
+    size_t k;
+    int shrunk;   /* commit dropped superseded changes: build it again */
+    int answered; /* its answer was read */
+} batch;
+
 /*
- * Mark idx[0..*n) as about to be sent (possibly in DNS from now on). Those
- * written since they were read are superseded, told, and dropped from idx.
+ * One write transaction (ptr_ctx_dns_results) for: the outcomes of done[0..nd)
+ * (status and reason set), then the marks of win[0..nw)'s changes (about to
+ * be sent: possibly in DNS from now on, so a later delete sends the default
+ * name). The answers to one window of messages go with the marks of the
+ * next: a sync of many messages writes few transactions. The outcomes are
+ * told; a marked change written since it was read is superseded, told, and
+ * dropped from its batch (shrunk).
  */
-static ptr_status mark(sync_run *r, size_t *n)
+static ptr_status commit(sync_run *r, const size_t *done, size_t nd, batch *win, size_t nw)
 {
-    for (size_t i = 0; i < *n; i++) {
-        const change *c = &r->pg.c[r->idx[i]];
-        r->res[i] = (ptr_dns_result){c->addr, c->revision, pending_of(c->action), {"", 0}, 0};
+    size_t n = 0;
+    for (size_t i = 0; i < nd; i++) {
+        const change *c = &r->pg.c[done[i]];
+        r->res[n++] = (ptr_dns_result){c->addr, c->revision, c->status,
+                                       {c->reason, strlen(c->reason)}, 0};
     }
-    const ptr_status st = ptr_ctx_dns_results(r->ctx, r->region, r->region_len, r->res, *n, r->err);
+    for (size_t w = 0; w < nw; w++)
+        for (size_t i = 0; i < win[w].k; i++) {
+            const change *c = &r->pg.c[win[w].ids[i]];
+            r->res[n++] =
+                (ptr_dns_result){c->addr, c->revision, pending_of(c->action), {"", 0}, 0};
+        }
+    if (n == 0)
+        return PTR_OK;
+    const ptr_status st = ptr_ctx_dns_results(r->ctx, r->region, r->region_len, r->res, n, r->err);
     if (st != PTR_OK)
         return st;
-    size_t kept = 0;
-    for (size_t i = 0; i < *n; i++) {
-        change *c = &r->pg.c[r->idx[i]];
-        if (r->res[i].applied) {
-            r->idx[kept++] = r->idx[i];
-            continue;
-        }
-        c->status = c->stored;
-        c->superseded = 1;
-        snprintf(c->reason, sizeof c->reason, "written again while being sent");
+    for (size_t i = 0; i < nd; i++) {
+        change *c = &r->pg.c[done[i]];
+        c->superseded = !r->res[i].applied;
         tell(r, c);
     }
-    *n = kept;
+    size_t at = nd;
+    for (size_t w = 0; w < nw; w++) {
+        size_t kept = 0;
+        for (size_t i = 0; i < win[w].k; i++, at++) {
+            change *c = &r->pg.c[win[w].ids[i]];
+            if (r->res[at].applied) {
+                win[w].ids[kept++] = win[w].ids[i];
+                continue;
+            }
+            c->status = c->stored;
+            c->superseded = 1;
+            snprintf(c->reason, sizeof c->reason, "written again while being sent");
+            tell(r, c);
+        }
+        win[w].shrunk = kept != win[w].k;
+        win[w].k = kept;
+    }
     return PTR_OK;
 }
 
-/* A message of idx[0..n), which fit before: PTR_OK, PTR_E_NOMEM. */
-static ptr_status build(sync_run *r, const push_route *route, push_msg *m, size_t n)
+static void refuse(sync_run *r, size_t id, const char *why)
 {
-    const ptr_status st = push_msg_begin(m, route, r->p->opt.max_message);
-    for (size_t i = 0; i < n && st == PTR_OK; i++) {
-        const change *c = &r->pg.c[r->idx[i]];
-        const push_change_wire w = {&c->addr, r->pg.names + c->names_at, c->name_count, c->ttl};
-        if (push_msg_add(m, &w) != PTR_OK) {
-            push_msg_free(m);
-            return PTR_E_NOMEM;
-        }
-    }
-    return st;
+    change *c = &r->pg.c[id];
+    c->status = PTR_DNS_ERROR;
+    snprintf(c->reason, sizeof c->reason, "%s", why);
+    r->done[r->n_done++] = id;
 }
 
-/* Every change of list[from..n) to the same outcome (no answer: nothing to write). */
+/*
+ * The next message of route from list[*from..n). A change no message can
+ * carry (too large, a bad name) is refused (ERROR, in r->done). b->k is 0
+ * when nothing is left. PTR_OK or PTR_E_NOMEM.
+ */
+static ptr_status fill(sync_run *r, const push_route *route, const size_t *list, size_t n,
+                       size_t *from, batch *b)
+{
+    b->k = 0;
+    b->m.pkt = NULL;
+    while (*from < n && b->k == 0) {
+        const ptr_status st = push_msg_begin(&b->m, route, r->p->opt.max_message);
+        if (st == PTR_E_NOMEM)
+            return fail(r->err, st, "out of memory");
+        if (st != PTR_OK) { /* max_message cannot hold even the zone and the key */
+            for (; *from < n; (*from)++)
+                refuse(r, list[*from], "max_message cannot hold the zone and the key");
+            return PTR_OK;
+        }
+        for (; *from < n; (*from)++) {
+            const change *c = &r->pg.c[list[*from]];
+            const push_change_wire w = {&c->addr, r->pg.names + c->names_at, c->name_count,
+                                        c->ttl};
+            const ptr_status add = push_msg_add(&b->m, &w);
+            if (add == PTR_OK) {
+                b->ids[b->k++] = list[*from];
+                continue;
+            }
+            if (b->k > 0)
+                break; /* the next message takes it, or refuses it alone */
+            refuse(r, list[*from], add == PTR_E_BUFFER
+                                       ? "larger than one UPDATE message of max_message bytes"
+                                       : "a name DNS cannot carry");
+        }
+        if (b->k == 0)
+            push_msg_free(&b->m);
+    }
+    return PTR_OK;
+}
+
+/* Build b's message again from its (fewer) changes, which fit before. */
+static ptr_status rebuild(sync_run *r, const push_route *route, batch *b)
+{
+    push_msg_free(&b->m);
+    b->shrunk = 0;
+    if (b->k == 0)
+        return PTR_OK;
+    ptr_status st = push_msg_begin(&b->m, route, r->p->opt.max_message);
+    for (size_t i = 0; i < b->k && st == PTR_OK; i++) {
+        const change *c = &r->pg.c[b->ids[i]];
+        const push_change_wire w = {&c->addr, r->pg.names + c->names_at, c->name_count, c->ttl};
+        st = push_msg_add(&b->m, &w);
+    }
+    if (st != PTR_OK) {
+        push_msg_free(&b->m);
+        return fail(r->err, PTR_E_NOMEM, "out of memory");
+    }
+    return PTR_OK;
+}
+
+/* Every change of list[from..n) left pending (no answer: nothing to write). */
 static void leave_pending(sync_run *r, const size_t *list, size_t from, size_t n,
                           const char *reason)
 {
@@ -292,94 +367,111 @@ static void leave_pending(sync_run *r, const size_t *list, size_t from, size_t n
     }
 }
 
-/*
- * One message of route's changes from list[*from..n): built, marked, signed,
- * sent, its answer recorded. *from moves past what it took. Sets *gave_up
- * when the server did not answer.
- */
-static ptr_status send_one(sync_run *r, const push_route *route, const size_t *list, size_t n,
-                           size_t *from, int *gave_up)
+/* The answer in wire[0..len) to one of win[0..nw): its changes' statuses, into r->done. */
+static void take_answer(sync_run *r, const push_server *srv, server_state *ss, batch *win,
+                        size_t nw, uint8_t *wire, size_t len)
 {
-    const push_server *srv = &r->p->cfg->servers[route->server];
-    server_state *ss = &r->p->servers[route->server];
-    push_msg m;
-    ptr_status st = push_msg_begin(&m, route, r->p->opt.max_message);
-    if (st == PTR_E_NOMEM)
-        return fail(r->err, st, "out of memory");
-    size_t k = 0;
-    for (; st == PTR_OK && *from < n; (*from)++) {
-        change *c = &r->pg.c[list[*from]];
-        const push_change_wire w = {&c->addr, r->pg.names + c->names_at, c->name_count, c->ttl};
-        const ptr_status add = push_msg_add(&m, &w);
-        if (add != PTR_OK && k > 0)
-            break; /* the next message takes it (or refuses it alone) */
-        if (add != PTR_OK) {
-            snprintf(c->reason, sizeof c->reason, "%s",
-                     add == PTR_E_BUFFER ? "larger than one UPDATE message of max_message bytes"
-                                         : "a name DNS cannot carry");
-            c->status = PTR_DNS_ERROR;
-            r->idx[0] = list[(*from)++];
-            push_msg_free(&m);
-            return record(r, 1);
-        }
-        r->idx[k++] = list[*from];
+    const uint16_t id = len >= 2 ? (uint16_t)(wire[0] << 8 | wire[1]) : 0;
+    batch *b = NULL;
+    for (size_t w = 0; w < nw && !b; w++)
+        if (!win[w].answered && win[w].m.id == id)
+            b = &win[w];
+    if (!b) { /* an answer to nothing we sent: the connection cannot be trusted */
+        push_conn_close(&ss->conn);
+        return;
     }
-    if (st != PTR_OK) { /* max_message cannot hold even the zone and the key */
-        for (; *from < n; (*from)++) {
-            change *c = &r->pg.c[list[*from]];
-            c->status = PTR_DNS_ERROR;
-            snprintf(c->reason, sizeof c->reason, "max_message cannot hold the zone and the key");
-            r->idx[k++] = list[*from];
-        }
-        return record(r, k);
-    }
-    const size_t before = k;
-    st = mark(r, &k);
-    if (st == PTR_OK && k != before) {
-        push_msg_free(&m);
-        st = build(r, route, &m, k);
-    }
-    if (st != PTR_OK || k == 0) {
-        push_msg_free(&m);
-        return st == PTR_E_NOMEM ? fail(r->err, st, "out of memory") : st;
-    }
-    if (push_msg_sign(&m) != PTR_OK) {
-        push_msg_free(&m);
-        return fail(r->err, PTR_E_NOMEM, "cannot sign the message");
-    }
-    uint8_t *answer = NULL;
-    size_t alen = 0;
     char why[PUSH_REASON - PUSH_SERVER_TEXT - 16];
-    r->rep.messages++;
-    if (push_exchange(&ss->conn, srv, m.pkt->wire, m.pkt->size, r->p->opt.timeout_ms, &answer,
-                      &alen, why, sizeof why) != 0) {
-        push_msg_free(&m);
-        backoff(&ss->retry_wait, &ss->retry_at, &r->p->opt);
-        char reason[PUSH_REASON];
-        snprintf(reason, sizeof reason, "no answer from %s: %s", srv->text, why);
-        leave_pending(r, r->idx, 0, k, reason);
-        *gave_up = 1;
-        return PTR_OK;
-    }
-    ss->retry_wait = 0;
-    const push_answer_kind kind = push_msg_answer(&m, answer, alen, why, sizeof why);
-    free(answer);
-    push_msg_free(&m);
+    const push_answer_kind kind = push_msg_answer(&b->m, wire, len, why, sizeof why);
+    b->answered = 1;
     if (kind == PUSH_ANSWER_UNVERIFIED)
         push_conn_close(&ss->conn); /* whatever it was, the next message starts afresh */
     if (kind == PUSH_ANSWER_CONFIRMED)
         ss->refused_wait = 0;
     else
         backoff(&ss->refused_wait, &ss->refused_until, &r->p->opt);
-    for (size_t i = 0; i < k; i++) {
-        change *c = &r->pg.c[r->idx[i]];
+    for (size_t i = 0; i < b->k; i++) {
+        change *c = &r->pg.c[b->ids[i]];
         c->status = kind == PUSH_ANSWER_CONFIRMED ? PTR_DNS_ACTIVE : PTR_DNS_ERROR;
         if (kind == PUSH_ANSWER_CONFIRMED)
             c->reason[0] = '\0';
         else
             snprintf(c->reason, sizeof c->reason, "%s from %s", why, srv->text);
+        r->done[r->n_done++] = b->ids[i];
     }
-    return record(r, k);
+}
+
+/*
+ * Send win[0..nw) on one connection, all before the first answer, then read
+ * the answers. Returns 0, or -1 when the server stopped answering: the
+ * unanswered changes are told as pending and its retry wait starts.
+ */
+static int exchange(sync_run *r, const push_route *route, batch *win, size_t nw)
+{
+    const push_server *srv = &r->p->cfg->servers[route->server];
+    server_state *ss = &r->p->servers[route->server];
+    char why[PUSH_REASON - PUSH_SERVER_TEXT - 16] = "";
+    size_t sent = 0, answers = 0;
+    int broken = 0;
+    for (size_t w = 0; w < nw && !broken; w++) {
+        batch *b = &win[w];
+        b->answered = 0;
+        if (push_msg_sign(&b->m) != PTR_OK) { /* cannot happen: the TSIG room was kept */
+            snprintf(why, sizeof why, "cannot sign the message");
+            broken = 1;
+            break;
+        }
+        /* A connection kept from an earlier window may have been closed by the
+           server (idle timeout): one fresh connection before giving up. */
+        const int reused = ss->conn.fd >= 0 && w == 0;
+        int rc = push_send(&ss->conn, srv, b->m.pkt->wire, b->m.pkt->size, r->p->opt.timeout_ms,
+                           why, sizeof why);
+        if (rc != 0 && reused)
+            rc = push_send(&ss->conn, srv, b->m.pkt->wire, b->m.pkt->size, r->p->opt.timeout_ms,
+                           why, sizeof why);
+        if (rc != 0)
+            broken = 1;
+        else
+            sent++;
+    }
+    r->rep.messages += sent;
+    while (!broken && answers < sent) {
+        uint8_t *answer = NULL;
+        size_t alen = 0;
+        if (push_recv(&ss->conn, r->p->opt.timeout_ms, &answer, &alen, why, sizeof why) != 0) {
+            broken = 1;
+            break;
+        }
+        take_answer(r, srv, ss, win, nw, answer, alen);
+        free(answer);
+        answers++;
+        if (ss->conn.fd < 0 && answers < sent) { /* closed after a bad answer */
+            snprintf(why, sizeof why, "an answer that is not to our messages");
+            broken = 1;
+        }
+    }
+    if (!broken) {
+        ss->retry_wait = 0;
+        return 0;
+    }
+    backoff(&ss->retry_wait, &ss->retry_at, &r->p->opt);
+    char reason[PUSH_REASON];
+    snprintf(reason, sizeof reason, "no answer from %s: %s", srv->text, why);
+    for (size_t w = 0; w < nw; w++)
+        if (!win[w].answered)
+            leave_pending(r, win[w].ids, 0, win[w].k, reason);
+    return -1;
+}
+
+/* Message IDs of one window differ, so that answers find their message. */
+static void unique_ids(batch *win, size_t nw)
+{
+    for (size_t w = 1; w < nw; w++)
+        for (size_t v = 0; v < w; v++)
+            if (win[w].m.id == win[v].m.id) {
+                win[w].m.id = (uint16_t)(win[w].m.id + 1);
+                knot_wire_set_id(win[w].m.pkt->wire, win[w].m.id);
+                v = (size_t)-1; /* check against all again */
+            }
 }
 
 /* Every change of one route in this page: list[0..n) (indices into the page). */
@@ -407,19 +499,57 @@ static ptr_status send_route(sync_run *r, const push_route *route, size_t *list,
             list[keep++] = list[i];
         }
     }
+    batch win[PUSH_WINDOW];
+    memset(win, 0, sizeof win);
     size_t from = 0;
-    int gave_up = 0;
-    while (from < keep && !gave_up) {
-        const ptr_status st = send_one(r, route, list, keep, &from, &gave_up);
-        if (st != PTR_OK)
-            return st;
+    ptr_status st = PTR_OK;
+    r->n_done = 0;
+    for (;;) {
+        /* The next window: up to PUSH_WINDOW messages. */
+        size_t nw = 0, used = 0;
+        while (st == PTR_OK && nw < PUSH_WINDOW && from < keep) {
+            win[nw].ids = r->wids + used;
+            st = fill(r, route, list, keep, &from, &win[nw]);
+            if (st != PTR_OK || win[nw].k == 0)
+                break;
+            used += win[nw++].k;
+        }
+        /* The answers to the last window and the marks of this one, in one transaction. */
+        if (st == PTR_OK)
+            st = commit(r, r->done, r->n_done, win, nw);
+        r->n_done = 0;
+        size_t live = 0;
+        for (size_t w = 0; w < nw && st == PTR_OK; w++) {
+            if (win[w].shrunk)
+                st = rebuild(r, route, &win[w]);
+            if (win[w].k == 0) {
+                push_msg_free(&win[w].m);
+            } else if (live++ < w) {
+                win[live - 1] = win[w];
+                win[w].m.pkt = NULL;
+            }
+        }
+        if (st != PTR_OK || live == 0) {
+            for (size_t w = 0; w < nw; w++)
+                push_msg_free(&win[w].m);
+            break;
+        }
+        unique_ids(win, live);
+        const int silent = exchange(r, route, win, live);
+        for (size_t w = 0; w < live; w++)
+            push_msg_free(&win[w].m);
+        if (silent) {
+            snprintf(reason, sizeof reason,
+                     "no answer from %s to an earlier message of this sync", srv->text);
+            leave_pending(r, list, from, keep, reason);
+            break;
+        }
     }
-    if (gave_up && from < keep) {
-        snprintf(reason, sizeof reason, "no answer from %s to an earlier message of this sync",
-                 srv->text);
-        leave_pending(r, list, from, keep, reason);
-    }
-    return PTR_OK;
+    /* The answers of the last window, and any refusal not yet written. */
+    if (st == PTR_OK)
+        st = commit(r, r->done, r->n_done, NULL, 0);
+    r->n_done = 0;
+    return st;
 }
 
 /* The changes no prefix holds: ERROR (written once; unchanged records are not rewritten). */
@@ -437,9 +567,9 @@ static ptr_status unrouted(sync_run *r)
         if (same)
             tell(r, c);
         else
-            r->idx[k++] = i;
+            r->done[k++] = i;
     }
-    return k ? record(r, k) : PTR_OK;
+    return commit(r, r->done, k, NULL, 0);
 }
 
 static ptr_status sync_page(sync_run *r)
@@ -484,8 +614,11 @@ ptr_status ptr_push_sync(ptr_push *p, ptr_ctx *ctx, const char *region, size_t r
     r.err = err;
     r.pg.c = malloc(PUSH_PAGE * sizeof *r.pg.c);
     r.res = malloc(PUSH_PAGE * sizeof *r.res);
-    r.idx = malloc(PUSH_PAGE * sizeof *r.idx);
-    ptr_status st = r.pg.c && r.res && r.idx ? PTR_OK : fail(err, PTR_E_NOMEM, "out of memory");
+    r.wids = malloc(PUSH_PAGE * sizeof *r.wids);
+    r.done = malloc(PUSH_PAGE * sizeof *r.done);
+    ptr_status st = r.pg.c && r.res && r.wids && r.done
+                        ? PTR_OK
+                        : fail(err, PTR_E_NOMEM, "out of memory");
     ptr_addr after;
     int have_after = 0;
     while (st == PTR_OK) {
@@ -511,7 +644,8 @@ ptr_status ptr_push_sync(ptr_push *p, ptr_ctx *ctx, const char *region, size_t r
     free(r.pg.c);
     free(r.pg.names);
     free(r.res);
-    free(r.idx);
+    free(r.wids);
+    free(r.done);
     if (rep)
         *rep = r.rep;
     if (st == PTR_OK && err)
