@@ -216,7 +216,7 @@ static int key_parse(const field *f, push_route *r, const char **why)
     memcpy(secret, c2 + 1, secret_len);
     secret[secret_len] = '\0';
     const int rc = knot_tsig_key_init(&r->key, alg, name, secret);
-    memset(secret, 0, secret_len);
+    explicit_bzero(secret, secret_len);
     free(secret);
     if (rc != KNOT_EOK) {
         *why = rc == KNOT_ENOMEM ? NULL : "the secret is not valid Base64";
@@ -402,7 +402,7 @@ ptr_status ptr_push_config_load(const char *path, ptr_push_config **out, ptr_err
     }
     close(fd);
     const ptr_status st = ptr_push_config_parse(text, len, out, err);
-    memset(text, 0, len); /* the secrets, out of the heap */
+    explicit_bzero(text, len); /* the secrets, out of the heap */
     free(text);
     return st;
 }
