@@ -371,7 +371,9 @@ static void leave_pending(sync_run *r, const size_t *list, size_t from, size_t n
 static void take_answer(sync_run *r, const push_server *srv, server_state *ss, batch *win,
                         size_t nw, uint8_t *wire, size_t len)
 {
-    const uint16_t id = len >= 2 ? (uint16_t)(wire[0] << 8 | wire[1]) : 0;
+    uint16_t id = 0;
+    if (len >= 2)
+        id = (uint16_t)(wire[0] << 8 | wire[1]);
     batch *b = NULL;
     for (size_t w = 0; w < nw && !b; w++)
         if (!win[w].answered && win[w].m.id == id)
