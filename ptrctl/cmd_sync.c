@@ -178,7 +178,10 @@ static void on_stop(int sig)
     stop_requested = 1;
 }
 
-/* Until SIGTERM or SIGINT: a sync about every second; a line for each that sent something. */
+/*
+ * Until SIGTERM or SIGINT: a sync about every second; a summary for each that
+ * sent something or found a server silent (not again while it waits).
+ */
 static int sync_loop(ptrctl *c, ptr_push *p)
 {
     struct sigaction sa;
@@ -204,7 +207,11 @@ static int sync_loop(ptrctl *c, ptr_push *p)
             free(errors);
             return ptrctl_fail(c, st, &err);
         }
-        if (st == PTR_OK && r.messages) {
+        /* A sync that sent something, or found a server silent (not one still waiting). */
+        int tried = r.messages > 0;
+        for (size_t i = 0; i < s.n_silent; i++)
+            tried |= strstr(s.silent[i].reason, "waiting") == NULL;
+        if (st == PTR_OK && tried) {
             char when[32];
             time_rfc3339((int64_t)time(NULL), when, sizeof when);
             if (!c->json)

@@ -73,8 +73,6 @@ ptr_status push_msg_begin(push_msg *m, const push_route *route, size_t limit);
  * PTR_E_NAME when a name cannot be put in wire form.
  */
 ptr_status push_msg_add(push_msg *m, const push_change_wire *c);
-/* The number of changes added. */
-size_t push_msg_changes(const push_msg *m);
 /* Sign with the route's key: the wire in m->pkt->wire, m->pkt->size. */
 ptr_status push_msg_sign(push_msg *m);
 void push_msg_free(push_msg *m);

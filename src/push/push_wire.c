@@ -49,12 +49,6 @@ ptr_status push_msg_begin(push_msg *m, const push_route *route, size_t limit)
     return PTR_OK;
 }
 
-size_t push_msg_changes(const push_msg *m)
-{
-    /* two RRsets per change: the delete and the add */
-    return knot_wire_get_nscount(m->pkt->wire) / 2u;
-}
-
 /* Put one RRset of owner: delete (class ANY, no names) or add (class IN). */
 static int put_rrset(push_msg *m, const knot_dname_t *owner, uint16_t rclass, uint32_t ttl,
                      const char *names, size_t count)

@@ -237,4 +237,21 @@ wait "$daemon" || drc=$?
 eq "$drc" 0 "SIGTERM stops the daemon with exit 0"
 has "$(cat "$WORK/daemon.out")" "1 change(s): 1 active" "the daemon prints what it sent"
 status 203.0.113.60 ACTIVE
+
+# The daemon with the server down: says so once, keeps the change, stops cleanly.
+stop
+expect 0 create 203.0.113.61 silent.example.com
+"$PTRCTL" sync --config "$WORK/push.conf" >"$WORK/daemon2.out" 2>&1 &
+daemon=$!
+for _ in $(seq 1 30); do
+    grep -q UNREACHABLE "$WORK/daemon2.out" && break
+    sleep 0.1
+done
+kill -TERM "$daemon"
+drc=0
+wait "$daemon" || drc=$?
+eq "$drc" 0 "SIGTERM stops the daemon while a server is down"
+has "$(cat "$WORK/daemon2.out")" "UNREACHABLE 127.0.0.1:$PORT (1 change(s) left pending)" \
+    "the daemon says the server is silent"
+status 203.0.113.61 PENDING_CREATE
 finish
