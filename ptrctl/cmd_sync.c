@@ -130,7 +130,7 @@ static void print_summary(const ptrctl *c, const ptr_push_report *r, const char 
 }
 
 /* Rounds of --once: a change written while its batch was out is sent again, a few times. */
-#define SYNC_ONCE_ROUNDS 3
+#define SYNC_ONCE_ROUNDS    3
 
 static int sync_once(ptrctl *c, ptr_push *p)
 {

@@ -165,8 +165,8 @@ static const struct {
  */
 static int command_index(int argc, char **argv)
 {
-    static const char *const with_value[] = {"--config", "--db",     "--region", "--project",
-                                              "--owner",  "--addresses", "--output", "-o"};
+    static const char *const with_value[] = {"--config", "--db",        "--region", "--project",
+                                             "--owner",  "--addresses", "--output", "-o"};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)
             return i + 1;

@@ -23,8 +23,8 @@
 /* A configuration file is a few lines per zone; more than this is not one. */
 #define PUSH_CONFIG_MAX_BYTES (1u << 20)
 
-static ptr_status fail(ptr_error *err, ptr_status st, unsigned line, size_t column,
-                       const char *fmt, ...)
+static ptr_status fail(ptr_error *err, ptr_status st, unsigned line, size_t column, const char *fmt,
+                       ...)
 {
     if (!err)
         return st;
@@ -267,10 +267,9 @@ static ptr_status parse_line(ptr_push_config *cfg, const char *s, size_t len, un
         if (cfg->routes[i].prefix_len == r.prefix_len &&
             ptr_addr_equal(&cfg->routes[i].prefix, &r.prefix))
             return fail(err, PTR_E_INVAL, line, f[0].column,
-                        "line %u: prefix: the same prefix as line %u", line,
-                        cfg->routes[i].line);
-    const unsigned cut = r.prefix.family == 4 ? r.prefix_len - r.prefix_len % 8
-                                              : r.prefix_len - r.prefix_len % 4;
+                        "line %u: prefix: the same prefix as line %u", line, cfg->routes[i].line);
+    const unsigned cut =
+        r.prefix.family == 4 ? r.prefix_len - r.prefix_len % 8 : r.prefix_len - r.prefix_len % 4;
     size_t zlen;
     if (ptr_revzone(&r.prefix, cut, PTR_FQDN, r.zone, sizeof r.zone, &zlen) != PTR_OK ||
         !(r.zone_dname = knot_dname_from_str_alloc(r.zone)))

@@ -23,10 +23,10 @@
 typedef struct push_route {
     ptr_addr prefix;
     unsigned prefix_len;
-    unsigned line;                 /* where it was written (1-based) */
-    size_t server;                 /* index into ptr_push_config.servers */
-    knot_tsig_key_t key;           /* the secret lives here, nowhere else */
-    char zone[PUSH_ZONE_TEXT];     /* the prefix cut to an octet or nibble, "113.0.203.in-addr.arpa." */
+    unsigned line;             /* where it was written (1-based) */
+    size_t server;             /* index into ptr_push_config.servers */
+    knot_tsig_key_t key;       /* the secret lives here, nowhere else */
+    char zone[PUSH_ZONE_TEXT]; /* the prefix cut to an octet or nibble, "113.0.203.in-addr.arpa." */
     knot_dname_t *zone_dname;
 } push_route;
 

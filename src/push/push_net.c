@@ -127,8 +127,7 @@ static int recv_all(push_conn *conn, uint8_t *buf, size_t len, uint64_t deadline
             const int w = wait_fd(conn->fd, POLLIN, deadline);
             if (w > 0)
                 continue;
-            return fail(conn, reason, cap, w == 0 ? "no answer: timed out" : "recv",
-                        w ? errno : 0);
+            return fail(conn, reason, cap, w == 0 ? "no answer: timed out" : "recv", w ? errno : 0);
         }
         return fail(conn, reason, cap, "recv", errno);
     }

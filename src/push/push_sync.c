@@ -15,7 +15,7 @@
 #include "push_internal.h"
 
 /* Changes read per ptr_ctx_pending call: the read transaction stays short. */
-#define PUSH_PAGE 1024
+#define PUSH_PAGE   1024
 #define PUSH_REASON 200
 /*
  * Messages in flight to one server at once. Knot applies the UPDATEs queued
@@ -165,8 +165,8 @@ static int collect(void *user, const ptr_dns_change *ch)
     }
     size_t elen = 0;
     const char *e = ptr_record_dns_error(ch->record, &elen);
-    snprintf(c->reason, sizeof c->reason, "%.*s", (int)(elen < PUSH_REASON ? elen : PUSH_REASON - 1),
-             e ? e : "");
+    snprintf(c->reason, sizeof c->reason, "%.*s",
+             (int)(elen < PUSH_REASON ? elen : PUSH_REASON - 1), e ? e : "");
     pg->n++;
     return 0;
 }
@@ -209,13 +209,10 @@ static void tell(sync_run *r, change *c)
         r->rep.unreachable++;
     if (!r->fn)
         return;
-    const ptr_push_outcome o = {&c->addr,
-                                c->revision,
-                                c->action,
-                                c->status,
-                                c->reason,
-                                c->route ? r->p->cfg->servers[c->route->server].text : "",
-                                c->superseded};
+    const ptr_push_outcome o = {
+        &c->addr,     c->revision, c->action,
+        c->status,    c->reason,   c->route ? r->p->cfg->servers[c->route->server].text : "",
+        c->superseded};
     r->fn(r->user, &o);
 }
 
@@ -248,14 +245,13 @@ static ptr_status commit(sync_run *r, const size_t *done, size_t nd, batch *win,
     size_t n = 0;
     for (size_t i = 0; i < nd; i++) {
         const change *c = &r->pg.c[done[i]];
-        r->res[n++] = (ptr_dns_result){c->addr, c->revision, c->status,
-                                       {c->reason, strlen(c->reason)}, 0};
+        r->res[n++] =
+            (ptr_dns_result){c->addr, c->revision, c->status, {c->reason, strlen(c->reason)}, 0};
     }
     for (size_t w = 0; w < nw; w++)
         for (size_t i = 0; i < win[w].k; i++) {
             const change *c = &r->pg.c[win[w].ids[i]];
-            r->res[n++] =
-                (ptr_dns_result){c->addr, c->revision, pending_of(c->action), {"", 0}, 0};
+            r->res[n++] = (ptr_dns_result){c->addr, c->revision, pending_of(c->action), {"", 0}, 0};
         }
     if (n == 0)
         return PTR_OK;
@@ -316,8 +312,7 @@ static ptr_status fill(sync_run *r, const push_route *route, const size_t *list,
         }
         for (; *from < n; (*from)++) {
             const change *c = &r->pg.c[list[*from]];
-            const push_change_wire w = {&c->addr, r->pg.names + c->names_at, c->name_count,
-                                        c->ttl};
+            const push_change_wire w = {&c->addr, r->pg.names + c->names_at, c->name_count, c->ttl};
             const ptr_status add = push_msg_add(&b->m, &w);
             if (add == PTR_OK) {
                 b->ids[b->k++] = list[*from];
@@ -325,8 +320,8 @@ static ptr_status fill(sync_run *r, const push_route *route, const size_t *list,
             }
             if (b->k > 0)
                 break; /* the next message takes it, or refuses it alone */
-            refuse(r, list[*from], add == PTR_E_BUFFER
-                                       ? "larger than one UPDATE message of max_message bytes"
+            refuse(r, list[*from],
+                   add == PTR_E_BUFFER ? "larger than one UPDATE message of max_message bytes"
                                        : "a name DNS cannot carry");
         }
         if (b->k == 0)
@@ -485,8 +480,8 @@ static ptr_status send_route(sync_run *r, const push_route *route, size_t *list,
     char reason[PUSH_REASON];
     if (ss->retry_at > now) {
         snprintf(reason, sizeof reason,
-                 "no answer from %s at the last try: waiting %u ms before the next",
-                 srv->text, ss->retry_wait);
+                 "no answer from %s at the last try: waiting %u ms before the next", srv->text,
+                 ss->retry_wait);
         leave_pending(r, list, 0, n, reason);
         return PTR_OK;
     }
@@ -541,8 +536,8 @@ static ptr_status send_route(sync_run *r, const push_route *route, size_t *list,
         for (size_t w = 0; w < live; w++)
             push_msg_free(&win[w].m);
         if (silent) {
-            snprintf(reason, sizeof reason,
-                     "no answer from %s to an earlier message of this sync", srv->text);
+            snprintf(reason, sizeof reason, "no answer from %s to an earlier message of this sync",
+                     srv->text);
             leave_pending(r, list, from, keep, reason);
             break;
         }
@@ -598,8 +593,7 @@ static ptr_status sync_page(sync_run *r)
 }
 
 ptr_status ptr_push_sync(ptr_push *p, ptr_ctx *ctx, const char *region, size_t region_len,
-                         ptr_push_outcome_fn fn, void *user, ptr_push_report *rep,
-                         ptr_error *err)
+                         ptr_push_outcome_fn fn, void *user, ptr_push_report *rep, ptr_error *err)
 {
     if (rep)
         memset(rep, 0, sizeof *rep);
@@ -618,9 +612,8 @@ ptr_status ptr_push_sync(ptr_push *p, ptr_ctx *ctx, const char *region, size_t r
     r.res = malloc(PUSH_PAGE * sizeof *r.res);
     r.wids = malloc(PUSH_PAGE * sizeof *r.wids);
     r.done = malloc(PUSH_PAGE * sizeof *r.done);
-    ptr_status st = r.pg.c && r.res && r.wids && r.done
-                        ? PTR_OK
-                        : fail(err, PTR_E_NOMEM, "out of memory");
+    ptr_status st =
+        r.pg.c && r.res && r.wids && r.done ? PTR_OK : fail(err, PTR_E_NOMEM, "out of memory");
     ptr_addr after;
     int have_after = 0;
     while (st == PTR_OK) {

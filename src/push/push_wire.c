@@ -150,8 +150,8 @@ push_answer_kind push_msg_answer(const push_msg *m, uint8_t *wire, size_t len, c
     const char *name = rcode_name(rcode);
     if (!a->tsig_rr) {
         /* An error claims nothing changed, signed or not; only a confirmation must be signed. */
-        snprintf(reason, cap, rcode ? "%s (an unsigned answer)" : "%s without TSIG: not a confirmation",
-                 name);
+        snprintf(reason, cap,
+                 rcode ? "%s (an unsigned answer)" : "%s without TSIG: not a confirmation", name);
         kind = rcode ? PUSH_ANSWER_REFUSED : PUSH_ANSWER_UNVERIFIED;
         goto out;
     }
@@ -162,8 +162,8 @@ push_answer_kind push_msg_answer(const push_msg *m, uint8_t *wire, size_t len, c
         kind = PUSH_ANSWER_REFUSED;
         goto out;
     }
-    const int check = knot_tsig_client_check(a->tsig_rr, a->wire, a->size, m->mac, m->mac_len,
-                                             &m->route->key, 0);
+    const int check =
+        knot_tsig_client_check(a->tsig_rr, a->wire, a->size, m->mac, m->mac_len, &m->route->key, 0);
     if (check != KNOT_EOK) {
         snprintf(reason, cap,
                  rcode ? "%s (the answer's TSIG does not check: %s)"

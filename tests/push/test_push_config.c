@@ -12,15 +12,15 @@
 #include "push_internal.h"
 
 #define SECRET "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXh5eno="
-#define KEY "hmac-sha256:ptrpush:" SECRET
+#define KEY    "hmac-sha256:ptrpush:" SECRET
 
-static const char GOOD[] = "# servers of the reverse zones\n"
-                           "\n"
-                           "203.0.113.0/24   127.0.0.1:5300 " KEY "\n"
-                           "203.0.113.64/26  127.0.0.1:5301 hmac-sha512:other.key.:" SECRET
-                           "  # a customer's own\n"
-                           "2001:db8::/32 [::1]:5302\t" KEY "\n"
-                           "2001:db8:ac00::/38 [::1]:5302 " KEY "\n";
+static const char GOOD[] =
+    "# servers of the reverse zones\n"
+    "\n"
+    "203.0.113.0/24   127.0.0.1:5300 " KEY "\n"
+    "203.0.113.64/26  127.0.0.1:5301 hmac-sha512:other.key.:" SECRET "  # a customer's own\n"
+    "2001:db8::/32 [::1]:5302\t" KEY "\n"
+    "2001:db8:ac00::/38 [::1]:5302 " KEY "\n";
 
 static ptr_push_config *parse(const char *text)
 {
@@ -95,8 +95,8 @@ static void bad(const char *text, ptr_status want, uint32_t line, const char *wo
         !strstr(err.message, words) || strstr(err.message, SECRET) ||
         strstr(err.message, "c2VjcmV0")) {
         print_error("text %s\ngot %s index %u \"%s\"; want %s line %u with \"%s\"\n", text,
-                    ptr_status_name(st), (unsigned)err.index, err.message,
-                    ptr_status_name(want), (unsigned)line, words);
+                    ptr_status_name(st), (unsigned)err.index, err.message, ptr_status_name(want),
+                    (unsigned)line, words);
         fail();
     }
 }
@@ -106,10 +106,10 @@ static void bad_lines(void **state)
     (void)state;
     const char *ok = "203.0.113.0/24 127.0.0.1:53 " KEY "\n";
     char buf[1024];
-#define BAD(second, want, words)                                                              \
-    do {                                                                                      \
-        snprintf(buf, sizeof buf, "%s# comment\n%s\n", ok, second);                            \
-        bad(buf, want, 3, words);                                                             \
+#define BAD(second, want, words)                                                                   \
+    do {                                                                                           \
+        snprintf(buf, sizeof buf, "%s# comment\n%s\n", ok, second);                                \
+        bad(buf, want, 3, words);                                                                  \
     } while (0)
     BAD("203.0.113.5/24 127.0.0.1:53 " KEY, PTR_E_INVAL, "line 3: prefix");
     BAD("203.0.113.0/33 127.0.0.1:53 " KEY, PTR_E_INVAL, "line 3: prefix");
@@ -195,9 +195,8 @@ static void options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(good_lines), cmocka_unit_test(longest_prefix),
-        cmocka_unit_test(zones),      cmocka_unit_test(bad_lines),
-        cmocka_unit_test(file_mode),  cmocka_unit_test(options),
+        cmocka_unit_test(good_lines), cmocka_unit_test(longest_prefix), cmocka_unit_test(zones),
+        cmocka_unit_test(bad_lines),  cmocka_unit_test(file_mode),      cmocka_unit_test(options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,7 +27,7 @@ typedef struct fx {
     ptr_push_config *cfg;
     ptr_push *push;
     size_t told;
-    int rewrite; /* the outcome callback updates 203.0.113.60 once */
+    int rewrite;      /* the outcome callback updates 203.0.113.60 once */
     char reason[256]; /* the last outcome's */
 } fx;
 
