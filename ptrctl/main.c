@@ -143,7 +143,7 @@ static const command COMMANDS[] = {
     {"update", cmd_update}, {"delete", cmd_delete}, {"resolve", cmd_resolve},
     {"quota", cmd_quota},   {"import", cmd_import}, {"export-zone", cmd_export_zone},
     {"config", cmd_config}, {"set", cmd_create},    {"unset", cmd_delete},
-    {"export", cmd_export},
+    {"export", cmd_export}, {"sync", cmd_sync},
 };
 
 /* The global options that set a key; --json, -o and --config are handled apart. */
@@ -158,6 +158,38 @@ static const struct {
     {"--addresses", PTRCTL_K_ADDRESSES},
     {"--output", PTRCTL_K_OUTPUT},
 };
+
+/*
+ * Where the command word is: the first argument that is neither an option
+ * nor a global option's separate value (argc when there is none).
+ */
+static int command_index(int argc, char **argv)
+{
+    static const char *const with_value[] = {"--config", "--db",        "--region", "--project",
+                                             "--owner",  "--addresses", "--output", "-o"};
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return i + 1;
+        if (argv[i][0] != '-')
+            return i;
+        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
+            if (strcmp(argv[i], with_value[k]) == 0) {
+                i++;
+                break;
+            }
+    }
+    return argc;
+}
+
+/*
+ * Is argv[i] --config of a command that has its own (after the word sync,
+ * --config is the push configuration, which cmd_sync reads)?
+ */
+static int config_is_commands(int argc, char **argv, int i)
+{
+    const int cmd = command_index(argc, argv);
+    return cmd < argc && i > cmd && strcmp(argv[cmd], "sync") == 0;
+}
 
 /*
  * Take the global options out of argv wherever they are (before "--"),
@@ -186,7 +218,8 @@ static int take_globals(ptrctl *c, int *argc, char **argv)
                 return rc;
             continue;
         }
-        if ((r = cli_opt(c, *argc, argv, &i, "--config", &v)) != 0) {
+        if (!config_is_commands(*argc, argv, i) &&
+            (r = cli_opt(c, *argc, argv, &i, "--config", &v)) != 0) {
             if (r < 0)
                 return PTRCTL_EXIT_USAGE;
             continue; /* read before everything else */
@@ -243,6 +276,8 @@ static int run(ptrctl *c, int argc, char **argv)
     const char *config = NULL;
     for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++) {
         const char *v = NULL;
+        if (config_is_commands(argc, argv, k))
+            continue;
         const int r = cli_opt(c, argc, argv, &k, "--config", &v);
         if (r < 0)
             return PTRCTL_EXIT_USAGE;

@@ -255,5 +255,6 @@ int cmd_import(ptrctl *c, int argc, char **argv);
 int cmd_export_zone(ptrctl *c, int argc, char **argv);
 int cmd_config(ptrctl *c, int argc, char **argv);
 int cmd_export(ptrctl *c, int argc, char **argv);
+int cmd_sync(ptrctl *c, int argc, char **argv);
 
 #endif /* PTRCTL_H */

@@ -2,7 +2,9 @@
 # README's main job: builds ptrctl and runs the PTR-record feature end to end on a
 # fresh temporary database — create a record for a mail server's address, show it,
 # watch each rule refuse a bad request, delete it and watch the address fall back
-# to its default name, and export the reverse zone.
+# to its default name, export the reverse zone, and — when Knot DNS is installed —
+# push a record to a local knotd by signed DNS UPDATE and watch its status go from
+# PENDING_CREATE to ACTIVE while kdig -x answers it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh build
@@ -12,7 +14,9 @@ cmake --build build/demo --target ptrctl -j "$(nproc 2>/dev/null || echo 2)" >/d
 PTRCTL=$PWD/build/demo/ptrctl/ptrctl
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ptrctl-demo.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+src=$PWD
+. "$src/tests/push/dns_servers.sh"   # the throw-away knotd of the last step
+trap 'dns_stop_all; rm -rf "$work"' EXIT
 cd "$work"
 export PTRCTL_DB=$work/demo.db PTRCTL_REGION=eu-de PTRCTL_PROJECT=shop PTRCTL_OWNER=acct-42
 
@@ -66,3 +70,26 @@ mkdir zones
 run export-zone --out zones --ns ns1.example.com --ns ns2.example.com --contact hostmaster@example.com
 printf '\n$ cat zones/113.0.203.in-addr.arpa.zone\n'
 cat zones/113.0.203.in-addr.arpa.zone
+
+step "Live DNS: the record reaches a name server by signed UPDATE, and its status follows"
+if ! command -v knotd >/dev/null 2>&1 || ! command -v kdig >/dev/null 2>&1 ||
+   ! ls "$src"/build/demo/src/push/libptr-push.* >/dev/null 2>&1; then
+    echo "(skipped: needs knotd and kdig, apt-get install knot knot-dnsutils, and ptrctl built"
+    echo " with libptr-push, apt-get install libknot-dev)"
+    exit 0
+fi
+dns_init "$work/dns"
+knot_start 113.0.203.in-addr.arpa 100.51.198.in-addr.arpa >/dev/null
+echo "(a knotd on 127.0.0.1:$KNOT_PORT serves the two reverse zones; only the TSIG key ptrpush may update them)"
+for prefix in 203.0.113.0/24 198.51.100.0/24; do
+    printf '%s 127.0.0.1:%s hmac-sha256:ptrpush:%s\n' "$prefix" "$KNOT_PORT" "$DNS_SECRET"
+done >push.conf
+chmod 600 push.conf
+printf '\n$ cat push.conf    # PREFIX SERVER:PORT ALGORITHM:KEYNAME:SECRET (mode 0600; secret not shown)\n'
+sed 's/ptrpush:.*/ptrpush:.../' push.conf
+run create 203.0.113.20 www.example.com
+run show 203.0.113.20
+run sync --config push.conf --once
+run show 203.0.113.20
+printf '\n$ kdig @127.0.0.1 -p %s -x 203.0.113.20 +short\n' "$KNOT_PORT"
+kdig @127.0.0.1 -p "$KNOT_PORT" +tcp -x 203.0.113.20 +short

@@ -22,6 +22,8 @@ need libpq-dev pkg-config --exists libpq
 need libmicrohttpd-dev pkg-config --exists libmicrohttpd
 need libjansson-dev pkg-config --exists jansson
 need nettle-dev pkg-config --exists nettle
+# Live DNS (libptr-push, ptrctl sync) is built when libknot's development files are found.
+need libknot-dev pkg-config --exists libknot
 if [ "$want" = test ]; then
     need libcmocka-dev pkg-config --exists cmocka
     need valgrind command -v valgrind
@@ -30,6 +32,8 @@ if [ "$want" = test ]; then
     need bind9-utils command -v named-checkzone
     need knot command -v knotd
     need knot-dnsutils command -v kdig
+    # Live DNS is tested against BIND's named too (tests/push), and knsupdate (knot-dnsutils).
+    need bind9 sh -c 'command -v named || test -x /usr/sbin/named'
     # ptrctl's zone-directory test checks the fsync order around each rename.
     need strace command -v strace
     # The Python binding's tests (scripts/test.sh runs them with /usr/bin/python3).
@@ -47,9 +51,11 @@ fi
 
 if [ "$want" = bench ]; then   # the baselines the benchmarks compare against
     need libldns-dev pkg-config --exists ldns
-    need libknot-dev pkg-config --exists libknot
     need python3-dnspython /usr/bin/python3 -c 'import dns.reversename'   # bench/python
     need wrk command -v wrk   # ptrd's HTTP load (bench/ptrd)
+    # bench/push: knotd receives the updates; knsupdate (knot-dnsutils) is the baseline.
+    need knot command -v knotd
+    need knot-dnsutils command -v knsupdate
     need curl command -v curl
     # bench/import_all_or_nothing.sh: raw SQLite's side and the timing of both.
     need sqlite3 command -v sqlite3

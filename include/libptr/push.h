@@ -131,9 +131,13 @@ typedef struct ptr_push_report {
  * \brief Send every pending change of \p region (ptr_ctx_pending()) to its
  * server, several records of one zone per message, and record the answers
  * (ptr_ctx_dns_results()). Before a message goes out its records are marked
- * as possibly in DNS, so a delete that follows sends the default name. A
- * server that does not answer is not tried again in this call, nor before
- * its retry wait (doubling from retry_min_ms to retry_max_ms) has passed.
+ * as possibly in DNS, so a delete that follows sends the default name. Up
+ * to 8 messages are in flight to one server at once (TCP, answers matched
+ * by ID); only a NOERROR answer whose TSIG verifies makes a record ACTIVE.
+ * A server that does not answer is not tried again in this call, nor
+ * before its retry wait (doubling from retry_min_ms to retry_max_ms) has
+ * passed; a record in ERROR is not resent to the server that refused it
+ * before the same kind of wait (a new pusher sends it at once).
  *
  * \param[in]  fn  optional; told each outcome
  * \param[out] rep optional; the totals
