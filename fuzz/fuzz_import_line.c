@@ -250,7 +250,7 @@ static void json_round_trip(const ptr_request *r, int escape_all)
         puts_(&b, "}");
     }
     puts_(&b, "]}");
-    const ptrctl_import_format fmt = {PTRCTL_FMT_JSONL, 0, -1, -1, -1, -1, -1, -1, -1, -1};
+    const ptrctl_import_format fmt = {PTRCTL_FMT_JSONL, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
     reparse(&b, &fmt, r, 1);
     free(b.s);
 }
@@ -310,7 +310,7 @@ static void csv_round_trip(const ptr_request *r)
         csv_text(&b, r->tags[i].value, r->tags[i].value_len);
     }
     puts_(&b, "\"");
-    const ptrctl_import_format fmt = {PTRCTL_FMT_CSV, 5, 0, 1, 2, 3, 4, -1, -1, -1};
+    const ptrctl_import_format fmt = {PTRCTL_FMT_CSV, 5, 0, 1, 2, 3, 4, -1, -1, -1, -1, -1, -1};
     reparse(&b, &fmt, r, 0);
     free(b.s);
 }

@@ -117,6 +117,7 @@ ptrctl_line_kind ptrctl_import_parse_header(const char *line, size_t len, ptrctl
     memset(fmt, 0, sizeof *fmt);
     fmt->col_ip = fmt->col_names = fmt->col_ttl = fmt->col_description = fmt->col_tags = -1;
     fmt->col_region = fmt->col_project = fmt->col_owner = -1;
+    fmt->col_status = fmt->col_action = fmt->col_dns_error = -1;
     len = strip_cr(line, len);
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
@@ -157,10 +158,17 @@ ptrctl_line_kind ptrctl_import_parse_header(const char *line, size_t len, ptrctl
             slot = &fmt->col_project;
         else if (word_eq(w, wn, "owner"))
             slot = &fmt->col_owner;
+        else if (word_eq(w, wn, "status"))
+            slot = &fmt->col_status;
+        else if (word_eq(w, wn, "action"))
+            slot = &fmt->col_action;
+        else if (word_eq(w, wn, "dns_error"))
+            slot = &fmt->col_dns_error;
         if (!slot)
             return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, a,
                         "unknown CSV column: the header names ip, names, ttl, description, tags, "
-                        "region, project, owner");
+                        "region, project, owner (and export's status, action, dns_error, which "
+                        "are ignored)");
         if (*slot >= 0)
             return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, a, "a CSV column named twice");
         *slot = col++;
@@ -257,8 +265,8 @@ static ptrctl_line_kind ttl_text(ptr_text t, size_t off, ptrctl_import_row *row,
     return PTRCTL_LINE_ROW;
 }
 
-/* At most one of each column: ip, names, ttl, description, tags. */
-#define CSV_MAX_COLS 8
+/* At most one of each column: the eight import reads and export's three it ignores. */
+#define CSV_MAX_COLS 11
 
 static ptrctl_line_kind parse_csv(const char *s, size_t n, const ptrctl_import_format *fmt,
                                   char *buf, ptrctl_import_row *row, ptr_error *err)
@@ -582,7 +590,10 @@ enum {
     K_ID = 256,
     K_CREATED = 512,
     K_UPDATED = 1024,
-    K_REVISION = 2048
+    K_REVISION = 2048,
+    K_STATUS = 4096,
+    K_ACTION = 8192,
+    K_DNS_ERROR = 16384
 };
 
 /* A JSON number (revision): digits only, skipped. */
@@ -637,11 +648,18 @@ static ptrctl_line_kind parse_json(const char *s, size_t n, char *buf, ptrctl_im
                 key = K_UPDATED;
             else if (word_eq(k.s, k.len, "revision"))
                 key = K_REVISION;
+            else if (word_eq(k.s, k.len, "status"))
+                key = K_STATUS;
+            else if (word_eq(k.s, k.len, "action"))
+                key = K_ACTION;
+            else if (word_eq(k.s, k.len, "dns_error"))
+                key = K_DNS_ERROR;
             else
                 return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, at,
                             "unknown key: a line has ip (or address), ptrdnames (or ptrdname), "
                             "ttl, description, tags, region, project, owner (and show's id, "
-                            "created_at, updated_at, revision, which are ignored)");
+                            "created_at, updated_at, revision, status, action, dns_error, which "
+                            "are ignored)");
             if (seen & key)
                 return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, at, "a key given twice");
             seen |= key;

@@ -31,6 +31,8 @@ typedef struct ptrctl_import_format {
     int ncols;
     int col_ip, col_names, col_ttl, col_description, col_tags;
     int col_region, col_project, col_owner;
+    /* export's read-only columns (the DNS status), read and ignored */
+    int col_status, col_action, col_dns_error;
 } ptrctl_import_format;
 
 /* One parsed line: a request whose views point into the caller's buffer and these arrays. */
