@@ -6,7 +6,10 @@
  * Input: four 8-byte integers (ttl, created, updated, revision; missing bytes
  * are zero), then the seven byte columns (region, address, project, owner,
  * description, names, tags), each as a one-byte length and that many bytes;
- * each column sits in its own heap block of exactly its size.
+ * then the DNS status (schema version 5, after the rest so that older inputs
+ * keep their meaning): three 8-byte integers (dns_status, dns_action,
+ * in_dns) and the dns_error column. Each column sits in its own heap block
+ * of exactly its size.
  *
  * Properties:
  * - ptr__sqlite_row_decode either succeeds, and the record holds exactly the
@@ -14,7 +17,7 @@
  *   fails with PTR_E_STORE (and a reason) or PTR_E_NOMEM and leaves the
  *   record empty. The limits are small (a policy of a few short names and
  *   tags) so that one-byte lengths reach past them;
- * - a decoded record, bound to a real statement (`SELECT ?1, ..., ?11` on an
+ * - a decoded record, bound to a real statement (`SELECT ?1, ..., ?15` on an
  *   in-memory database), read back and decoded again, is the same record.
  */
 #include "fuzz.h"
@@ -62,13 +65,17 @@ static int same_record(const ptr_record *a, const ptr_record *b)
     const char *sa, *sb;
 #define SAME_TEXT(get) (sa = get(a, &la), sb = get(b, &lb), la == lb && memcmp(sa, sb, la) == 0)
     if (!SAME_TEXT(ptr_record_region) || !SAME_TEXT(ptr_record_project) ||
-        !SAME_TEXT(ptr_record_owner) || !SAME_TEXT(ptr_record_description))
+        !SAME_TEXT(ptr_record_owner) || !SAME_TEXT(ptr_record_description) ||
+        !SAME_TEXT(ptr_record_dns_error))
         return 0;
 #undef SAME_TEXT
     if (!fuzz_addr_same(ptr_record_address(a), ptr_record_address(b)) ||
         ptr_record_ttl(a) != ptr_record_ttl(b) || ptr_record_created(a) != ptr_record_created(b) ||
         ptr_record_updated(a) != ptr_record_updated(b) ||
         ptr_record_revision(a) != ptr_record_revision(b) ||
+        ptr_record_dns_status(a) != ptr_record_dns_status(b) ||
+        ptr_record_dns_action(a) != ptr_record_dns_action(b) ||
+        ptr_record_in_dns(a) != ptr_record_in_dns(b) ||
         ptr_record_name_count(a) != ptr_record_name_count(b) ||
         ptr_record_tag_count(a) != ptr_record_tag_count(b))
         return 0;
@@ -115,6 +122,9 @@ static int within_limits(const ptr_record *r, const ptr__sqlite_limits *l)
     ptr_record_description(r, &len);
     if (len > l->description)
         return 0;
+    ptr_record_dns_error(r, &len);
+    if (len > l->dns_error)
+        return 0;
     for (size_t i = 0; i < ptr_record_name_count(r); i++)
         if ((ptr_record_name(r, i, &len), len) > l->name)
             return 0;
@@ -127,12 +137,13 @@ static int within_limits(const ptr_record *r, const ptr__sqlite_limits *l)
     return 1;
 }
 
-/* Bind rec to `SELECT ?1..?11`, step, read the row and decode it into back. */
+/* Bind rec to `SELECT ?1..?15`, step, read the row and decode it into back. */
 static void round_trip(sqlite3 *db, const ptr_record *rec, const ptr__sqlite_limits *lim,
                        ptr_record *back)
 {
     sqlite3_stmt *st;
-    FUZZ_CHECK(sqlite3_prepare_v2(db, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11", -1,
+    FUZZ_CHECK(sqlite3_prepare_v2(db, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15",
+                                  -1,
                                   &st, NULL) == SQLITE_OK);
     ptr__sqlite_buf buf;
     memset(&buf, 0, sizeof buf);
@@ -160,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     row.created = take_i64(&c);
     row.updated = take_i64(&c);
     row.revision = take_i64(&c);
-    unsigned char *owned[7];
+    unsigned char *owned[8];
     row.region = take_bytes(&c, &owned[0]);
     row.address = take_bytes(&c, &owned[1]);
     row.project = take_bytes(&c, &owned[2]);
@@ -168,6 +179,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     row.description = take_bytes(&c, &owned[4]);
     row.names = take_bytes(&c, &owned[5]);
     row.tags = take_bytes(&c, &owned[6]);
+    row.dns_status = take_i64(&c);
+    row.dns_action = take_i64(&c);
+    row.in_dns = take_i64(&c);
+    row.dns_error = take_bytes(&c, &owned[7]);
 
     ptr_record *rec, *back;
     if (ptr_record_new(NULL, &rec) != PTR_OK || ptr_record_new(NULL, &back) != PTR_OK)
@@ -186,6 +201,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(same_text(s, len, row.owner));
         s = ptr_record_description(rec, &len);
         FUZZ_CHECK(same_text(s, len, row.description));
+        s = ptr_record_dns_error(rec, &len);
+        FUZZ_CHECK(same_text(s, len, row.dns_error));
+        FUZZ_CHECK((int64_t)ptr_record_dns_status(rec) == row.dns_status);
+        FUZZ_CHECK((int64_t)ptr_record_dns_action(rec) == row.dns_action);
+        FUZZ_CHECK(ptr_record_in_dns(rec) == row.in_dns);
         unsigned char key[PTR__SQLITE_ADDR_LEN];
         ptr__sqlite_addr_encode(ptr_record_address(rec), key);
         FUZZ_CHECK(row.address.len == sizeof key && memcmp(key, row.address.p, sizeof key) == 0);
@@ -203,7 +223,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     ptr_record_free(rec);
     ptr_record_free(back);
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 8; i++)
         free(owned[i]);
     return 0;
 }

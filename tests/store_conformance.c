@@ -7,6 +7,7 @@
 #include "fault_store.h"
 #include "ptr_test.h"
 #include "store_conformance.h"
+#include "store_conformance_dns.h"
 
 static conformance_make_fn g_make;
 static void *g_arg;
@@ -92,6 +93,13 @@ static int dump_visit(void *p, const ptr_record *r)
     sb_num(b, ptr_record_created(r));
     sb_num(b, ptr_record_updated(r));
     s = ptr_record_description(r, &n);
+    sb_add(b, s, n);
+    sb_str(b, "|dns:");
+    sb_str(b, ptr_dns_status_name(ptr_record_dns_status(r)));
+    sb_str(b, ",");
+    sb_str(b, ptr_dns_action_name(ptr_record_dns_action(r)));
+    sb_str(b, ptr_record_in_dns(r) ? ",in," : ",out,");
+    s = ptr_record_dns_error(r, &n);
     sb_add(b, s, n);
     for (size_t i = 0; i < ptr_record_name_count(r); i++) {
         sb_str(b, "|n:");
@@ -934,6 +942,9 @@ int store_conformance_run(const char *name, conformance_make_fn make, void *arg)
         cmocka_unit_test_setup_teardown(scan_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(count_matches_scan, setup, teardown),
         cmocka_unit_test_setup_teardown(owner_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(conformance_dns_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(conformance_dns_pending_filter, setup, teardown),
+        cmocka_unit_test_setup_teardown(conformance_dns_pending_in_txn, setup, teardown),
         cmocka_unit_test_setup_teardown(random_against_model, setup, teardown),
         cmocka_unit_test_setup_teardown(race_quota_boundary, setup, teardown),
         cmocka_unit_test_setup_teardown(race_same_address, setup, teardown),

@@ -315,7 +315,8 @@ static void migrates_version_3(void **state)
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(g_db.path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
-                                  "DROP TABLE ptr_owner_limit; DROP TABLE ptr_scope_count;"
+                                  TEST_SQLITE_TO_V4
+                                  " DROP TABLE ptr_owner_limit; DROP TABLE ptr_scope_count;"
                                   " DROP TRIGGER ptr_record_deleted_scope;"
                                   " DROP TRIGGER ptr_record_moved_scope;"
                                   " PRAGMA user_version = 3;",
@@ -371,7 +372,7 @@ static void migrates_version_3(void **state)
     sqlite3_stmt *st;
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 4);
+    assert_int_equal(sqlite3_column_int(st, 0), PTR__SQLITE_SCHEMA_VERSION);
     sqlite3_finalize(st);
     sqlite3_close(db);
 }

@@ -20,7 +20,13 @@
 #include "sqlite_row.h"
 
 /* The schema this library writes; older ones are migrated on open. */
-#define PTR__SQLITE_SCHEMA_VERSION 4
+#define PTR__SQLITE_SCHEMA_VERSION 5
+/*
+ * The oldest schema a read-only store reads without migrating it: version
+ * 4 lacks only the DNS status, which its rows read as what the migration
+ * would give them (PTR__SQLITE_COLUMNS_READ_V4).
+ */
+#define PTR__SQLITE_READ_OLDEST 4
 
 /*
  * PRAGMA application_id of a libptr database: "PTR1" read as a big-endian
@@ -29,23 +35,52 @@
 #define PTR__SQLITE_APPLICATION_ID 1347703345
 
 /*
+ * A pending record (ptr_store_filter.dns_pending): the WHERE of the partial
+ * index ptr_record_pending, which a query must repeat, word for word, for
+ * SQLite to use that index.
+ */
+#define PTR__SQLITE_PENDING "dns_status <> 0"
+
+/*
  * The queries whose plans matter for size (tests check them with EXPLAIN
  * QUERY PLAN): a get is one search of the key index (region, address); a
  * scan page is a range of that index, already in address order, with
- * project and owner checked on the way; the quota count is one row of
- * ptr_owner; a count by region and project is a range of ptr_record_scope.
- * Columns: sqlite_row.h.
+ * project and owner checked on the way; the pending records' page is the
+ * same range of ptr_record_pending, which holds them only; the quota count
+ * is one row of ptr_owner; a count by region and project is a range of
+ * ptr_record_scope. Columns: sqlite_row.h. The _OF forms take the columns
+ * and the test of a pending record, for the statements of a version 4
+ * file read as it is (sqlite_store.c).
  */
-#define PTR__SQLITE_SQL_GET                                                                        \
-    "SELECT " PTR__SQLITE_COLUMNS " FROM ptr_record WHERE region = ?1 AND address = ?2"
-#define PTR__SQLITE_SQL_SCAN                                                                       \
-    "SELECT " PTR__SQLITE_COLUMNS " FROM ptr_record"                                               \
-    " WHERE region = ?1 AND address > ?2"                                                          \
+#define PTR__SQLITE_SQL_GET_OF(cols)                                                               \
+    "SELECT " cols " FROM ptr_record WHERE region = ?1 AND address = ?2"
+#define PTR__SQLITE_SQL_SCAN_OF(cols, where)                                                       \
+    "SELECT " cols " FROM ptr_record"                                                              \
+    " WHERE region = ?1 AND address > ?2" where                                                    \
     " AND (?3 IS NULL OR project = ?3) AND (?4 IS NULL OR owner = ?4)"                             \
     " ORDER BY address"
+#define PTR__SQLITE_SQL_GET PTR__SQLITE_SQL_GET_OF(PTR__SQLITE_COLUMNS)
+#define PTR__SQLITE_SQL_SCAN PTR__SQLITE_SQL_SCAN_OF(PTR__SQLITE_COLUMNS, "")
+#define PTR__SQLITE_SQL_SCAN_PENDING                                                               \
+    PTR__SQLITE_SQL_SCAN_OF(PTR__SQLITE_COLUMNS, " AND " PTR__SQLITE_PENDING)
 /* The next key of a region after ?2, from the key index alone (no row is read). */
-#define PTR__SQLITE_SQL_NEXT_KEY                                                                   \
-    "SELECT address FROM ptr_record WHERE region = ?1 AND address > ?2 ORDER BY address LIMIT 1"
+#define PTR__SQLITE_SQL_NEXT_KEY_OF(where)                                                         \
+    "SELECT address FROM ptr_record WHERE region = ?1 AND address > ?2" where                      \
+    " ORDER BY address LIMIT 1"
+#define PTR__SQLITE_SQL_NEXT_KEY PTR__SQLITE_SQL_NEXT_KEY_OF("")
+/* The same among the pending records, from ptr_record_pending alone. */
+#define PTR__SQLITE_SQL_NEXT_PENDING PTR__SQLITE_SQL_NEXT_KEY_OF(" AND " PTR__SQLITE_PENDING)
+/*
+ * The pending records of a region (?1), or of every region, of a project
+ * (?2) and owner (?3) or any (NULL): entries of ptr_record_pending, and the
+ * rows they point to only when a project or owner is given.
+ */
+#define PTR__SQLITE_SQL_COUNT_PENDING_OF(region, where)                                            \
+    "SELECT count(*) FROM ptr_record WHERE " region where                                          \
+    " AND (?2 IS NULL OR project = ?2) AND (?3 IS NULL OR owner = ?3)"
+#define PTR__SQLITE_SQL_COUNT_PENDING                                                              \
+    PTR__SQLITE_SQL_COUNT_PENDING_OF("region = ?1 AND ", PTR__SQLITE_PENDING)
+#define PTR__SQLITE_SQL_COUNT_PENDING_ALL PTR__SQLITE_SQL_COUNT_PENDING_OF("", PTR__SQLITE_PENDING)
 /* Every region in order, from the key index alone (a count by name or tag in every region). */
 #define PTR__SQLITE_SQL_REGIONS "SELECT DISTINCT region FROM ptr_record ORDER BY region"
 /* A list's total: one row of ptr_scope_count (plus the open transaction's inserts). */
@@ -79,6 +114,10 @@ enum {
     PTR__S_ADD_SCOPE,
     PTR__S_SCAN,
     PTR__S_NEXT_KEY,
+    PTR__S_SCAN_PENDING, /* scan with ptr_store_filter.dns_pending */
+    PTR__S_NEXT_PENDING,
+    PTR__S_COUNT_PENDING, /* count with dns_pending, of one region */
+    PTR__S_COUNT_PENDING_ALL,
     PTR__S_REGIONS,
     /* count: one statement per combination of region, project and owner (bits 1, 2, 4). */
     PTR__S_COUNT0,
@@ -120,6 +159,7 @@ typedef struct ptr__sqlite_store {
     sqlite3_stmt *stmt[PTR__S_NSTMT];
     ptr__sqlite_limits lim;
     int64_t schema_cookie; /* PRAGMA schema_version when the schema was last checked */
+    int64_t version;       /* the file's schema version: PTR__SQLITE_SCHEMA_VERSION unless read-only */
     int readonly, skip_corrupt;
     int in_txn, in_write; /* guarded by lock */
     ptr__sqlite_buf buf;  /* encoded keys and lists being bound */
@@ -148,12 +188,14 @@ ptr_status ptr__sqlite_fail(ptr_error *err, ptr_status st, const char *what, sql
 
 /*
  * Bring the schema of a freshly opened connection up to date, or refuse the
- * database. readonly: never write (refuse a database that needs migrating).
- * busy_ms: how long to wait for locks SQLite's busy handler does not wait
- * for. On failure nothing has changed; err says why.
+ * database. readonly: never write (refuse a database that needs migrating,
+ * but for version PTR__SQLITE_READ_OLDEST and later, which are read as they
+ * are). busy_ms: how long to wait for locks SQLite's busy handler does not
+ * wait for. version: the schema version the database now has. On failure
+ * nothing has changed; err says why.
  */
 ptr_status ptr__sqlite_schema_prepare(sqlite3 *db, int readonly, int is_memory, uint32_t busy_ms,
-                                      ptr_error *err);
+                                      int64_t *version, ptr_error *err);
 
 /*
  * Compare the schema (sqlite_master) with what this library's migrations
@@ -196,7 +238,10 @@ void ptr__sqlite_stmt_done(sqlite3_stmt *st);
 /* Bind text (never NULL: "" for empty). */
 int ptr__sqlite_bind_text(sqlite3_stmt *st, int i, const char *s, size_t len);
 
-/* Prepare the statements of a connection whose schema open checked, and note its cookie. */
+/*
+ * Prepare the statements of a connection whose schema open checked (of
+ * version m->version), and note its cookie.
+ */
 ptr_status ptr__sqlite_prepare(ptr__sqlite_store *m, ptr_error *err);
 
 /* sqlite_scan.c: scan and count. */

@@ -213,7 +213,8 @@ static ptr_status db_connect(sqlstore *m, const char *path, size_t path_len,
         if (st != PTR_OK)
             return st;
     }
-    st = ptr__sqlite_schema_prepare(m->db, m->readonly, is_memory, o->busy_timeout_ms, err);
+    st = ptr__sqlite_schema_prepare(m->db, m->readonly, is_memory, o->busy_timeout_ms, &m->version,
+                                    err);
     if (st != PTR_OK)
         return st;
     return ptr__sqlite_prepare(m, err);

@@ -88,6 +88,7 @@ void ptr__sqlite_limits_init(ptr__sqlite_limits *l, const ptr_policy *p)
     l->tags = p->max_tags;
     l->tag_key = p->tag_key_max;
     l->tag_value = p->tag_value_max;
+    l->dns_error = PTR__SQLITE_DNS_ERROR_MAX;
     /*
      * SQLite applies its length limit to each value read and to each whole
      * row written, so the limit is the longest row: every column at its
@@ -95,8 +96,8 @@ void ptr__sqlite_limits_init(ptr__sqlite_limits *l, const ptr_policy *p)
      */
     const uint64_t names = list_max(l->names, l->name);
     const uint64_t tags = list_max(2 * (uint64_t)l->tags, l->tag_key + (uint64_t)l->tag_value);
-    l->value =
-        clamp(3 * (uint64_t)l->scope + PTR__SQLITE_ADDR_LEN + l->description + names + tags + 1024);
+    l->value = clamp(3 * (uint64_t)l->scope + PTR__SQLITE_ADDR_LEN + l->description + names + tags +
+                     l->dns_error + 1024);
 }
 
 /* ---- the address key ---------------------------------------------------------- */
@@ -333,10 +334,18 @@ static ptr_status check(const ptr__sqlite_row *row, const ptr__sqlite_limits *li
         return damaged(w, "an address key that is not one this library writes");
     if (row->ttl < 0 || row->ttl > (int64_t)UINT32_MAX)
         return damaged(w, "a TTL outside 0..4294967295");
+    /* The enums' values only: a record never holds another (its setters refuse them). */
+    if (row->dns_status < PTR_DNS_ACTIVE || row->dns_status > PTR_DNS_ERROR)
+        return damaged(w, "a DNS status outside 0..4");
+    if (row->dns_action < PTR_ACTION_NONE || row->dns_action > PTR_ACTION_DELETE)
+        return damaged(w, "a DNS action outside 0..3");
+    if (row->in_dns != 0 && row->in_dns != 1)
+        return damaged(w, "an in_dns that is neither 0 nor 1");
     if ((st = within(w, "a region", row->region.len, lim->scope)) != PTR_OK ||
         (st = within(w, "a project", row->project.len, lim->scope)) != PTR_OK ||
         (st = within(w, "an owner", row->owner.len, lim->scope)) != PTR_OK ||
-        (st = within(w, "a description", row->description.len, lim->description)) != PTR_OK)
+        (st = within(w, "a description", row->description.len, lim->description)) != PTR_OK ||
+        (st = within(w, "a DNS error", row->dns_error.len, lim->dns_error)) != PTR_OK)
         return st;
     return check_lists(row, lim, w);
 }
@@ -356,7 +365,11 @@ static ptr_status decode(const ptr__sqlite_row *row, const ptr__sqlite_limits *l
         (st = ptr_record_set_description(out, text_of(row->description), row->description.len)) ||
         (st = ptr_record_set_created(out, row->created)) ||
         (st = ptr_record_set_updated(out, row->updated)) ||
-        (st = ptr_record_set_revision(out, ptr__sqlite_i64_to_u64(row->revision))))
+        (st = ptr_record_set_revision(out, ptr__sqlite_i64_to_u64(row->revision))) ||
+        (st = ptr_record_set_dns_status(out, (ptr_dns_status)row->dns_status)) ||
+        (st = ptr_record_set_dns_action(out, (ptr_dns_action)row->dns_action)) ||
+        (st = ptr_record_set_dns_error(out, text_of(row->dns_error), row->dns_error.len)) ||
+        (st = ptr_record_set_in_dns(out, (int)row->in_dns)))
         return st == PTR_E_INVAL ? PTR_E_STORE : st; /* INVAL: text of 4 GiB or more */
     return decode_lists(row, out);
 }
@@ -416,7 +429,11 @@ ptr_status ptr__sqlite_row_read(sqlite3_stmt *st, int first, ptr__sqlite_row *ro
         (s = column_bytes(st, first + 7, SQLITE_BLOB, &row->tags)) ||
         (s = column_int(st, first + 8, &row->created)) ||
         (s = column_int(st, first + 9, &row->updated)) ||
-        (s = column_int(st, first + 10, &row->revision)))
+        (s = column_int(st, first + 10, &row->revision)) ||
+        (s = column_int(st, first + 11, &row->dns_status)) ||
+        (s = column_int(st, first + 12, &row->dns_action)) ||
+        (s = column_bytes(st, first + 13, SQLITE_TEXT, &row->dns_error)) ||
+        (s = column_int(st, first + 14, &row->in_dns)))
         return s;
     return PTR_OK;
 }
@@ -437,6 +454,7 @@ static ptr_status record_within(const ptr_record *rec, const ptr__sqlite_limits 
         within(w, "a project", (ptr_record_project(rec, &len), len), lim->scope) ||
         within(w, "an owner", (ptr_record_owner(rec, &len), len), lim->scope) ||
         within(w, "a description", (ptr_record_description(rec, &len), len), lim->description) ||
+        within(w, "a DNS error", (ptr_record_dns_error(rec, &len), len), lim->dns_error) ||
         count_within(w, "names", ptr_record_name_count(rec), lim->names) ||
         count_within(w, "tags", ptr_record_tag_count(rec), lim->tags);
     return bad ? PTR_E_INVAL : PTR_OK;
@@ -495,5 +513,15 @@ ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__sq
         rc = sqlite3_bind_int64(st, 10, ptr_record_updated(rec));
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 11, ptr__sqlite_u64_to_i64(ptr_record_revision(rec)));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 12, (int)ptr_record_dns_status(rec));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 13, (int)ptr_record_dns_action(rec));
+    if (rc == SQLITE_OK) {
+        t = ptr_record_dns_error(rec, &len);
+        rc = bind_text(st, 14, t, len);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 15, ptr_record_in_dns(rec));
     return rc == SQLITE_OK ? PTR_OK : ptr__sqlite_status(rc);
 }

@@ -23,10 +23,22 @@
 #include "libptr/policy.h"
 #include "libptr/record.h"
 
-/* The columns of ptr_record in the order every statement reads and binds them. */
-#define PTR__SQLITE_COLUMNS                                                                        \
+/*
+ * The columns of ptr_record in the order every statement reads and binds
+ * them. The DNS status (schema version 5): dns_status and dns_action are
+ * the numbers of ptr_dns_status and ptr_dns_action, dns_error the reason of
+ * the last error ("" when none), in_dns 0 or 1.
+ */
+#define PTR__SQLITE_COLUMNS_V4                                                                     \
     "region, address, project, owner, ttl, description, names, tags, created, updated, revision"
-#define PTR__SQLITE_NCOLUMNS 11
+#define PTR__SQLITE_COLUMNS PTR__SQLITE_COLUMNS_V4 ", dns_status, dns_action, dns_error, in_dns"
+#define PTR__SQLITE_NCOLUMNS 15
+/*
+ * The same values from a schema version 4 file (opened read-only, so not
+ * migrated): what the migration gives its rows, ACTIVE, NONE, no error, and
+ * perhaps in DNS (zone files may have served them).
+ */
+#define PTR__SQLITE_COLUMNS_READ_V4 PTR__SQLITE_COLUMNS_V4 ", 0, 0, '', 1"
 
 /* The address key: the family byte (4 or 6), then the 16 address bytes (IPv4: 4, then zeros). */
 #define PTR__SQLITE_ADDR_LEN 17
@@ -38,6 +50,8 @@
 #define PTR__SQLITE_SCOPE_MAX 64
 /* The longest name: 253 characters of RFC 1035 and a final dot, with room to spare. */
 #define PTR__SQLITE_NAME_MAX 255
+/* The longest DNS error (ptr_record_dns_error): a server's answer and address, with room. */
+#define PTR__SQLITE_DNS_ERROR_MAX 255
 
 /* What a row may hold, in bytes and counts, from a policy (ptr__sqlite_limits_init). */
 typedef struct ptr__sqlite_limits {
@@ -47,6 +61,7 @@ typedef struct ptr__sqlite_limits {
     size_t name;               /* bytes */
     size_t tags;               /* count */
     size_t tag_key, tag_value; /* bytes (tags are ASCII) */
+    size_t dns_error;          /* bytes */
     size_t value;              /* the longest row, and so any value in it: SQLITE_LIMIT_LENGTH */
 } ptr__sqlite_limits;
 
@@ -61,8 +76,8 @@ typedef struct ptr__sqlite_bytes {
 
 /* The values of one row, as SQLite returns them. */
 typedef struct ptr__sqlite_row {
-    ptr__sqlite_bytes region, address, project, owner, description, names, tags;
-    int64_t ttl, created, updated, revision;
+    ptr__sqlite_bytes region, address, project, owner, description, names, tags, dns_error;
+    int64_t ttl, created, updated, revision, dns_status, dns_action, in_dns;
 } ptr__sqlite_row;
 
 /* A growable byte buffer for encoded lists; freed with ptr__sqlite_buf_free. */
@@ -93,14 +108,14 @@ ptr_status ptr__sqlite_row_decode(const ptr__sqlite_row *row, const ptr__sqlite_
                                   ptr_record *out, char *why, size_t why_cap);
 
 /*
- * Read columns first .. first+10 of the current row of st (selected as
+ * Read columns first .. first+14 of the current row of st (selected as
  * PTR__SQLITE_COLUMNS) into row, checking each column's type: PTR_E_STORE
  * for a value of the wrong type. The bytes belong to st until it next steps.
  */
 ptr_status ptr__sqlite_row_read(sqlite3_stmt *st, int first, ptr__sqlite_row *row);
 
 /*
- * Bind rec to parameters ?1 .. ?11 of st, in PTR__SQLITE_COLUMNS order. The
+ * Bind rec to parameters ?1 .. ?15 of st, in PTR__SQLITE_COLUMNS order. The
  * encoded lists live in buf, which must not change until st is reset.
  * PTR_E_INVAL for a record without an address, or beyond lim (why says
  * which value; the store never writes a row it would refuse to read).

@@ -19,13 +19,25 @@
  * (ptr_sqlite_store_skipped); otherwise it fails the scan with PTR_E_STORE,
  * its address in the message. A write transaction never skips: what it
  * decides may depend on every row.
+ *
+ * The pending records (ptr_store_filter.dns_pending): a page is a range of
+ * the partial index ptr_record_pending, and a count its entries, so that
+ * both cost what is pending, not what is stored.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sqlite_internal.h"
 
 typedef ptr__sqlite_store sqlstore;
+
+/* The filter asks for pending records (a filter from before the field has none). */
+static int wants_pending(const ptr_store_filter *f)
+{
+    return f->struct_size >= offsetof(ptr_store_filter, dns_pending) + sizeof f->dns_pending &&
+           f->dns_pending;
+}
 
 /* "203.0.113.7 in region eu-de" (or the key's length when it is not an address key). */
 static void row_label(char *out, size_t cap, const char *region, size_t region_len,
@@ -85,6 +97,7 @@ typedef struct scan_ctx {
     void *visit_ctx;
     size_t key_len; /* m->key holds the last row's key; 0 with none yet */
     int stopped;    /* the visitor said stop */
+    int pending;    /* wants_pending(f): the statements of ptr_record_pending */
 } scan_ctx;
 
 /* Decode the current row of st and hand it to the visitor when it matches. */
@@ -118,7 +131,7 @@ static ptr_status take_row(scan_ctx *c, sqlite3_stmt *st)
 static ptr_status past_big_row(scan_ctx *c)
 {
     sqlstore *m = c->m;
-    sqlite3_stmt *nk = m->stmt[PTR__S_NEXT_KEY];
+    sqlite3_stmt *nk = m->stmt[c->pending ? PTR__S_NEXT_PENDING : PTR__S_NEXT_KEY];
     int rc = ptr__sqlite_bind_text(nk, 1, c->region, c->region_len);
     if (rc == SQLITE_OK)
         rc = c->key_len ? sqlite3_bind_blob(nk, 2, m->key.p, (int)c->key_len, SQLITE_STATIC)
@@ -161,7 +174,7 @@ static int bind_filter_text(sqlite3_stmt *st, int i, ptr_text t)
 static ptr_status scan_region(scan_ctx *c)
 {
     sqlstore *m = c->m;
-    sqlite3_stmt *st = m->stmt[PTR__S_SCAN];
+    sqlite3_stmt *st = m->stmt[c->pending ? PTR__S_SCAN_PENDING : PTR__S_SCAN];
     /* A visitor that scans again would reset the scan it is called from. */
     if (sqlite3_stmt_busy(st))
         return PTR_E_INVAL;
@@ -201,7 +214,7 @@ ptr_status ptr__sqlite_scan(void *user, ptr_store_txn *txn, const ptr_store_filt
     sqlstore *m = ptr__sqlite_txn_store(user, txn);
     if (!m || !f || !visit || (after && after->family != 4 && after->family != 6))
         return PTR_E_INVAL;
-    scan_ctx c = {m, f, f->region.s, f->region.len, visit, visit_ctx, 0, 0};
+    scan_ctx c = {m, f, f->region.s, f->region.len, visit, visit_ctx, 0, 0, wants_pending(f)};
     if (after) {
         ptr_status s = ptr__sqlite_buf_reserve(&m->key, PTR__SQLITE_ADDR_LEN);
         if (s != PTR_OK)
@@ -222,7 +235,7 @@ static int count_visit(void *ctx, const ptr_record *rec)
 /* A count by names or tags: the matches of a scan of the region, or of every region. */
 static ptr_status count_by_scan(sqlstore *m, const ptr_store_filter *f, uint64_t *count)
 {
-    scan_ctx c = {m, f, f->region.s, f->region.len, count_visit, count, 0, 0};
+    scan_ctx c = {m, f, f->region.s, f->region.len, count_visit, count, 0, 0, wants_pending(f)};
     if (f->region.len)
         return scan_region(&c);
     sqlite3_stmt *rs = m->stmt[PTR__S_REGIONS];
@@ -250,6 +263,26 @@ static ptr_status count_by_scan(sqlstore *m, const ptr_store_filter *f, uint64_t
     return s;
 }
 
+/* The pending records that match f: ptr_record_pending's entries (rows hold inserts already). */
+static ptr_status count_pending(sqlstore *m, const ptr_store_filter *f, uint64_t *count)
+{
+    sqlite3_stmt *st = m->stmt[f->region.len ? PTR__S_COUNT_PENDING : PTR__S_COUNT_PENDING_ALL];
+    int rc = f->region.len ? ptr__sqlite_bind_text(st, 1, f->region.s, f->region.len) : SQLITE_OK;
+    if (rc == SQLITE_OK)
+        rc = bind_filter_text(st, 2, f->project);
+    if (rc == SQLITE_OK)
+        rc = bind_filter_text(st, 3, f->owner);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    ptr_status s = PTR_OK;
+    if (rc == SQLITE_ROW)
+        *count = (uint64_t)sqlite3_column_int64(st, 0);
+    else
+        s = ptr__sqlite_diag_rc(m, rc);
+    ptr__sqlite_stmt_done(st);
+    return s;
+}
+
 ptr_status ptr__sqlite_count(void *user, ptr_store_txn *txn, const ptr_store_filter *f,
                              uint64_t *count)
 {
@@ -261,6 +294,8 @@ ptr_status ptr__sqlite_count(void *user, ptr_store_txn *txn, const ptr_store_fil
     const int mask = (f->region.len ? 1 : 0) | (f->project.len ? 2 : 0) | (f->owner.len ? 4 : 0);
     if (f->name.len || f->tag_count) {
         s = count_by_scan(m, f, &n);
+    } else if (wants_pending(f)) {
+        s = count_pending(m, f, &n);
     } else if (mask == 4) {
         s = ptr__sqlite_owner_count(m, f->owner.s, f->owner.len, &n);
     } else {

@@ -96,8 +96,8 @@ static const char *const steps[PTR__SQLITE_SCHEMA_VERSION] = {
     " updated INTEGER NOT NULL,"
     " revision INTEGER NOT NULL"
     ");"
-    "INSERT INTO ptr_record_v3 (" PTR__SQLITE_COLUMNS ")"
-    " SELECT " PTR__SQLITE_COLUMNS " FROM ptr_record ORDER BY region, address;"
+    "INSERT INTO ptr_record_v3 (" PTR__SQLITE_COLUMNS_V4 ")"
+    " SELECT " PTR__SQLITE_COLUMNS_V4 " FROM ptr_record ORDER BY region, address;"
     "DROP TABLE ptr_record;"
     "ALTER TABLE ptr_record_v3 RENAME TO ptr_record;"
     "CREATE UNIQUE INDEX ptr_record_key ON ptr_record (region, address);"
@@ -156,6 +156,23 @@ static const char *const steps[PTR__SQLITE_SCHEMA_VERSION] = {
     "  ON CONFLICT (region, project) DO UPDATE SET records = records + 1;"
     " END;"
     "PRAGMA user_version = 4;",
+
+    /*
+     * 4 -> 5: each record's DNS status (sqlite_row.h), and the index of the
+     * records a pusher sends: partial, so that it holds the pending ones
+     * only, and a scan for them costs what is pending rather than the whole
+     * table (its queries repeat its WHERE, as SQLite needs to use it). The
+     * columns' defaults are what rows from before get, without rewriting a
+     * row (SQLite reads a missing column as its default): ACTIVE, no action,
+     * no error, and in DNS, since zone files may have served them.
+     */
+    "ALTER TABLE ptr_record ADD COLUMN dns_status INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE ptr_record ADD COLUMN dns_action INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE ptr_record ADD COLUMN dns_error TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE ptr_record ADD COLUMN in_dns INTEGER NOT NULL DEFAULT 1;"
+    "CREATE INDEX ptr_record_pending ON ptr_record (region, address) WHERE " PTR__SQLITE_PENDING
+    ";"
+    "PRAGMA user_version = 5;",
 };
 
 /* Prepare and run each statement of a constant script in turn. */
@@ -494,20 +511,26 @@ static ptr_status migrate(sqlite3 *db, ptr_error *err)
 }
 
 ptr_status ptr__sqlite_schema_prepare(sqlite3 *db, int readonly, int is_memory, uint32_t busy_ms,
-                                      ptr_error *err)
+                                      int64_t *version, ptr_error *err)
 {
     identity id;
     ptr_status st = look(db, &id, err);
     if (st != PTR_OK)
         return st;
+    *version = PTR__SQLITE_SCHEMA_VERSION;
     if (readonly) {
-        if (id.version != PTR__SQLITE_SCHEMA_VERSION) {
+        /*
+         * Version 4 reads as version 5 without its DNS status (sqlite_store.c);
+         * older ones lack tables the reads use, and an empty one has none.
+         */
+        if (id.version < PTR__SQLITE_READ_OLDEST) {
             char msg[PTR_ERROR_MESSAGE_SIZE];
             snprintf(msg, sizeof msg,
                      "schema version %lld needs migrating to %d: open it read-write once",
                      (long long)id.version, PTR__SQLITE_SCHEMA_VERSION);
             return ptr__sqlite_fail(err, PTR_E_STORE, msg, NULL);
         }
+        *version = id.version;
         return PTR_OK;
     }
     /* WAL lets readers go on while one writer commits; an in-memory database has no journal file.

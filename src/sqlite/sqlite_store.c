@@ -55,9 +55,10 @@ static const char *const sql[PTR__S_NSTMT] = {
     [PTR__S_GET] = PTR__SQLITE_SQL_GET,
     [PTR__S_PROBE] = PTR__SQLITE_SQL_GET,
     [PTR__S_INSERT] = "INSERT INTO ptr_record (" PTR__SQLITE_COLUMNS
-                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     [PTR__S_REPLACE] = "UPDATE ptr_record SET project = ?3, owner = ?4, ttl = ?5, description = ?6,"
-                       " names = ?7, tags = ?8, created = ?9, updated = ?10, revision = ?11"
+                       " names = ?7, tags = ?8, created = ?9, updated = ?10, revision = ?11,"
+                       " dns_status = ?12, dns_action = ?13, dns_error = ?14, in_dns = ?15"
                        " WHERE region = ?1 AND address = ?2",
     [PTR__S_REMOVE] = "DELETE FROM ptr_record WHERE region = ?1 AND address = ?2",
     [PTR__S_COUNT_OWNER] = PTR__SQLITE_SQL_COUNT_OWNER,
@@ -66,6 +67,10 @@ static const char *const sql[PTR__S_NSTMT] = {
     /* The rest of the filter (names, tags) is ptr_store_filter_match's. */
     [PTR__S_SCAN] = PTR__SQLITE_SQL_SCAN,
     [PTR__S_NEXT_KEY] = PTR__SQLITE_SQL_NEXT_KEY,
+    [PTR__S_SCAN_PENDING] = PTR__SQLITE_SQL_SCAN_PENDING,
+    [PTR__S_NEXT_PENDING] = PTR__SQLITE_SQL_NEXT_PENDING,
+    [PTR__S_COUNT_PENDING] = PTR__SQLITE_SQL_COUNT_PENDING,
+    [PTR__S_COUNT_PENDING_ALL] = PTR__SQLITE_SQL_COUNT_PENDING_ALL,
     [PTR__S_REGIONS] = PTR__SQLITE_SQL_REGIONS,
     /*
      * count, for each combination of the filter's region (1), project (2)
@@ -89,6 +94,38 @@ static const char *const sql[PTR__S_NSTMT] = {
     [PTR__S_LIMIT_REMOVE] = "DELETE FROM ptr_owner_limit WHERE owner = ?1",
     [PTR__S_LIMIT_SCAN] = "SELECT owner, records FROM ptr_owner_limit ORDER BY owner",
 };
+
+/*
+ * A version 4 file opened read-only (PTR__SQLITE_READ_OLDEST): its reads
+ * give every row the DNS status the migration would, and none is pending
+ * ("0" for the test of a pending record keeps each statement's parameters).
+ * Its writes are never prepared: a read-only store begins no write.
+ */
+static const char *sql_of_version(int i, int64_t version)
+{
+    if (version >= PTR__SQLITE_SCHEMA_VERSION)
+        return sql[i];
+    switch (i) {
+    case PTR__S_GET:
+    case PTR__S_PROBE:
+        return PTR__SQLITE_SQL_GET_OF(PTR__SQLITE_COLUMNS_READ_V4);
+    case PTR__S_SCAN:
+        return PTR__SQLITE_SQL_SCAN_OF(PTR__SQLITE_COLUMNS_READ_V4, "");
+    case PTR__S_SCAN_PENDING:
+        return PTR__SQLITE_SQL_SCAN_OF(PTR__SQLITE_COLUMNS_READ_V4, " AND 0");
+    case PTR__S_NEXT_PENDING:
+        return PTR__SQLITE_SQL_NEXT_KEY_OF(" AND 0");
+    case PTR__S_COUNT_PENDING:
+        return PTR__SQLITE_SQL_COUNT_PENDING_OF("region = ?1 AND ", "0");
+    case PTR__S_COUNT_PENDING_ALL:
+        return PTR__SQLITE_SQL_COUNT_PENDING_OF("", "0");
+    case PTR__S_INSERT:
+    case PTR__S_REPLACE:
+        return NULL;
+    default:
+        return sql[i];
+    }
+}
 
 /* ---- statements ------------------------------------------------------------- */
 
@@ -226,8 +263,12 @@ static ptr_status schema_still_ours(sqlstore *m)
     if (cookie == m->schema_cookie)
         return PTR_OK;
     char msg[PTR_ERROR_MESSAGE_SIZE];
-    if (ptr__sqlite_schema_verify(m->db, PTR__SQLITE_SCHEMA_VERSION, msg, sizeof msg) != PTR_OK)
-        return ptr__sqlite_diag_fail(m, PTR_E_STORE, "%s", msg);
+    if (ptr__sqlite_schema_verify(m->db, m->version, msg, sizeof msg) != PTR_OK)
+        /* An old file read as it was may have been migrated since: a new open reads it. */
+        return ptr__sqlite_diag_fail(m, PTR_E_STORE, "%s%s", msg,
+                                     m->version < PTR__SQLITE_SCHEMA_VERSION
+                                         ? " (or migrated since it was opened: open it again)"
+                                         : "");
     m->schema_cookie = cookie;
     return PTR_OK;
 }
@@ -585,9 +626,12 @@ const ptr_store_methods ptr__sqlite_methods = {
 ptr_status ptr__sqlite_prepare(sqlstore *m, ptr_error *err)
 {
     for (int i = 0; i < PTR__S_NSTMT; i++) {
+        const char *text = sql_of_version(i, m->version);
+        if (!text)
+            continue;
         /* Kept for the connection's life: SQLITE_PREPARE_PERSISTENT tells SQLite so. */
         int rc =
-            sqlite3_prepare_v3(m->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &m->stmt[i], NULL);
+            sqlite3_prepare_v3(m->db, text, -1, SQLITE_PREPARE_PERSISTENT, &m->stmt[i], NULL);
         if (rc != SQLITE_OK)
             return ptr__sqlite_fail(err, ptr__sqlite_status(rc), "preparing statements", m->db);
     }

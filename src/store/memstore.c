@@ -91,10 +91,14 @@ static int count_one(void *ctx, ptr_record *rec)
     return 0;
 }
 
-/* Records of r matching f (whose region is r's): a maintained count, else a walk of r. */
+/*
+ * Records of r matching f (whose region is r's): a maintained count, else a
+ * walk of r. The pending records have no count of their own (f is full size:
+ * ptr_store_count made it so).
+ */
 static uint64_t count_region(const memstore *m, const ms_region *r, const ptr_store_filter *f)
 {
-    if (!f->owner.len && !f->tag_count && !f->name.len) {
+    if (!f->owner.len && !f->tag_count && !f->name.len && !f->dns_pending) {
         if (!f->project.len)
             return r->map.n;
         const ms_text_entry *e = ms_textmap_find(&r->projects, f->project.s, f->project.len);
@@ -117,7 +121,7 @@ static ptr_status ms_count(void *user, ptr_store_txn *txn, const ptr_store_filte
         return PTR_OK;
     }
     /* Every region: the store's counts where they answer, else region by region. */
-    if (!f->project.len && !f->tag_count && !f->name.len) {
+    if (!f->project.len && !f->tag_count && !f->name.len && !f->dns_pending) {
         const ms_text_entry *e =
             f->owner.len ? ms_textmap_find(&m->owners, f->owner.s, f->owner.len) : NULL;
         *count = !f->owner.len ? m->total : e ? e->count : 0;
