@@ -1,7 +1,8 @@
 /*
  * The import line parser: one line of CSV or JSON lines into a create
- * request. Pure: no I/O, no allocation, no global state, so a fuzz target can
- * call it on any bytes. Formats: docs/ptrctl.md, "Import formats".
+ * request. No I/O and no state kept between calls (a JSON line is parsed by
+ * jansson, which allocates its tree and frees it before returning), so a fuzz
+ * target can call it on any bytes. Formats: docs/ptrctl.md, "Import formats".
  */
 #ifndef PTRCTL_IMPORT_PARSE_H
 #define PTRCTL_IMPORT_PARSE_H
