@@ -182,6 +182,9 @@ static void make_inputs(unsigned n, unsigned per_owner)
         ptr_record_set_revision(in->rec, 1);
         ptr_record_set_created(in->rec, 1700000000);
         ptr_record_set_updated(in->rec, 1700000000);
+        /* As ptr_ctx_create leaves it: waiting for its first push. */
+        ptr_record_set_dns_status(in->rec, PTR_DNS_PENDING_CREATE);
+        ptr_record_set_dns_action(in->rec, PTR_ACTION_CREATE);
         in->buf.alloc = al;
         ptr__pg_row_params(in->rec, &in->buf, &in->ints, &in->p);
         unsigned char k17[PTR__PG_ADDR_LEN];
@@ -200,21 +203,21 @@ static const char *const raw_sql[] = {
     "WITH c AS (SELECT count(*) AS n FROM ptr_record WHERE owner = $4),"
     " t AS (SELECT EXISTS (SELECT 1 FROM ptr_record WHERE region = $1 AND address = $2) AS taken),"
     " i AS (INSERT INTO ptr_record (" PTR__PG_COLUMNS ") SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9,"
-    " $10, $11 WHERE NOT (SELECT taken FROM t) AND (SELECT n FROM c) < $12"
+    " $10, $11, $12, $13, $14, $15 WHERE NOT (SELECT taken FROM t) AND (SELECT n FROM c) < $16"
     " ON CONFLICT DO NOTHING RETURNING 1)"
     " SELECT (SELECT n FROM c), (SELECT taken FROM t), (SELECT count(*) FROM i)",
     "INSERT INTO ptr_record (" PTR__PG_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-    " $11) ON CONFLICT DO NOTHING",
+    " $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING",
     "SELECT " PTR__PG_COLUMNS " FROM ptr_record WHERE region = $1 AND address = $2",
 };
 enum { R_SHARED, R_KEYS, R_LIMIT, R_CHECKED, R_INSERT, R_GET, R_N };
 
 static void raw_prepare(PGconn *c)
 {
-    static const Oid rec[12] = {17, 17, 17, 17, 20, 17, 17, 17, 20, 20, 20, 20};
+    static const Oid rec[16] = {17, 17, 17, 17, 20, 17, 17, 17, 20, 20, 20, 21, 21, 17, 21, 20};
     static const Oid i8[1] = {20}, by[2] = {17, 17};
     const Oid *types[R_N] = {i8, NULL, by, rec, rec, by};
-    const int n[R_N] = {1, 1, 1, 12, 11, 2};
+    const int n[R_N] = {1, 1, 1, 16, 15, 2};
     for (int i = 0; i < R_N; i++) {
         char name[8];
         snprintf(name, sizeof name, "r%d", i);

@@ -2,7 +2,7 @@
  * The SQLite store against raw SQLite doing the same work, on real database files:
  *   (a) raw SQLite, one transaction per record, the statements ptr_ctx_create makes the
  *       store run (its insert_checked slot): BEGIN IMMEDIATE; the owner's count (its row
- *       of ptr_owner); the INSERT of the same 11 columns with the same encoding, whose
+ *       of ptr_owner); the INSERT of the same 15 columns with the same encoding, whose
  *       unique index answers for a taken key (a lookup of the key only at the quota); the
  *       addition of the transaction's inserts to the owner's count; COMMIT. Prepared once,
  *       the encoded address key and lists computed before timing;
@@ -259,8 +259,10 @@ static void open_raw(sql_set *b, slot *s)
     s->count = prepare(s->db, "SELECT records FROM ptr_owner WHERE owner = ?1");
     s->exists = prepare(s->db, "SELECT 1 FROM ptr_record WHERE region = ?1 AND address = ?2");
     s->insert = prepare(s->db, "INSERT INTO ptr_record (region, address, project, owner, ttl,"
-                               " description, names, tags, created, updated, revision)"
-                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                               " description, names, tags, created, updated, revision,"
+                               " dns_status, dns_action, dns_error, in_dns)"
+                               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                               " ?14, ?15)");
     s->add =
         prepare(s->db, "INSERT INTO ptr_owner (owner, records) VALUES (?1, ?2)"
                        " ON CONFLICT (owner) DO UPDATE SET records = records + excluded.records");
@@ -360,6 +362,11 @@ static int raw_put(const sql_set *b, slot *s, uint32_t i, int64_t used)
     sqlite3_bind_int64(st, 9, CREATED);
     sqlite3_bind_int64(st, 10, CREATED);
     sqlite3_bind_int64(st, 11, 1);
+    /* As ptr_ctx_create leaves a record: PENDING_CREATE, CREATE, no error, not in DNS. */
+    sqlite3_bind_int(st, 12, 1);
+    sqlite3_bind_int(st, 13, 1);
+    sqlite3_bind_text(st, 14, "", 0, SQLITE_STATIC);
+    sqlite3_bind_int(st, 15, 0);
     const int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT)

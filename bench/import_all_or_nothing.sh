@@ -8,7 +8,7 @@
 # The raw side is bench/raw_import.c (ptr_bench_raw_import): a C program that opens a
 # fresh database file with ptrctl's schema and, in one BEGIN IMMEDIATE ... COMMIT, reads
 # each row the import stored (one streamed SELECT from the imported file) and binds it to
-# one prepared INSERT of the same 11 columns, then adds the owner's count as the store
+# one prepared INSERT of the same 15 columns, then adds the owner's count as the store
 # does. Same rows, same indexes, same WAL mode and synchronous level, one commit each.
 # Both run as processes timed by GNU time (%e wall seconds, %M max RSS in KB), in a
 # Release build (build/bench). Each size runs REPS times (default 3); the best wall time

@@ -9,7 +9,7 @@
  * synchronous level); SOURCE.db is the database the import filled. Each row
  * of SOURCE's ptr_record is read by one SELECT (a table scan, streamed: as
  * cheap as reading the CSV line) and bound, column by column, to one
- * prepared INSERT of the same 11 columns, so both sides write byte-identical
+ * prepared INSERT of the same 15 columns, so both sides write byte-identical
  * rows through the same unique and scope indexes; the owner's count in
  * ptr_owner is then added once per owner, as the store does at commit.
  * BEGIN IMMEDIATE ... COMMIT around all of it: one transaction.
@@ -20,8 +20,9 @@
 #include <sqlite3.h>
 
 #define COLUMNS                                                                                    \
-    "region, address, project, owner, ttl, description, names, tags, created, updated, revision"
-#define NCOL 11
+    "region, address, project, owner, ttl, description, names, tags, created, updated, revision,"  \
+    " dns_status, dns_action, dns_error, in_dns"
+#define NCOL 15
 
 static int fail(sqlite3 *db, const char *what)
 {
@@ -59,7 +60,8 @@ int main(int argc, char **argv)
                            NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO main.ptr_record (" COLUMNS
-                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+                           " ?14, ?15)",
                            -1, &ins, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO main.ptr_owner (owner, records) VALUES (?1, ?2) "

@@ -142,9 +142,9 @@ static void round_trip(sqlite3 *db, const ptr_record *rec, const ptr__sqlite_lim
                        ptr_record *back)
 {
     sqlite3_stmt *st;
-    FUZZ_CHECK(sqlite3_prepare_v2(db, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15",
-                                  -1,
-                                  &st, NULL) == SQLITE_OK);
+    FUZZ_CHECK(sqlite3_prepare_v2(
+                   db, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15",
+                   -1, &st, NULL) == SQLITE_OK);
     ptr__sqlite_buf buf;
     memset(&buf, 0, sizeof buf);
     buf.alloc = ptr_allocator_libc();

@@ -3,12 +3,17 @@
  * what each write leaves pending, what ptr_ctx_pending hands a pusher, what
  * each answer in ptr_ctx_dns_results makes of a record, deletes kept until
  * DNS answers the default name, supersede by create and by a later write, and
- * the quota across all of it. On the memory store; the SQLite and PostgreSQL
- * stores keep the same fields (their conformance runs).
+ * the quota across all of it. On the memory store, and built again with
+ * PTR_TEST_SQLITE on an SQLite store (test_dns_status_sqlite): the pending
+ * records there come from its SQL and its partial index. The PostgreSQL
+ * store keeps the same fields (its conformance run).
  */
 #include <stdlib.h>
 
 #include "ptr_test.h"
+#ifdef PTR_TEST_SQLITE
+#include "libptr/sqlite.h"
+#endif
 
 static const ptr_scope P1 = {{PTR_LIT("r1")}, {PTR_LIT("p1")}, {PTR_LIT("o1")}};
 static const ptr_scope P2 = {{PTR_LIT("r1")}, {PTR_LIT("p2")}, {PTR_LIT("o2")}};
@@ -21,7 +26,11 @@ typedef struct fx {
 
 static void fx_init(fx *f)
 {
+#ifdef PTR_TEST_SQLITE
+    assert_status(ptr_sqlite_store_open(PTR_LIT(":memory:"), NULL, &f->store, NULL), PTR_OK);
+#else
     assert_status(ptr_memstore_new(NULL, &f->store), PTR_OK);
+#endif
     ptr_ctx_config cfg;
     ptr_ctx_config_init(&cfg);
     cfg.store = f->store;

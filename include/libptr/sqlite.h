@@ -81,7 +81,10 @@ PTR_BEGIN_DECLS
 /**
  * \brief ptr_sqlite_options.flags: open read-only. A write transaction then
  * fails with ::PTR_E_STORE, and a database that would need a migration is
- * refused (open it read-write once). ::PTR_SQLITE_CREATE is ignored.
+ * refused (open it read-write once), but for schema version 4 (before the
+ * DNS status), which is read as it is: its records read as the migration
+ * would make them (::PTR_DNS_ACTIVE, ::PTR_ACTION_NONE, no error, in DNS),
+ * and none is pending. ::PTR_SQLITE_CREATE is ignored.
  */
 #define PTR_SQLITE_READONLY 0x2u
 /**

@@ -22,19 +22,36 @@
 #include "libptr/store.h"
 
 /* The schema this library writes; older ones are migrated on open. */
-#define PTR__PG_SCHEMA_VERSION 1
+#define PTR__PG_SCHEMA_VERSION 2
 
 /* Type OIDs of the parameters and columns (pg_type.h; stable since PostgreSQL 7). */
 #define PTR__PG_BYTEA 17
 #define PTR__PG_INT8  20
+#define PTR__PG_INT2  21
 
 /* The address key: family byte (4 or 6), then 16 bytes; sorts in store order as bytes. */
 #define PTR__PG_ADDR_LEN 17
 
-/* The record's columns, in the order of every SELECT and of the INSERT's parameters. */
+/*
+ * The record's columns, in the order of every SELECT and of the INSERT's
+ * parameters. The DNS status (schema version 2): dns_status, dns_action and
+ * in_dns as smallint (the numbers of ptr_dns_status, ptr_dns_action, 0 or
+ * 1), dns_error as bytea.
+ */
 #define PTR__PG_COLUMNS                                                                            \
-    "region, address, project, owner, ttl, description, names, tags, created, updated, revision"
-#define PTR__PG_NCOLUMNS 11
+    "region, address, project, owner, ttl, description, names, tags, created, updated, revision,"  \
+    " dns_status, dns_action, dns_error, in_dns"
+#define PTR__PG_NCOLUMNS 15
+
+/* The longest DNS error kept (ptr_record_dns_error): longer is refused on write, damage on read. */
+#define PTR__PG_DNS_ERROR_MAX 255
+
+/*
+ * A pending record (ptr_store_filter.dns_pending): the predicate of the
+ * partial index ptr_record_pending, which a query's WHERE must imply for the
+ * planner to use that index.
+ */
+#define PTR__PG_PENDING "dns_status <> 0"
 
 /* A growable byte buffer. */
 typedef struct ptr__pg_buf {
@@ -59,18 +76,22 @@ void ptr__pg_params_init(ptr__pg_params *p);
 void ptr__pg_param_bytes(ptr__pg_params *p, const void *s, size_t len);
 /* Append an int8 parameter, written big-endian into slot (8 bytes the caller keeps). */
 void ptr__pg_param_int8(ptr__pg_params *p, int64_t v, unsigned char slot[8]);
+/* Append an int2 parameter, written big-endian into slot (2 bytes the caller keeps). */
+void ptr__pg_param_int2(ptr__pg_params *p, int v, unsigned char slot[2]);
 
 void ptr__pg_addr_encode(const ptr_addr *a, unsigned char out[PTR__PG_ADDR_LEN]);
 
 /*
- * A record's 11 columns as parameters ($1..$11, PTR__PG_COLUMNS' order);
+ * A record's 15 columns as parameters ($1..$15, PTR__PG_COLUMNS' order);
  * encoded lists go to buf and the integers to ints, both of which must not
  * change until the statement ran. PTR_E_INVAL for a record without an
- * address; PTR_E_NOMEM.
+ * address, or with a DNS error over PTR__PG_DNS_ERROR_MAX (the store never
+ * writes what it would refuse to read); PTR_E_NOMEM.
  */
 typedef struct ptr__pg_row_ints {
     unsigned char addr[PTR__PG_ADDR_LEN];
     unsigned char v[4][8];
+    unsigned char s[3][2]; /* dns_status, dns_action, in_dns */
 } ptr__pg_row_ints;
 ptr_status ptr__pg_row_params(const ptr_record *rec, ptr__pg_buf *buf, ptr__pg_row_ints *ints,
                               ptr__pg_params *p);
@@ -78,9 +99,11 @@ ptr_status ptr__pg_row_params(const ptr_record *rec, ptr__pg_buf *buf, ptr__pg_r
 /*
  * Row `row` of a binary result whose columns from `col` on are
  * PTR__PG_COLUMNS, into out (reset first). A damaged row is PTR_E_STORE
- * (out reset), never a crash.
+ * (out reset), never a crash; why (cap bytes, may be NULL) then names the
+ * row's address, when it has one, and what is wrong.
  */
-ptr_status ptr__pg_row_decode(const PGresult *res, int row, int col, ptr_record *out);
+ptr_status ptr__pg_row_decode(const PGresult *res, int row, int col, ptr_record *out, char *why,
+                              size_t cap);
 
 /* A 64-bit big-endian column of a binary result; PTR_E_STORE when it is not 8 bytes. */
 ptr_status ptr__pg_int8(const PGresult *res, int row, int col, int64_t *out);
@@ -128,6 +151,9 @@ enum {
     S_SCAN,
     S_COUNT,
     S_COUNT_ROWS,
+    S_SCAN_PENDING, /* the same three with ptr_store_filter.dns_pending */
+    S_COUNT_PENDING,
+    S_COUNT_ROWS_PENDING,
     S_LIMIT_GET,
     S_LIMIT_SET,
     S_LIMIT_REMOVE,

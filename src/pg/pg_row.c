@@ -11,6 +11,7 @@
  * Reading checks every length against what is left: a damaged row is
  * PTR_E_STORE, never a read past the column.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "pg_internal.h"
@@ -77,6 +78,12 @@ void ptr__pg_param_int8(ptr__pg_params *p, int64_t v, unsigned char slot[8])
     ptr__pg_param_bytes(p, slot, 8);
 }
 
+void ptr__pg_param_int2(ptr__pg_params *p, int v, unsigned char slot[2])
+{
+    put_be(slot, (uint64_t)(uint16_t)v, 2);
+    ptr__pg_param_bytes(p, slot, 2);
+}
+
 void ptr__pg_addr_encode(const ptr_addr *a, unsigned char out[PTR__PG_ADDR_LEN])
 {
     memset(out, 0, PTR__PG_ADDR_LEN);
@@ -122,6 +129,10 @@ ptr_status ptr__pg_row_params(const ptr_record *rec, ptr__pg_buf *buf, ptr__pg_r
     const ptr_addr *a = ptr_record_address(rec);
     if (!a || (a->family != 4 && a->family != 6))
         return PTR_E_INVAL;
+    size_t elen;
+    const char *err = ptr_record_dns_error(rec, &elen);
+    if (elen > PTR__PG_DNS_ERROR_MAX)
+        return PTR_E_INVAL;
     size_t nsize, tsize;
     ptr_status st = lists_size(rec, &nsize, &tsize);
     if (st == PTR_OK)
@@ -163,6 +174,10 @@ ptr_status ptr__pg_row_params(const ptr_record *rec, ptr__pg_buf *buf, ptr__pg_r
     ptr__pg_param_int8(p, ptr_record_updated(rec), ints->v[2]);
     /* The unsigned revision kept two's complement: every value round-trips. */
     ptr__pg_param_int8(p, (int64_t)ptr_record_revision(rec), ints->v[3]);
+    ptr__pg_param_int2(p, (int)ptr_record_dns_status(rec), ints->s[0]);
+    ptr__pg_param_int2(p, (int)ptr_record_dns_action(rec), ints->s[1]);
+    ptr__pg_param_bytes(p, err, elen);
+    ptr__pg_param_int2(p, ptr_record_in_dns(rec), ints->s[2]);
     return PTR_OK;
 }
 
@@ -234,16 +249,52 @@ static ptr_status decode_lists(const PGresult *res, int row, int col, ptr_record
     return c.left == 0 ? PTR_OK : PTR_E_STORE;
 }
 
-static ptr_status decode(const PGresult *res, int row, int col, ptr_record *out)
+/* A smallint column of a binary result; -1 when it is not 2 bytes (never a stored value). */
+static int int2_of(const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col) || PQgetlength(res, row, col) != 2)
+        return -1;
+    return (int)(int16_t)get_be((const unsigned char *)PQgetvalue(res, row, col), 2);
+}
+
+/* Why a row is damaged: the reason, for the caller's message. */
+static ptr_status damaged(const char *reason, const char **why)
+{
+    *why = reason;
+    return PTR_E_STORE;
+}
+
+/* The DNS status's columns, checked: values of the enums, 0 or 1, a short error. */
+static ptr_status decode_dns(const PGresult *res, int row, int col, ptr_record *out,
+                             const char **why)
+{
+    const int status = int2_of(res, row, col + 11), action = int2_of(res, row, col + 12);
+    const int in_dns = int2_of(res, row, col + 14);
+    const size_t elen = (size_t)PQgetlength(res, row, col + 13);
+    if (status < PTR_DNS_ACTIVE || status > PTR_DNS_ERROR)
+        return damaged("a DNS status outside 0..4", why);
+    if (action < PTR_ACTION_NONE || action > PTR_ACTION_DELETE)
+        return damaged("a DNS action outside 0..3", why);
+    if (in_dns != 0 && in_dns != 1)
+        return damaged("an in_dns that is neither 0 nor 1", why);
+    if (elen > PTR__PG_DNS_ERROR_MAX)
+        return damaged("a DNS error over 255 bytes", why);
+    ptr_record_set_dns_status(out, (ptr_dns_status)status);
+    ptr_record_set_dns_action(out, (ptr_dns_action)action);
+    ptr_record_set_in_dns(out, in_dns);
+    return ptr_record_set_dns_error(out, PQgetvalue(res, row, col + 13), elen);
+}
+
+static ptr_status decode(const PGresult *res, int row, int col, ptr_record *out, const char **why)
 {
     if (PQnfields(res) < col + PTR__PG_NCOLUMNS)
-        return PTR_E_STORE;
+        return damaged("too few columns", why);
     for (int i = 0; i < PTR__PG_NCOLUMNS; i++)
         if (PQgetisnull(res, row, col + i) || PQfformat(res, col + i) != 1)
-            return PTR_E_STORE;
+            return damaged("a NULL or text column", why);
     const unsigned char *key = (const unsigned char *)PQgetvalue(res, row, col + 1);
     if (PQgetlength(res, row, col + 1) != PTR__PG_ADDR_LEN || (key[0] != 4 && key[0] != 6))
-        return PTR_E_STORE;
+        return damaged("an address key that is not one this library writes", why);
     ptr_addr a;
     memset(&a, 0, sizeof a);
     a.family = key[0];
@@ -253,7 +304,8 @@ static ptr_status decode(const PGresult *res, int row, int col, ptr_record *out)
         ptr__pg_int8(res, row, col + 8, &created) != PTR_OK ||
         ptr__pg_int8(res, row, col + 9, &updated) != PTR_OK ||
         ptr__pg_int8(res, row, col + 10, &revision) != PTR_OK || ttl < 0 || ttl > UINT32_MAX)
-        return PTR_E_STORE;
+        return damaged("an integer column of the wrong size, or a TTL outside 0..4294967295",
+                       why);
     ptr_status st =
         ptr_record_set_region(out, PQgetvalue(res, row, col), (size_t)PQgetlength(res, row, col));
     if (st == PTR_OK)
@@ -265,10 +317,13 @@ static ptr_status decode(const PGresult *res, int row, int col, ptr_record *out)
     if (st == PTR_OK)
         st = ptr_record_set_description(out, PQgetvalue(res, row, col + 5),
                                         (size_t)PQgetlength(res, row, col + 5));
+    if (st == PTR_OK)
+        st = decode_dns(res, row, col, out, why);
     if (st != PTR_OK)
-        return st == PTR_E_NOMEM ? st : PTR_E_STORE;
+        return st == PTR_E_NOMEM || st == PTR_E_STORE ? st : damaged("a text of 4 GiB", why);
     if ((st = decode_lists(res, row, col + 6, out)) != PTR_OK)
-        return st;
+        return st == PTR_E_STORE ? damaged("a names or tags column that does not decode", why)
+                                 : st;
     ptr_record_set_address(out, &a);
     ptr_record_set_ttl(out, (uint32_t)ttl);
     ptr_record_set_created(out, created);
@@ -277,12 +332,32 @@ static ptr_status decode(const PGresult *res, int row, int col, ptr_record *out)
     return PTR_OK;
 }
 
-ptr_status ptr__pg_row_decode(const PGresult *res, int row, int col, ptr_record *out)
+ptr_status ptr__pg_row_decode(const PGresult *res, int row, int col, ptr_record *out, char *why,
+                              size_t cap)
 {
     ptr_record_reset(out);
-    ptr_status st = decode(res, row, col, out);
+    const char *reason = NULL;
+    ptr_status st = decode(res, row, col, out, &reason);
     if (st != PTR_OK)
         ptr_record_reset(out);
+    if (st != PTR_E_STORE || !why || !cap)
+        return st;
+    /* The address, when the key is one: which row to look at. */
+    const unsigned char *key = (const unsigned char *)PQgetvalue(res, row, col + 1);
+    ptr_addr a;
+    char addr[PTR_ADDR_STRLEN];
+    memset(&a, 0, sizeof a);
+    if (PQnfields(res) > col + 1 && PQgetlength(res, row, col + 1) == PTR__PG_ADDR_LEN &&
+        (key[0] == 4 || key[0] == 6)) {
+        a.family = key[0];
+        memcpy(a.bytes, key + 1, a.family == 4 ? 4 : 16);
+    }
+    if (a.family && ptr_addr_format(&a, addr, sizeof addr, NULL) == PTR_OK)
+        snprintf(why, cap, "a damaged row in ptr_record for %s: %s", addr,
+                 reason ? reason : "a value that does not decode");
+    else
+        snprintf(why, cap, "a damaged row in ptr_record: %s",
+                 reason ? reason : "a value that does not decode");
     return st;
 }
 

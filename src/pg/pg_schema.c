@@ -17,6 +17,9 @@
  *                   index on owner, which the quota's count reads
  *   ptr_owner_limit one row per owner with a limit of its own
  *   ptr_meta        the schema version
+ * Version 2: each record's DNS status (pg_internal.h, PTR__PG_COLUMNS), and
+ * ptr_record_pending, a partial index of the pending records on (region,
+ * address), so that a pusher's scan and count of them cost what is pending.
  * Text is bytea (every byte round-trips and compares as bytes); see pg_row.c.
  *
  * A trigger, a rule or a row security policy on these tables could change
@@ -43,6 +46,16 @@ static const char *const steps[PTR__PG_SCHEMA_VERSION] = {
     " CONSTRAINT ptr_record_key PRIMARY KEY (region, address));"
     "CREATE INDEX ptr_record_owner ON ptr_record (owner);"
     "CREATE TABLE ptr_owner_limit (owner bytea PRIMARY KEY, max_records bigint NOT NULL);",
+    /*
+     * 1 -> 2: the DNS status. The defaults are what rows from before get,
+     * without a rewrite (a constant default is kept in the catalog): ACTIVE,
+     * no action, no error, and in DNS, since zone files may have served them.
+     */
+    "ALTER TABLE ptr_record ADD COLUMN dns_status smallint NOT NULL DEFAULT 0,"
+    " ADD COLUMN dns_action smallint NOT NULL DEFAULT 0,"
+    " ADD COLUMN dns_error bytea NOT NULL DEFAULT '',"
+    " ADD COLUMN in_dns smallint NOT NULL DEFAULT 1;"
+    "CREATE INDEX ptr_record_pending ON ptr_record (region, address) WHERE " PTR__PG_PENDING ";",
 };
 
 /* Run a parameterized statement with text parameters and results; NULL result on failure. */

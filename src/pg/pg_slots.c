@@ -10,6 +10,7 @@
  * errs on the safe side. A remove or replace in the transaction forgets the
  * kept counts.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,8 +50,8 @@ static ptr_status pg_get(void *user, ptr_store_txn *txn, const char *region, siz
         st = ptr__pg_fail_res(m, "reading a record", r);
     else if (PQntuples(r) == 0)
         st = PTR_E_NOT_FOUND;
-    else if ((st = ptr__pg_row_decode(r, 0, 0, out)) == PTR_E_STORE)
-        snprintf(m->errmsg, sizeof m->errmsg, "a damaged row in ptr_record");
+    else
+        st = ptr__pg_row_decode(r, 0, 0, out, m->errmsg, sizeof m->errmsg);
     PQclear(r);
     return st;
 }
@@ -129,6 +130,13 @@ static void param_filter_text(ptr__pg_params *p, ptr_text t)
     }
 }
 
+/* The filter asks for pending records (a filter from before the field has none). */
+static int wants_pending(const ptr_store_filter *f)
+{
+    return f->struct_size >= offsetof(ptr_store_filter, dns_pending) + sizeof f->dns_pending &&
+           f->dns_pending;
+}
+
 static ptr_status pg_scan(void *user, ptr_store_txn *txn, const ptr_store_filter *f,
                           const ptr_addr *after, ptr_store_visit_fn visit, void *visit_ctx)
 {
@@ -154,7 +162,7 @@ static ptr_status pg_scan(void *user, ptr_store_txn *txn, const ptr_store_filter
         param_filter_text(&p, f->project);
         param_filter_text(&p, f->owner);
         ptr__pg_param_int8(&p, page, limit);
-        PGresult *r = ptr__pg_run(m, S_SCAN, &p);
+        PGresult *r = ptr__pg_run(m, wants_pending(f) ? S_SCAN_PENDING : S_SCAN, &p);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
             st = ptr__pg_fail_res(m, "scanning records", r);
             PQclear(r);
@@ -163,9 +171,7 @@ static ptr_status pg_scan(void *user, ptr_store_txn *txn, const ptr_store_filter
         const int n = PQntuples(r);
         int stop = 0;
         for (int i = 0; i < n && st == PTR_OK && !stop; i++) {
-            if ((st = ptr__pg_row_decode(r, i, 0, rec)) != PTR_OK)
-                snprintf(m->errmsg, sizeof m->errmsg, "a damaged row in ptr_record");
-            else
+            if ((st = ptr__pg_row_decode(r, i, 0, rec, m->errmsg, sizeof m->errmsg)) == PTR_OK)
                 stop = ptr_store_filter_match(f, rec) && visit(visit_ctx, rec);
         }
         done = stop || n < page;
@@ -201,7 +207,7 @@ static ptr_status count_rows(pgstore *m, const ptr_store_filter *f, uint64_t *co
         ptr__pg_param_int8(&p, SCAN_MAX, limit);
         ptr__pg_param_bytes(&p, region.p, region_len);
         ptr__pg_param_bytes(&p, cursor, cursor_len);
-        PGresult *r = ptr__pg_run(m, S_COUNT_ROWS, &p);
+        PGresult *r = ptr__pg_run(m, wants_pending(f) ? S_COUNT_ROWS_PENDING : S_COUNT_ROWS, &p);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
             st = ptr__pg_fail_res(m, "counting records", r);
             PQclear(r);
@@ -210,7 +216,7 @@ static ptr_status count_rows(pgstore *m, const ptr_store_filter *f, uint64_t *co
         const int n = PQntuples(r);
         done = n < SCAN_MAX;
         for (int i = 0; i < n && st == PTR_OK; i++)
-            if ((st = ptr__pg_row_decode(r, i, 0, rec)) == PTR_OK)
+            if ((st = ptr__pg_row_decode(r, i, 0, rec, m->errmsg, sizeof m->errmsg)) == PTR_OK)
                 *count += (uint64_t)ptr_store_filter_match(f, rec);
         if (st == PTR_OK && n > 0 && !done) {
             region_len = (size_t)PQgetlength(r, n - 1, 0);
@@ -241,7 +247,7 @@ static ptr_status pg_count(void *user, ptr_store_txn *txn, const ptr_store_filte
     param_filter_text(&p, f->region);
     param_filter_text(&p, f->project);
     param_filter_text(&p, f->owner);
-    return count_query(m, S_COUNT, &p, count);
+    return count_query(m, wants_pending(f) ? S_COUNT_PENDING : S_COUNT, &p, count);
 }
 
 /* ---- writes ------------------------------------------------------------------------ */
@@ -262,11 +268,25 @@ static ptr_status ensure_record_keys(pgstore *m, const ptr_record *rec, int owne
     return st;
 }
 
+/* A record's parameters; one the store would refuse to read back is refused with its reason. */
+static ptr_status record_params(pgstore *m, const ptr_record *rec, ptr__pg_row_ints *ints,
+                                ptr__pg_params *p)
+{
+    ptr_status st = ptr__pg_row_params(rec, &m->buf, ints, p);
+    size_t elen;
+    ptr_record_dns_error(rec, &elen);
+    if (st == PTR_E_INVAL && elen > PTR__PG_DNS_ERROR_MAX)
+        snprintf(m->errmsg, sizeof m->errmsg,
+                 "cannot store the record: a DNS error of %zu bytes, over the limit of %d", elen,
+                 PTR__PG_DNS_ERROR_MAX);
+    return st;
+}
+
 static ptr_status insert_row(pgstore *m, const ptr_record *rec, int64_t okey)
 {
     ptr__pg_row_ints ints;
     ptr__pg_params p;
-    ptr_status st = ptr__pg_row_params(rec, &m->buf, &ints, &p);
+    ptr_status st = record_params(m, rec, &ints, &p);
     if (st != PTR_OK)
         return st;
     PGresult *r = ptr__pg_run(m, S_INSERT, &p);
@@ -335,7 +355,7 @@ static ptr_status pg_insert_checked(void *user, ptr_store_txn *txn, const ptr_re
     }
     ptr__pg_row_ints ints;
     ptr__pg_params p;
-    if ((st = ptr__pg_row_params(rec, &m->buf, &ints, &p)) != PTR_OK)
+    if ((st = record_params(m, rec, &ints, &p)) != PTR_OK)
         return st;
     unsigned char lim[8];
     ptr__pg_param_int8(&p, limit > INT64_MAX ? INT64_MAX : (int64_t)limit, lim);
@@ -380,7 +400,7 @@ static ptr_status pg_replace(void *user, ptr_store_txn *txn, const ptr_record *r
     ptr__pg_row_ints ints;
     ptr__pg_params p;
     if (st == PTR_OK)
-        st = ptr__pg_row_params(rec, &m->buf, &ints, &p);
+        st = record_params(m, rec, &ints, &p);
     if (st != PTR_OK)
         return st;
     m->nkept = 0; /* a replace may move a record between owners */

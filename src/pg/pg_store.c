@@ -19,19 +19,41 @@
 #include "libptr/pg.h"
 #include "pg_internal.h"
 
-/* The parameters of $1..$11 of a record, then a limit. */
+/* The parameters of $1..$15 of a record, then a limit. */
 #define RECORD_TYPES                                                                               \
     PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_INT8, PTR__PG_BYTEA,       \
-        PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_INT8, PTR__PG_INT8, PTR__PG_INT8
-#define RECORD_PARAMS "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11"
+        PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_INT8, PTR__PG_INT8, PTR__PG_INT8, PTR__PG_INT2,      \
+        PTR__PG_INT2, PTR__PG_BYTEA, PTR__PG_INT2
+#define RECORD_PARAMS "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15"
 #define UPDATE_SET                                                                                 \
     "UPDATE ptr_record SET project = $3, owner = $4, ttl = $5, description = $6, names = $7,"      \
-    " tags = $8, created = $9, updated = $10, revision = $11 WHERE region = $1 AND address = $2"
+    " tags = $8, created = $9, updated = $10, revision = $11, dns_status = $12,"                   \
+    " dns_action = $13, dns_error = $14, in_dns = $15 WHERE region = $1 AND address = $2"
+
+/*
+ * A page, and the rows a count by names or tags reads, with or without the
+ * pending records' test: with it the planner walks ptr_record_pending.
+ */
+#define SCAN_SQL(pending)                                                                          \
+    "SELECT " PTR__PG_COLUMNS " FROM ptr_record WHERE region = $1 AND address > $2" pending       \
+    " AND ($3::bytea IS NULL OR project = $3) AND ($4::bytea IS NULL OR owner = $4)"               \
+    " ORDER BY address LIMIT $5"
+#define SCAN_TYPES {PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_INT8}
+#define COUNT_SQL(pending)                                                                         \
+    "SELECT count(*) FROM ptr_record WHERE ($1::bytea IS NULL OR region = $1)" pending             \
+    " AND ($2::bytea IS NULL OR project = $2) AND ($3::bytea IS NULL OR owner = $3)"
+#define COUNT_ROWS_SQL(pending)                                                                    \
+    "SELECT " PTR__PG_COLUMNS " FROM ptr_record"                                                   \
+    " WHERE ($1::bytea IS NULL OR region = $1) AND (region, address) > ($5, $6)" pending           \
+    " AND ($2::bytea IS NULL OR project = $2) AND ($3::bytea IS NULL OR owner = $3)"               \
+    " ORDER BY region, address LIMIT $4"
+#define COUNT_ROWS_TYPES                                                                           \
+    {PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_INT8, PTR__PG_BYTEA, PTR__PG_BYTEA}
 
 typedef struct stmt_def {
     const char *sql;
     int n;
-    Oid types[12];
+    Oid types[PTR__PG_NCOLUMNS + 1];
 } stmt_def;
 
 static const stmt_def stmts[S_NSTMT] = {
@@ -41,7 +63,7 @@ static const stmt_def stmts[S_NSTMT] = {
     /* The primary key answers "exists": no row inserted means the key is taken. */
     [S_INSERT] = {"INSERT INTO ptr_record (" PTR__PG_COLUMNS ") VALUES (" RECORD_PARAMS
                   ") ON CONFLICT DO NOTHING",
-                  11,
+                  15,
                   {RECORD_TYPES}},
     /*
      * A create's checks and insert in one round trip: the owner's count, whether
@@ -53,39 +75,31 @@ static const stmt_def stmts[S_NSTMT] = {
                           " WHERE region = $1 AND address = $2) AS taken),"
                           " i AS (INSERT INTO ptr_record (" PTR__PG_COLUMNS
                           ") SELECT " RECORD_PARAMS
-                          " WHERE NOT (SELECT taken FROM t) AND (SELECT n FROM c) < $12"
+                          " WHERE NOT (SELECT taken FROM t) AND (SELECT n FROM c) < $16"
                           " ON CONFLICT DO NOTHING RETURNING 1)"
                           " SELECT (SELECT n FROM c), (SELECT taken FROM t),"
                           " (SELECT count(*) FROM i)",
-                          12,
+                          16,
                           {RECORD_TYPES, PTR__PG_INT8}},
     [S_EXISTS] = {"SELECT 1 FROM ptr_record WHERE region = $1 AND address = $2",
                   2,
                   {PTR__PG_BYTEA, PTR__PG_BYTEA}},
-    [S_REPLACE_SAME_OWNER] = {UPDATE_SET " AND owner = $4", 11, {RECORD_TYPES}},
-    [S_REPLACE] = {UPDATE_SET, 11, {RECORD_TYPES}},
+    [S_REPLACE_SAME_OWNER] = {UPDATE_SET " AND owner = $4", 15, {RECORD_TYPES}},
+    [S_REPLACE] = {UPDATE_SET, 15, {RECORD_TYPES}},
     [S_REMOVE] = {"DELETE FROM ptr_record WHERE region = $1 AND address = $2",
                   2,
                   {PTR__PG_BYTEA, PTR__PG_BYTEA}},
     [S_COUNT_OWNER] = {"SELECT count(*) FROM ptr_record WHERE owner = $1", 1, {PTR__PG_BYTEA}},
     /* A page: a range of the primary key, already in address order. */
-    [S_SCAN] = {"SELECT " PTR__PG_COLUMNS " FROM ptr_record WHERE region = $1 AND address > $2"
-                " AND ($3::bytea IS NULL OR project = $3) AND ($4::bytea IS NULL OR owner = $4)"
-                " ORDER BY address LIMIT $5",
-                5,
-                {PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_INT8}},
-    [S_COUNT] = {"SELECT count(*) FROM ptr_record WHERE ($1::bytea IS NULL OR region = $1)"
-                 " AND ($2::bytea IS NULL OR project = $2) AND ($3::bytea IS NULL OR owner = $3)",
-                 3,
-                 {PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA}},
+    [S_SCAN] = {SCAN_SQL(""), 5, SCAN_TYPES},
+    [S_COUNT] = {COUNT_SQL(""), 3, {PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA}},
     /* For a count with name or tag filters: the rows in key order, a page at a time. */
-    [S_COUNT_ROWS] =
-        {"SELECT " PTR__PG_COLUMNS " FROM ptr_record"
-         " WHERE ($1::bytea IS NULL OR region = $1) AND (region, address) > ($5, $6)"
-         " AND ($2::bytea IS NULL OR project = $2) AND ($3::bytea IS NULL OR owner = $3)"
-         " ORDER BY region, address LIMIT $4",
-         6,
-         {PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_INT8, PTR__PG_BYTEA, PTR__PG_BYTEA}},
+    [S_COUNT_ROWS] = {COUNT_ROWS_SQL(""), 6, COUNT_ROWS_TYPES},
+    [S_SCAN_PENDING] = {SCAN_SQL(" AND " PTR__PG_PENDING), 5, SCAN_TYPES},
+    [S_COUNT_PENDING] = {COUNT_SQL(" AND " PTR__PG_PENDING),
+                         3,
+                         {PTR__PG_BYTEA, PTR__PG_BYTEA, PTR__PG_BYTEA}},
+    [S_COUNT_ROWS_PENDING] = {COUNT_ROWS_SQL(" AND " PTR__PG_PENDING), 6, COUNT_ROWS_TYPES},
     [S_LIMIT_GET] = {"SELECT max_records FROM ptr_owner_limit WHERE owner = $1",
                      1,
                      {PTR__PG_BYTEA}},

@@ -159,7 +159,7 @@ typedef struct ptr__sqlite_store {
     sqlite3_stmt *stmt[PTR__S_NSTMT];
     ptr__sqlite_limits lim;
     int64_t schema_cookie; /* PRAGMA schema_version when the schema was last checked */
-    int64_t version;       /* the file's schema version: PTR__SQLITE_SCHEMA_VERSION unless read-only */
+    int64_t version;       /* the file's schema version (older only when read-only) */
     int readonly, skip_corrupt;
     int in_txn, in_write; /* guarded by lock */
     ptr__sqlite_buf buf;  /* encoded keys and lists being bound */

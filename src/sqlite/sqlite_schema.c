@@ -161,7 +161,9 @@ static const char *const steps[PTR__SQLITE_SCHEMA_VERSION] = {
      * 4 -> 5: each record's DNS status (sqlite_row.h), and the index of the
      * records a pusher sends: partial, so that it holds the pending ones
      * only, and a scan for them costs what is pending rather than the whole
-     * table (its queries repeat its WHERE, as SQLite needs to use it). The
+     * table (its queries repeat its WHERE, as SQLite needs to use it). With
+     * dns_status in it, finding the next pending key past a row SQLite
+     * will not load reads the index alone (sqlite_scan.c). The
      * columns' defaults are what rows from before get, without rewriting a
      * row (SQLite reads a missing column as its default): ACTIVE, no action,
      * no error, and in DNS, since zone files may have served them.
@@ -170,8 +172,8 @@ static const char *const steps[PTR__SQLITE_SCHEMA_VERSION] = {
     "ALTER TABLE ptr_record ADD COLUMN dns_action INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE ptr_record ADD COLUMN dns_error TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE ptr_record ADD COLUMN in_dns INTEGER NOT NULL DEFAULT 1;"
-    "CREATE INDEX ptr_record_pending ON ptr_record (region, address) WHERE " PTR__SQLITE_PENDING
-    ";"
+    "CREATE INDEX ptr_record_pending ON ptr_record (region, address, dns_status)"
+    " WHERE " PTR__SQLITE_PENDING ";"
     "PRAGMA user_version = 5;",
 };
 

@@ -349,7 +349,7 @@ static ptr_status sq_get(void *user, ptr_store_txn *txn, const char *region, siz
     unsigned char key[PTR__SQLITE_ADDR_LEN];
     int rc = bind_key(st, region, region_len, addr, key);
     ptr_status s = PTR_E_NOT_FOUND;
-    char why[160];
+    char why[160] = ""; /* a column of the wrong type leaves it so */
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         ptr__sqlite_row row;
         s = ptr__sqlite_row_read(st, 0, &row);

@@ -77,7 +77,7 @@ static void open_arguments(void **state)
     assert_non_null(strstr(e.message, "cannot connect"));
     assert_null(strstr(e.message, "s3cret"));
     assert_null(s);
-    assert_int_equal(ptr_pg_schema_version(), 1);
+    assert_int_equal(ptr_pg_schema_version(), 2);
 }
 
 static void open_creates_and_checks_schema(void **state)
@@ -110,7 +110,7 @@ static void open_creates_and_checks_schema(void **state)
     assert_null(open_schema("ptr_open", 0, &e));
     assert_int_equal(e.status, PTR_E_STORE);
     assert_non_null(strstr(e.message, "newer"));
-    assert_int_equal(pg_test_exec(c, "UPDATE ptr_open.ptr_meta SET version = 1"), 0);
+    assert_int_equal(pg_test_exec(c, "UPDATE ptr_open.ptr_meta SET version = 2"), 0);
     /* A rule that would swallow inserts, then a trigger: each refused. */
     assert_int_equal(pg_test_exec(c, "CREATE RULE swallow AS ON INSERT TO ptr_open.ptr_record"
                                      " DO INSTEAD NOTHING"),
