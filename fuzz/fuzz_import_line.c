@@ -224,8 +224,8 @@ static int text_is_utf8(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
         unsigned cp;
-        const size_t k = (unsigned char)s[i] < 0x80 ? 1 : utf8_seq((const unsigned char *)s + i,
-                                                                  n - i, &cp);
+        const size_t k =
+            (unsigned char)s[i] < 0x80 ? 1 : utf8_seq((const unsigned char *)s + i, n - i, &cp);
         if (k == 0)
             return 0;
         i += k;
@@ -280,7 +280,8 @@ static void json_round_trip(const ptr_request *r, int escape_all)
         puts_(&b, "}");
     }
     puts_(&b, "]}");
-    const ptrctl_import_format fmt = {PTRCTL_FMT_JSONL, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+    const ptrctl_import_format fmt = {
+        PTRCTL_FMT_JSONL, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
     reparse(&b, &fmt, r, 1);
     free(b.s);
 }

@@ -7,6 +7,7 @@
  * the shape of each value.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,8 +354,9 @@ static void *arena_malloc(size_t n)
 
 static void arena_free(void *p)
 {
-    const unsigned char *b = p;
-    if (b >= arena.mem && b < arena.mem + ARENA_BYTES)
+    /* As integers: pointers into different objects do not compare in C. */
+    const uintptr_t b = (uintptr_t)p, lo = (uintptr_t)arena.mem;
+    if (b >= lo && b - lo < ARENA_BYTES)
         return; /* the arena starts over with the next line */
     free(p);
 }
@@ -437,7 +439,8 @@ static int jnames(jrow *j, const json_t *v)
         return vfail(j->err, PTR_E_INVAL, PTR_FIELD_NONE, "ptrdnames is an array of strings"), -1;
     size_t i;
     json_t *e;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         if (row->req.name_count == PTRCTL_ROW_MAX_NAMES)
             return vfail(j->err, PTR_E_NAME_COUNT, PTR_FIELD_NAMES, "far too many names"), -1;
         if (jstr_at(j, e, PTR_FIELD_NAME, i, &row->names[row->req.name_count]) != 0)
@@ -447,15 +450,18 @@ static int jnames(jrow *j, const json_t *v)
     return 0;
 }
 
-
 /* ttl: a whole number of seconds, a TTL text ("5m"), or null for the default. */
 static int jttl(jrow *j, const json_t *v)
 {
     if (json_is_null(v))
         return 0;
     if (json_is_string(v)) {
-        ptr_text t = jcopy(j, v);
-        return ttl_text(t, 0, j->row, j->err) == PTRCTL_LINE_ROW ? 0 : -1;
+        if (ptrctl_ttl_value(json_string_value(v), json_string_length(v), &j->row->req.ttl) ==
+            PTR_OK)
+            return 0;
+        return vfail(j->err, PTR_E_TTL, PTR_FIELD_TTL,
+                     "not a TTL: give seconds (300) or units s, m, h, d, w (5m, 1h30m)"),
+               -1;
     }
     if (json_is_real(v))
         return vfail(j->err, PTR_E_TTL, PTR_FIELD_TTL, "a TTL is a whole number of seconds"), -1;
@@ -478,7 +484,8 @@ static int jtag(jrow *j, const json_t *v, size_t index, ptr_tag *t)
     int have_key = 0;
     const char *k;
     json_t *x;
-    json_object_foreach((json_t *)v, k, x) {
+    json_object_foreach((json_t *)v, k, x)
+    {
         ptr_text txt;
         const size_t kn = json_object_iter_key_len(json_object_key_to_iter(k));
         if (kn == 3 && memcmp(k, "key", 3) == 0) {
@@ -520,7 +527,8 @@ static int jtags(jrow *j, const json_t *v)
                -1;
     size_t i;
     json_t *e;
-    json_array_foreach(v, i, e) {
+    json_array_foreach(v, i, e)
+    {
         if (row->req.tag_count == PTRCTL_ROW_MAX_TAGS)
             return vfail(j->err, PTR_E_TAG_COUNT, PTR_FIELD_TAGS, "far too many tags"), -1;
         ptr_tag *t = &row->tags[row->req.tag_count];
@@ -555,14 +563,22 @@ static jkey key_of(const char *k, size_t n, unsigned *bit)
         jkey key;
         unsigned bit;
     } keys[] = {
-        {"ip", K_ADDRESS, 1u << 0},          {"address", K_ADDRESS, 1u << 0},
-        {"ptrdnames", K_NAMES, 1u << 1},     {"ptrdname", K_NAMES, 1u << 1},
-        {"ttl", K_TTL, 1u << 2},             {"description", K_DESCRIPTION, 1u << 3},
-        {"tags", K_TAGS, 1u << 4},           {"region", K_REGION, 1u << 5},
-        {"project", K_PROJECT, 1u << 6},     {"owner", K_OWNER, 1u << 7},
-        {"revision", K_REVISION, 1u << 8},   {"id", K_IGNORED_TEXT, 1u << 9},
-        {"created_at", K_IGNORED_TEXT, 1u << 10}, {"updated_at", K_IGNORED_TEXT, 1u << 11},
-        {"status", K_IGNORED_TEXT, 1u << 12}, {"action", K_IGNORED_TEXT, 1u << 13},
+        {"ip", K_ADDRESS, 1u << 0},
+        {"address", K_ADDRESS, 1u << 0},
+        {"ptrdnames", K_NAMES, 1u << 1},
+        {"ptrdname", K_NAMES, 1u << 1},
+        {"ttl", K_TTL, 1u << 2},
+        {"description", K_DESCRIPTION, 1u << 3},
+        {"tags", K_TAGS, 1u << 4},
+        {"region", K_REGION, 1u << 5},
+        {"project", K_PROJECT, 1u << 6},
+        {"owner", K_OWNER, 1u << 7},
+        {"revision", K_REVISION, 1u << 8},
+        {"id", K_IGNORED_TEXT, 1u << 9},
+        {"created_at", K_IGNORED_TEXT, 1u << 10},
+        {"updated_at", K_IGNORED_TEXT, 1u << 11},
+        {"status", K_IGNORED_TEXT, 1u << 12},
+        {"action", K_IGNORED_TEXT, 1u << 13},
         {"dns_error", K_IGNORED_TEXT, 1u << 14},
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -634,7 +650,9 @@ static ptrctl_line_kind syntax_fail(ptr_error *err, const json_error_t *je, size
         at = (size_t)je->position;
     char msg[112]; /* and " (byte N of the line)" after it */
     switch (json_error_code(je)) {
-    case json_error_end_of_input_expected: snprintf(msg, sizeof msg, "text after the JSON object"); break;
+    case json_error_end_of_input_expected:
+        snprintf(msg, sizeof msg, "text after the JSON object");
+        break;
     case json_error_duplicate_key: snprintf(msg, sizeof msg, "a key given twice"); break;
     case json_error_invalid_utf8:
         snprintf(msg, sizeof msg, "not UTF-8: JSON text is Unicode (RFC 8259 section 8.1)");
@@ -677,7 +695,8 @@ static ptrctl_line_kind parse_json(const char *s, size_t n, char *buf, ptrctl_im
     int bad = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(root, k, v) {
+    json_object_foreach(root, k, v)
+    {
         unsigned bit = 0;
         /* A key's length, not strlen: "ip\u0000x" is no "ip". */
         const jkey key = key_of(k, json_object_iter_key_len(json_object_key_to_iter(k)), &bit);
