@@ -49,7 +49,7 @@ from ._core import (
     version,
 )
 from ._native import LIBRARY_PATH, LibraryNotFoundError
-from ._service import Page, Quota, Resolution, Service
+from ._service import DnsChange, Page, Quota, Resolution, Service
 from ._store import MemoryStore, PostgresStore, SQLiteStore, Store, StoreFilter
 
 __version__ = "0.2.1"
@@ -65,6 +65,7 @@ __all__ = [
     "PtrError",
     "Quota",
     "DNS_ACTIONS",
+    "DnsChange",
     "DNS_STATUSES",
     "Record",
     "Resolution",

@@ -285,6 +285,28 @@ class ptr_sqlite_options(Structure):
 # Opaque handles travel as void pointers; the txn handle is whatever the store says.
 REC = c_void_p
 TXN = c_void_p
+
+
+class ptr_dns_change(Structure):  # service.h, since 0.2.1
+    _fields_ = [
+        ("record", REC),
+        ("names", POINTER(ptr_text)),
+        ("name_count", c_size_t),
+        ("ttl", c_uint32),
+    ]
+
+
+class ptr_dns_result(Structure):  # service.h, since 0.2.1
+    _fields_ = [
+        ("addr", ptr_addr),
+        ("revision", c_uint64),
+        ("status", c_int),
+        ("reason", ptr_text),
+        ("applied", c_int),
+    ]
+
+
+DNS_CHANGE_FN = CFUNCTYPE(c_int, c_void_p, POINTER(ptr_dns_change))
 VISIT_FN = CFUNCTYPE(c_int, c_void_p, REC)
 LIMIT_VISIT_FN = CFUNCTYPE(c_int, c_void_p, c_char_p, c_size_t, c_uint64)
 
@@ -447,6 +469,10 @@ _decls = {
     "ptr_ctx_update": (c_int, [c_void_p, P(ptr_scope), c_char_p, c_size_t, P(ptr_request), REC,
                                P(ptr_error)]),
     "ptr_ctx_delete": (c_int, [c_void_p, P(ptr_scope), c_char_p, c_size_t, P(ptr_error)]),
+    "ptr_ctx_pending": (c_int, [c_void_p, c_char_p, c_size_t, P(ptr_addr), c_size_t,
+                                DNS_CHANGE_FN, c_void_p, P(ptr_error)]),
+    "ptr_ctx_dns_results": (c_int, [c_void_p, c_char_p, c_size_t, P(ptr_dns_result), c_size_t,
+                                    P(ptr_error)]),
     "ptr_batch_max": (c_size_t, []),
     "ptr_ctx_delete_batch": (c_int, [c_void_p, P(ptr_scope), P(ptr_text), c_size_t,
                                      P(ptr_error)]),

@@ -78,3 +78,42 @@ def test_sqlite_keeps_the_status(tmp_path):
     with libptr.SQLiteStore(db) as st, libptr.Service(st) as svc:
         r = svc.get(SC, "203.0.113.40")
         assert (r.status, r.action, r.in_dns) == ("PENDING_CREATE", "CREATE", False)
+
+
+@pytest.mark.parametrize("make", [libptr.MemoryStore, DictStore], ids=["memory", "python"])
+def test_pending_and_dns_results(make):
+    p = libptr.Policy.huawei()
+    with make() as st, libptr.Service(st, p, default_name="ecs-{dashed}.example.net") as svc:
+        svc.create(SC, "203.0.113.2", ["b.example.com"], ttl=600)
+        svc.create(SC, "203.0.113.1", ["a.example.com", "a2.example.com"])
+        ch = svc.pending("eu-de")
+        assert [(c.record.address, c.ptrdnames, c.ttl) for c in ch] == [
+            ("203.0.113.1", ("a.example.com.", "a2.example.com."), 300),
+            ("203.0.113.2", ("b.example.com.",), 600)]
+        assert [c.record.address for c in svc.pending("eu-de", after="203.0.113.1")] == \
+            ["203.0.113.2"]
+        assert len(svc.pending("eu-de", limit=1)) == 1
+        # The servers confirm the first, refuse the second.
+        got = svc.dns_results("eu-de", [
+            (ch[0].record.address, ch[0].record.revision, "ACTIVE", ""),
+            (ch[1].record.address, ch[1].record.revision, "ERROR", "REFUSED from 127.0.0.1:53")])
+        assert got == [True, True]
+        a, b = svc.get(SC, "203.0.113.1"), svc.get(SC, "203.0.113.2")
+        assert (a.status, a.action, a.in_dns) == ("ACTIVE", "NONE", True)
+        assert (b.status, b.action, b.dns_error) == ("ERROR", "CREATE", "REFUSED from 127.0.0.1:53")
+        assert [c.record.address for c in svc.pending("eu-de")] == ["203.0.113.2"]
+        # A delete of a record in DNS is a change to the default name; an old answer is stale.
+        svc.delete(SC, "203.0.113.1")
+        (d,) = [c for c in svc.pending("eu-de") if c.record.address == "203.0.113.1"]
+        assert d.record.deleted and d.ptrdnames == ("ecs-203-0-113-1.example.net.",)
+        assert svc.dns_results("eu-de", [("203.0.113.1", a.revision, "ACTIVE", "")]) == [False]
+        assert svc.dns_results("eu-de", [("203.0.113.1", d.record.revision, "ACTIVE", "")]) == [True]
+        with pytest.raises(libptr.PtrError) as ei:
+            svc.get(SC, "203.0.113.1")
+        assert ei.value.status == "PTR_E_NOT_FOUND"
+        for bad, exc in (([("203.0.113.2", 1, "FROZEN", "")], ValueError),
+                         ([("203.0.113.2", -1, "ACTIVE", "")], ValueError),
+                         ([("203.0.113.2", 1, "ACTIVE")], TypeError),
+                         ([("not an address", 1, "ACTIVE", "")], libptr.PtrError)):
+            with pytest.raises(exc):
+                svc.dns_results("eu-de", bad)
