@@ -692,7 +692,7 @@ static ptrctl_line_kind parse_json(const char *s, size_t n, char *buf, ptrctl_im
     }
     jrow j = {buf, 0, row, err};
     unsigned seen = 0;
-    int bad = 0;
+    ptrctl_line_kind bad = PTRCTL_LINE_ROW;
     const char *k;
     json_t *v;
     json_object_foreach(root, k, v)
@@ -718,7 +718,7 @@ static ptrctl_line_kind parse_json(const char *s, size_t n, char *buf, ptrctl_im
     }
     json_decref(root);
     arena_end();
-    if (bad)
+    if (bad == PTRCTL_LINE_ERROR)
         return PTRCTL_LINE_ERROR;
     if (!(seen & 1u)) /* the bit of ip and address */
         return fail(err, PTR_E_ADDR, PTR_FIELD_ADDRESS, 0, "the line has no ip");
