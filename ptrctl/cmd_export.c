@@ -1,8 +1,9 @@
 /*
  * export: every record of the region and project (all owners), as CSV or
  * JSON lines that `import` reads back into the same records (names, TTL,
- * description, tags, region, project, owner; JSON lines also carry show's
- * read-only fields, which import ignores).
+ * description, tags, region, project, owner; both also carry show's
+ * read-only fields, such as the DNS status, which import ignores). Records
+ * deleted but still pending in DNS (PENDING_DELETE) are left out.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -70,13 +71,18 @@ int cmd_export(ptrctl *c, int argc, char **argv)
                 fclose(f);
             return ptrctl_fail(c, st, &err);
         }
-        for (size_t i = 0; i < ptr_record_list_count(l); i++, n++) {
+        for (size_t i = 0; i < ptr_record_list_count(l); i++) {
+            const ptr_record *r = ptr_record_list_at(l, i);
+            /* A deleted record only waits for DNS to forget it: it is no record to import. */
+            if (record_is_deleted(r))
+                continue;
             if (jsonl) {
-                record_json(f, ptr_record_list_at(l, i));
+                record_json(f, r);
                 fputc('\n', f);
             } else {
-                record_csv(f, ptr_record_list_at(l, i));
+                record_csv(f, r);
             }
+            n++;
         }
         size_t mlen = 0;
         ptr_record_list_next_marker(l, marker, sizeof marker, &mlen);
@@ -91,7 +97,7 @@ int cmd_export(ptrctl *c, int argc, char **argv)
             return ptrctl_system(c, "cannot write the export to", out);
         if (c->json) {
             printf("{\"exported\": %lu, \"file\": ", n);
-            json_cstr(stdout, out);
+            jwrite_cstr(stdout, out);
             puts("}");
         } else {
             fprintf(stderr, "exported %lu record(s) to %s\n", n, out);

@@ -306,7 +306,7 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
         for (unsigned s = 1; s < STATUS_SLOTS; s++)
             if (im->by_status[s]) {
                 printf("%s", first ? "" : ", ");
-                json_cstr(stdout, ptr_status_name((ptr_status)s));
+                jwrite_cstr(stdout, ptr_status_name((ptr_status)s));
                 printf(": %lu", im->by_status[s]);
                 first = 0;
             }

@@ -6,14 +6,18 @@
 
 #define MAX_TAGS 64
 
-/* One table row: address, TTL, owner, the names (comma-separated), the tags (k=v,...). */
+/*
+ * One table row: address, DNS status (PENDING_DELETE for a deleted record DNS
+ * may still answer), TTL, owner, the names (comma-separated), the tags (k=v,...).
+ */
 static void list_row(const ptr_record *r)
 {
     char a[PTR_ADDR_STRLEN + 1];
     size_t len = 0;
     if (ptr_addr_format(ptr_record_address(r), a, sizeof a, &len) != PTR_OK)
         a[0] = '\0';
-    printf("%-39s %-10" PRIu32 " %-16s ", a, ptr_record_ttl(r), ptr_record_owner(r, NULL));
+    printf("%-39s %-14s %-10" PRIu32 " %-16s ", a, ptr_dns_status_name(ptr_record_dns_status(r)),
+           ptr_record_ttl(r), ptr_record_owner(r, NULL));
     int w = 0;
     for (size_t k = 0; k < ptr_record_name_count(r); k++)
         w += printf("%s%s", k ? "," : "", ptr_record_name(r, k, NULL));
@@ -94,8 +98,8 @@ int cmd_list(ptrctl *c, int argc, char **argv)
             else if (c->output == PTRCTL_OUT_CSV)
                 record_csv_header(stdout);
             else
-                printf("%-39s %-10s %-16s %-40s %s\n", "ADDRESS", "TTL", "OWNER", "PTRDNAMES",
-                       "TAGS");
+                printf("%-39s %-14s %-10s %-16s %-40s %s\n", "ADDRESS", "STATUS", "TTL", "OWNER",
+                       "PTRDNAMES", "TAGS");
         }
         for (size_t i = 0; i < n; i++, shown++) {
             const ptr_record *r = ptr_record_list_at(l, i);
@@ -115,7 +119,7 @@ int cmd_list(ptrctl *c, int argc, char **argv)
                         total);
                 if (mlen) {
                     fputs(", \"next_marker\": ", stdout);
-                    json_string(stdout, marker, mlen);
+                    jwrite_text(stdout, marker, mlen);
                 }
                 fputs("}}\n", stdout);
             } else if (c->output == PTRCTL_OUT_TABLE) {

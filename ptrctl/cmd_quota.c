@@ -32,7 +32,7 @@ static int list_one(void *ctx, const char *owner, size_t owner_len, uint64_t lim
     }
     if (l->c->json) {
         fputs(l->n ? ", {\"owner\": " : "{\"owner\": ", l->out);
-        json_string(l->out, owner, owner_len);
+        jwrite_text(l->out, owner, owner_len);
         fprintf(l->out, ", \"used\": %" PRIu64 ", \"limit\": %" PRIu64 "}", used, limit);
     } else {
         fprintf(l->out, "%-32.*s %10" PRIu64 " %10" PRIu64 "\n", (int)owner_len, owner, used,
@@ -136,7 +136,7 @@ int cmd_quota(ptrctl *c, int argc, char **argv)
         return ptrctl_fail(c, st, &err);
     if (c->json) {
         fputs("{\"owner\": ", stdout);
-        json_cstr(stdout, c->owner);
+        jwrite_cstr(stdout, c->owner);
         printf(", \"used\": %" PRIu64 ", \"limit\": %" PRIu64 "}\n", used, lim);
     } else {
         printf("owner %s: %" PRIu64 " of %" PRIu64 " PTR records used\n", c->owner, used, lim);

@@ -344,7 +344,7 @@ static int delete_many(ptrctl *c, const ptr_text *addrs, size_t n)
         fputs("{\"deleted\": true, \"addresses\": [", stdout);
         for (size_t i = 0; i < n; i++) {
             fputs(i ? ", " : "", stdout);
-            json_string(stdout, addrs[i].s, addrs[i].len);
+            jwrite_text(stdout, addrs[i].s, addrs[i].len);
         }
         fputs("]}\n", stdout);
     } else {
@@ -392,9 +392,9 @@ int cmd_delete(ptrctl *c, int argc, char **argv)
         const char *name = ptr_record_name(rec, 0, NULL);
         if (c->json) {
             fputs("{\"deleted\": true, \"address\": ", stdout);
-            json_cstr(stdout, a);
+            jwrite_cstr(stdout, a);
             fputs(", \"ptrdnames\": [", stdout);
-            json_cstr(stdout, name ? name : "");
+            jwrite_cstr(stdout, name ? name : "");
             fprintf(stdout, "], \"default\": %s}\n", is_default ? "true" : "false");
         } else {
             printf("deleted the PTR record of %s; it now answers with %s%s\n", a, name ? name : "",
@@ -423,13 +423,13 @@ int cmd_resolve(ptrctl *c, int argc, char **argv)
     }
     if (c->json) {
         fputs("{\"address\": ", stdout);
-        json_cstr(stdout, a);
+        jwrite_cstr(stdout, a);
         fputs(", \"ptrdnames\": [", stdout);
         for (size_t i = 0; i < ptr_record_name_count(rec); i++) {
             size_t len;
             const char *s = ptr_record_name(rec, i, &len);
             fputs(i ? ", " : "", stdout);
-            json_string(stdout, s, len);
+            jwrite_text(stdout, s, len);
         }
         fprintf(stdout, "], \"ttl\": %u, \"default\": %s}\n", (unsigned)ptr_record_ttl(rec),
                 is_default ? "true" : "false");

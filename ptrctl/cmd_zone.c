@@ -407,11 +407,11 @@ static ptr_status sink_end(void *user)
         json_head(s);
         fputs(s->first ? "" : ", ", stdout);
         fputs("{\"zone\": ", stdout);
-        json_cstr(stdout, s->zone);
+        jwrite_cstr(stdout, s->zone);
         fputs(", \"file\": ", stdout);
         char path[2 * PATH_CAP];
         snprintf(path, sizeof path, "%s/%s", s->dir, s->final);
-        json_cstr(stdout, path);
+        jwrite_cstr(stdout, path);
         fputc('}', stdout);
     } else {
         printf("wrote %s/%s\n", s->dir, s->final);

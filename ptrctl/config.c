@@ -289,17 +289,17 @@ int cmd_config(ptrctl *c, int argc, char **argv)
     if (c->json) {
         fputs("{\"file\": ", stdout);
         if (c->config_path[0])
-            json_cstr(stdout, c->config_path);
+            jwrite_cstr(stdout, c->config_path);
         else
             fputs("null", stdout);
         fputs(", \"settings\": {", stdout);
         for (int k = 0; k < PTRCTL_K_COUNT; k++) {
             printf("%s", k ? ", " : "");
-            json_cstr(stdout, PTRCTL_KEYS[k].name);
+            jwrite_cstr(stdout, PTRCTL_KEYS[k].name);
             fputs(": {\"value\": ", stdout);
-            json_cstr(stdout, c->set[k].value);
+            jwrite_cstr(stdout, c->set[k].value);
             fputs(", \"source\": ", stdout);
-            json_cstr(stdout, c->set[k].source);
+            jwrite_cstr(stdout, c->set[k].source);
             fputc('}', stdout);
         }
         fputs("}}\n", stdout);

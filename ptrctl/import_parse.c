@@ -6,8 +6,13 @@
  * quoting (RFC 4180, one record per line), JSON, known keys and columns, and
  * the shape of each value.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "import_parse.h"
 
@@ -117,6 +122,7 @@ ptrctl_line_kind ptrctl_import_parse_header(const char *line, size_t len, ptrctl
     memset(fmt, 0, sizeof *fmt);
     fmt->col_ip = fmt->col_names = fmt->col_ttl = fmt->col_description = fmt->col_tags = -1;
     fmt->col_region = fmt->col_project = fmt->col_owner = -1;
+    fmt->col_status = fmt->col_action = fmt->col_dns_error = -1;
     len = strip_cr(line, len);
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t'))
@@ -157,10 +163,16 @@ ptrctl_line_kind ptrctl_import_parse_header(const char *line, size_t len, ptrctl
             slot = &fmt->col_project;
         else if (word_eq(w, wn, "owner"))
             slot = &fmt->col_owner;
+        else if (word_eq(w, wn, "status"))
+            slot = &fmt->col_status;
+        else if (word_eq(w, wn, "action"))
+            slot = &fmt->col_action;
+        else if (word_eq(w, wn, "dns_error"))
+            slot = &fmt->col_dns_error;
         if (!slot)
             return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, a,
                         "unknown CSV column: the header names ip, names, ttl, description, tags, "
-                        "region, project, owner");
+                        "region, project, owner (export's status columns are ignored)");
         if (*slot >= 0)
             return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, a, "a CSV column named twice");
         *slot = col++;
@@ -257,8 +269,8 @@ static ptrctl_line_kind ttl_text(ptr_text t, size_t off, ptrctl_import_row *row,
     return PTRCTL_LINE_ROW;
 }
 
-/* At most one of each column: ip, names, ttl, description, tags. */
-#define CSV_MAX_COLS 8
+/* At most one of each column: the eight import reads and export's three it ignores. */
+#define CSV_MAX_COLS 11
 
 static ptrctl_line_kind parse_csv(const char *s, size_t n, const ptrctl_import_format *fmt,
                                   char *buf, ptrctl_import_row *row, ptr_error *err)
@@ -301,394 +313,414 @@ static ptrctl_line_kind parse_csv(const char *s, size_t n, const ptrctl_import_f
 
 /* ---- JSON lines ------------------------------------------------------------------- */
 
-typedef struct jp {
-    const char *s;
-    size_t n, i;
-    char *buf;
-    size_t used;
-    ptr_error *err;
-} jp;
-
-static void ws(jp *p)
-{
-    while (p->i < p->n &&
-           (p->s[p->i] == ' ' || p->s[p->i] == '\t' || p->s[p->i] == '\r' || p->s[p->i] == '\n'))
-        p->i++;
-}
-
-static int jfail(jp *p, ptr_status st, ptr_field f, const char *msg)
-{
-    fail(p->err, st, f, p->i, msg);
-    return -1;
-}
-
-static int expect(jp *p, char c, const char *msg)
-{
-    ws(p);
-    if (p->i >= p->n || p->s[p->i] != c)
-        return jfail(p, PTR_E_INVAL, PTR_FIELD_NONE, msg);
-    p->i++;
-    return 0;
-}
-
-static int hex4(jp *p, unsigned *out)
-{
-    if (p->n - p->i < 4)
-        return jfail(p, PTR_E_INVAL, PTR_FIELD_NONE, "a \\u escape needs 4 hex digits");
-    unsigned v = 0;
-    for (int k = 0; k < 4; k++) {
-        const char c = p->s[p->i++];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return jfail(p, PTR_E_INVAL, PTR_FIELD_NONE, "a \\u escape needs 4 hex digits");
-    }
-    *out = v;
-    return 0;
-}
+/*
+ * A JSON line is parsed by jansson (the JSON layer ptrd uses too) into a
+ * tree, and the tree read into the row: the decoded strings are copied into
+ * buf, which always has room, as decoded text is never longer than its JSON
+ * source. Syntax errors carry jansson's byte position; a value of the wrong
+ * shape names its field instead (the tree keeps no positions).
+ */
 
 /*
- * A JSON string, decoded (UTF-8) into buf. The decoded form is never longer
- * than its source, so buf (as long as the line) always has room.
+ * jansson allocates every node, key and string of the tree separately; for
+ * one short line after another that is most of the parse's time. So while a
+ * line is parsed, jansson's memory comes from a bump arena that the next
+ * line starts over (its frees are no-ops), and from malloc once the arena is
+ * full (a long line) or outside a parse (ptrctl's JSON output). jansson's
+ * allocation hooks are the process's (json_set_alloc_funcs): ptrctl is one
+ * thread, and nothing else in it keeps jansson memory across a parse.
  */
-static int jstring(jp *p, ptr_field f, ptr_text *out)
+#define ARENA_BYTES ((size_t)64 << 10)
+
+static struct {
+    _Alignas(max_align_t) unsigned char mem[ARENA_BYTES];
+    size_t used;
+    int on; /* a line is being parsed */
+} arena;
+
+static void *arena_malloc(size_t n)
 {
-    ws(p);
-    if (p->i >= p->n || p->s[p->i] != '"')
-        return jfail(p, PTR_E_INVAL, f, "a string is expected");
-    p->i++;
-    char *dst = p->buf + p->used;
-    size_t len = 0;
-    for (;;) {
-        if (p->i >= p->n)
-            return jfail(p, PTR_E_INVAL, f, "the string is not closed");
-        const unsigned char c = (unsigned char)p->s[p->i++];
-        if (c == '"')
-            break;
-        if (c < 0x20)
-            return jfail(p, PTR_E_INVAL, f, "a control character inside a JSON string");
-        if (c != '\\') {
-            dst[len++] = (char)c;
-            continue;
-        }
-        if (p->i >= p->n)
-            return jfail(p, PTR_E_INVAL, f, "the string is not closed");
-        const char e = p->s[p->i++];
-        unsigned cp;
-        switch (e) {
-        case '"': dst[len++] = '"'; continue;
-        case '\\': dst[len++] = '\\'; continue;
-        case '/': dst[len++] = '/'; continue;
-        case 'b': dst[len++] = '\b'; continue;
-        case 'f': dst[len++] = '\f'; continue;
-        case 'n': dst[len++] = '\n'; continue;
-        case 'r': dst[len++] = '\r'; continue;
-        case 't': dst[len++] = '\t'; continue;
-        case 'u': break;
-        default: return jfail(p, PTR_E_INVAL, f, "an unknown escape in a JSON string");
-        }
-        if (hex4(p, &cp) != 0)
-            return -1;
-        if (cp >= 0xdc00 && cp <= 0xdfff)
-            return jfail(p, PTR_E_INVAL, f, "a lone low surrogate in a \\u escape");
-        if (cp >= 0xd800 && cp <= 0xdbff) {
-            unsigned lo;
-            if (p->n - p->i < 2 || p->s[p->i] != '\\' || p->s[p->i + 1] != 'u')
-                return jfail(p, PTR_E_INVAL, f, "a high surrogate without its low half");
-            p->i += 2;
-            if (hex4(p, &lo) != 0)
-                return -1;
-            if (lo < 0xdc00 || lo > 0xdfff)
-                return jfail(p, PTR_E_INVAL, f, "a high surrogate without its low half");
-            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-        }
-        /* 6 source bytes (12 for a pair) become at most 3 (4) UTF-8 bytes. */
-        if (cp < 0x80) {
-            dst[len++] = (char)cp;
-        } else if (cp < 0x800) {
-            dst[len++] = (char)(0xc0 | (cp >> 6));
-            dst[len++] = (char)(0x80 | (cp & 0x3f));
-        } else if (cp < 0x10000) {
-            dst[len++] = (char)(0xe0 | (cp >> 12));
-            dst[len++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-            dst[len++] = (char)(0x80 | (cp & 0x3f));
-        } else {
-            dst[len++] = (char)(0xf0 | (cp >> 18));
-            dst[len++] = (char)(0x80 | ((cp >> 12) & 0x3f));
-            dst[len++] = (char)(0x80 | ((cp >> 6) & 0x3f));
-            dst[len++] = (char)(0x80 | (cp & 0x3f));
+    const size_t a = _Alignof(max_align_t);
+    if (arena.on && n <= ARENA_BYTES - arena.used) {
+        const size_t rounded = (n + a - 1) / a * a;
+        if (rounded <= ARENA_BYTES - arena.used) {
+            void *p = arena.mem + arena.used;
+            arena.used += rounded;
+            return p;
         }
     }
-    *out = (ptr_text){dst, len};
-    p->used += len;
+    return malloc(n);
+}
+
+static void arena_free(void *p)
+{
+    /* As integers: pointers into different objects do not compare in C. */
+    const uintptr_t b = (uintptr_t)p, lo = (uintptr_t)arena.mem;
+    if (b >= lo && b - lo < ARENA_BYTES)
+        return; /* the arena starts over with the next line */
+    free(p);
+}
+
+/* Install the hooks before jansson allocates anything that is freed through them. */
+static void arena_begin(void)
+{
+    static int installed;
+    if (!installed) {
+        json_set_alloc_funcs(arena_malloc, arena_free);
+        installed = 1;
+    }
+    arena.used = 0;
+    arena.on = 1;
+}
+
+static void arena_end(void)
+{
+    arena.on = 0;
+    arena.used = 0;
+}
+
+/* A value of the wrong shape: the field says where, there is no byte to name. */
+static ptrctl_line_kind vfail(ptr_error *err, ptr_status st, ptr_field field, const char *msg)
+{
+    if (err) {
+        ptr_error_clear(err);
+        err->status = st;
+        err->field = field;
+        snprintf(err->message, sizeof err->message, "%s", msg);
+    }
+    return PTRCTL_LINE_ERROR;
+}
+
+typedef struct jrow {
+    char *buf;
+    size_t used;
+    ptrctl_import_row *row;
+    ptr_error *err;
+} jrow;
+
+/* A JSON string's text, copied into buf. */
+static ptr_text jcopy(jrow *j, const json_t *v)
+{
+    const size_t n = json_string_length(v);
+    char *dst = j->buf + j->used;
+    if (n)
+        memcpy(dst, json_string_value(v), n);
+    j->used += n;
+    return (ptr_text){dst, n};
+}
+
+/* A string, else "a string is expected" naming the field (and its index in a list). */
+static int jstr_at(jrow *j, const json_t *v, ptr_field f, size_t index, ptr_text *out)
+{
+    if (!json_is_string(v)) {
+        vfail(j->err, PTR_E_INVAL, f, "a string is expected");
+        if (j->err)
+            j->err->index = (uint32_t)index;
+        return -1;
+    }
+    *out = jcopy(j, v);
     return 0;
 }
 
-static int jnull(jp *p)
+static int jstr(jrow *j, const json_t *v, ptr_field f, ptr_text *out)
 {
-    ws(p);
-    if (p->n - p->i >= 4 && memcmp(p->s + p->i, "null", 4) == 0) {
-        p->i += 4;
-        return 1;
+    return jstr_at(j, v, f, 0, out);
+}
+
+static int jnames(jrow *j, const json_t *v)
+{
+    ptrctl_import_row *row = j->row;
+    if (json_is_string(v)) {
+        row->names[0] = jcopy(j, v);
+        row->req.name_count = 1;
+        return 0;
+    }
+    if (!json_is_array(v))
+        return vfail(j->err, PTR_E_INVAL, PTR_FIELD_NONE, "ptrdnames is an array of strings"), -1;
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e)
+    {
+        if (row->req.name_count == PTRCTL_ROW_MAX_NAMES)
+            return vfail(j->err, PTR_E_NAME_COUNT, PTR_FIELD_NAMES, "far too many names"), -1;
+        if (jstr_at(j, e, PTR_FIELD_NAME, i, &row->names[row->req.name_count]) != 0)
+            return -1;
+        row->req.name_count++;
     }
     return 0;
 }
 
 /* ttl: a whole number of seconds, a TTL text ("5m"), or null for the default. */
-static int jttl(jp *p, ptrctl_import_row *row)
+static int jttl(jrow *j, const json_t *v)
 {
-    ws(p);
-    if (jnull(p))
+    if (json_is_null(v))
         return 0;
-    if (p->i < p->n && p->s[p->i] == '"') {
-        ptr_text t;
-        if (jstring(p, PTR_FIELD_TTL, &t) != 0)
-            return -1;
-        return ttl_text(t, p->i, row, p->err) == PTRCTL_LINE_ROW ? 0 : -1;
+    if (json_is_string(v)) {
+        if (ptrctl_ttl_value(json_string_value(v), json_string_length(v), &j->row->req.ttl) ==
+            PTR_OK)
+            return 0;
+        return vfail(j->err, PTR_E_TTL, PTR_FIELD_TTL,
+                     "not a TTL: give seconds (300) or units s, m, h, d, w (5m, 1h30m)"),
+               -1;
     }
-    if (p->i < p->n && p->s[p->i] == '-')
-        return jfail(p, PTR_E_TTL, PTR_FIELD_TTL, "a TTL cannot be negative");
-    uint64_t v = 0;
-    const size_t start = p->i;
-    while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9') {
-        v = v * 10 + (uint64_t)(p->s[p->i++] - '0');
-        if (v > UINT32_MAX)
-            v = (uint64_t)TTL_TOO_LARGE; /* and stays there: see ptrctl_ttl_value */
-    }
-    if (p->i == start)
-        return jfail(p, PTR_E_TTL, PTR_FIELD_TTL, "ttl is a number of seconds");
-    if (p->i < p->n && (p->s[p->i] == '.' || p->s[p->i] == 'e' || p->s[p->i] == 'E'))
-        return jfail(p, PTR_E_TTL, PTR_FIELD_TTL, "a TTL is a whole number of seconds");
-    row->req.ttl = (int64_t)v;
+    if (json_is_real(v))
+        return vfail(j->err, PTR_E_TTL, PTR_FIELD_TTL, "a TTL is a whole number of seconds"), -1;
+    if (!json_is_integer(v))
+        return vfail(j->err, PTR_E_TTL, PTR_FIELD_TTL, "ttl is a number of seconds"), -1;
+    const json_int_t n = json_integer_value(v);
+    if (n < 0)
+        return vfail(j->err, PTR_E_TTL, PTR_FIELD_TTL, "a TTL cannot be negative"), -1;
+    /* Any count of seconds past 32 bits is refused as 2147483648 is: see ptrctl_ttl_value. */
+    j->row->req.ttl = (uint64_t)n > UINT32_MAX ? TTL_TOO_LARGE : (int64_t)n;
     return 0;
 }
 
-/* A JSON array: '[', elements read by elem and separated by ',', then ']'. */
-static int jarray(jp *p, ptrctl_import_row *row, int (*elem)(jp *, ptrctl_import_row *),
-                  const char *not_array, const char *bad_separator)
+static int jtag(jrow *j, const json_t *v, size_t index, ptr_tag *t)
 {
-    if (expect(p, '[', not_array) != 0)
-        return -1;
-    ws(p);
-    if (p->i < p->n && p->s[p->i] == ']') {
-        p->i++;
-        return 0;
-    }
-    for (;;) {
-        if (elem(p, row) != 0)
-            return -1;
-        ws(p);
-        if (p->i < p->n && p->s[p->i] == ',') {
-            p->i++;
-            continue;
-        }
-        return expect(p, ']', bad_separator);
-    }
-}
-
-static int jname(jp *p, ptrctl_import_row *row)
-{
-    if (row->req.name_count == PTRCTL_ROW_MAX_NAMES)
-        return jfail(p, PTR_E_NAME_COUNT, PTR_FIELD_NAMES, "far too many names");
-    if (jstring(p, PTR_FIELD_NAME, &row->names[row->req.name_count]) != 0)
-        return -1;
-    row->req.name_count++;
-    return 0;
-}
-
-static int jnames(jp *p, ptrctl_import_row *row)
-{
-    return jarray(p, row, jname, "ptrdnames is an array of strings",
-                  "',' or ']' expected in ptrdnames");
-}
-
-static int jtag(jp *p, ptr_tag *t)
-{
-    int have_key = 0, have_value = 0;
-    if (expect(p, '{', "each tag is an object {\"key\": ..., \"value\": ...}") != 0)
-        return -1;
-    ws(p);
-    if (p->i < p->n && p->s[p->i] == '}')
-        return jfail(p, PTR_E_TAG, PTR_FIELD_TAG_KEY, "a tag needs a key");
-    for (;;) {
-        ptr_text k, v;
-        if (jstring(p, PTR_FIELD_NONE, &k) != 0 || expect(p, ':', "':' expected") != 0)
-            return -1;
-        if (k.len == 3 && memcmp(k.s, "key", 3) == 0 && !have_key) {
-            if (jstring(p, PTR_FIELD_TAG_KEY, &v) != 0)
+    if (!json_is_object(v))
+        return vfail(j->err, PTR_E_INVAL, PTR_FIELD_NONE,
+                     "each tag is an object {\"key\": ..., \"value\": ...}"),
+               -1;
+    int have_key = 0;
+    const char *k;
+    json_t *x;
+    json_object_foreach((json_t *)v, k, x)
+    {
+        ptr_text txt;
+        const size_t kn = json_object_iter_key_len(json_object_key_to_iter(k));
+        if (kn == 3 && memcmp(k, "key", 3) == 0) {
+            if (jstr_at(j, x, PTR_FIELD_TAG_KEY, index, &txt) != 0)
                 return -1;
-            t->key = v.s;
-            t->key_len = v.len;
+            t->key = txt.s;
+            t->key_len = txt.len;
             have_key = 1;
-        } else if (k.len == 5 && memcmp(k.s, "value", 5) == 0 && !have_value) {
-            if (!jnull(p)) {
-                if (jstring(p, PTR_FIELD_TAG_VALUE, &v) != 0)
-                    return -1;
-                t->value = v.s;
-                t->value_len = v.len;
-            }
-            have_value = 1;
+        } else if (kn == 5 && memcmp(k, "value", 5) == 0) {
+            if (json_is_null(x))
+                continue;
+            if (jstr_at(j, x, PTR_FIELD_TAG_VALUE, index, &txt) != 0)
+                return -1;
+            t->value = txt.s;
+            t->value_len = txt.len;
         } else {
-            return jfail(p, PTR_E_TAG, PTR_FIELD_TAGS,
-                         "a tag has the keys \"key\" and \"value\", each once");
+            return vfail(j->err, PTR_E_TAG, PTR_FIELD_TAGS,
+                         "a tag has the keys \"key\" and \"value\", each once"),
+                   -1;
         }
-        ws(p);
-        if (p->i < p->n && p->s[p->i] == ',') {
-            p->i++;
-            continue;
-        }
-        if (expect(p, '}', "',' or '}' expected in a tag") != 0)
-            return -1;
-        break;
     }
-    if (!have_key)
-        return jfail(p, PTR_E_TAG, PTR_FIELD_TAG_KEY, "a tag needs a key");
-    return 0;
-}
-
-static int jtag_row(jp *p, ptrctl_import_row *row)
-{
-    if (row->req.tag_count == PTRCTL_ROW_MAX_TAGS)
-        return jfail(p, PTR_E_TAG_COUNT, PTR_FIELD_TAGS, "far too many tags");
-    ptr_tag *t = &row->tags[row->req.tag_count];
-    *t = (ptr_tag){NULL, 0, NULL, 0};
-    if (jtag(p, t) != 0)
+    if (!have_key) {
+        vfail(j->err, PTR_E_TAG, PTR_FIELD_TAG_KEY, "a tag needs a key");
+        if (j->err)
+            j->err->index = (uint32_t)index;
         return -1;
-    row->req.tag_count++;
+    }
     return 0;
 }
 
-static int jtags(jp *p, ptrctl_import_row *row)
+static int jtags(jrow *j, const json_t *v)
 {
-    return jarray(p, row, jtag_row, "tags is an array of {\"key\", \"value\"} objects",
-                  "',' or ']' expected in tags");
+    ptrctl_import_row *row = j->row;
+    if (json_is_null(v))
+        return 0;
+    if (!json_is_array(v))
+        return vfail(j->err, PTR_E_INVAL, PTR_FIELD_NONE,
+                     "tags is an array of {\"key\", \"value\"} objects"),
+               -1;
+    size_t i;
+    json_t *e;
+    json_array_foreach(v, i, e)
+    {
+        if (row->req.tag_count == PTRCTL_ROW_MAX_TAGS)
+            return vfail(j->err, PTR_E_TAG_COUNT, PTR_FIELD_TAGS, "far too many tags"), -1;
+        ptr_tag *t = &row->tags[row->req.tag_count];
+        *t = (ptr_tag){NULL, 0, NULL, 0};
+        if (jtag(j, e, i, t) != 0)
+            return -1;
+        row->req.tag_count++;
+    }
+    return 0;
 }
 
-enum {
-    K_ADDRESS = 1,
-    K_NAMES = 2,
-    K_TTL = 4,
-    K_DESCRIPTION = 8,
-    K_TAGS = 16,
-    K_REGION = 32,
-    K_PROJECT = 64,
-    K_OWNER = 128,
-    /* What `show --json` adds that a create cannot set: read and ignored. */
-    K_ID = 256,
-    K_CREATED = 512,
-    K_UPDATED = 1024,
-    K_REVISION = 2048
-};
+/* The keys of a line; what `show --json` adds that a create cannot set is read and ignored. */
+typedef enum jkey {
+    K_ADDRESS,
+    K_NAMES,
+    K_TTL,
+    K_DESCRIPTION,
+    K_TAGS,
+    K_REGION,
+    K_PROJECT,
+    K_OWNER,
+    K_REVISION,
+    K_IGNORED_TEXT, /* read-only strings: id, created_at, updated_at, status, action, dns_error */
+    K_UNKNOWN
+} jkey;
 
-/* A JSON number (revision): digits only, skipped. */
-static int jdigits(jp *p)
+/* The key's meaning, and in *bit its own bit, shared by synonyms ("ip" and "address"). */
+static jkey key_of(const char *k, size_t n, unsigned *bit)
 {
-    ws(p);
-    const size_t start = p->i;
-    while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
-        p->i++;
-    return p->i > start ? 0 : jfail(p, PTR_E_INVAL, PTR_FIELD_NONE, "a number is expected");
+    static const struct {
+        const char *name;
+        jkey key;
+        unsigned bit;
+    } keys[] = {
+        {"ip", K_ADDRESS, 1u << 0},
+        {"address", K_ADDRESS, 1u << 0},
+        {"ptrdnames", K_NAMES, 1u << 1},
+        {"ptrdname", K_NAMES, 1u << 1},
+        {"ttl", K_TTL, 1u << 2},
+        {"description", K_DESCRIPTION, 1u << 3},
+        {"tags", K_TAGS, 1u << 4},
+        {"region", K_REGION, 1u << 5},
+        {"project", K_PROJECT, 1u << 6},
+        {"owner", K_OWNER, 1u << 7},
+        {"revision", K_REVISION, 1u << 8},
+        {"id", K_IGNORED_TEXT, 1u << 9},
+        {"created_at", K_IGNORED_TEXT, 1u << 10},
+        {"updated_at", K_IGNORED_TEXT, 1u << 11},
+        {"status", K_IGNORED_TEXT, 1u << 12},
+        {"action", K_IGNORED_TEXT, 1u << 13},
+        {"dns_error", K_IGNORED_TEXT, 1u << 14},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (word_eq(k, n, keys[i].name)) {
+            *bit = keys[i].bit;
+            return keys[i].key;
+        }
+    return K_UNKNOWN;
 }
+
+static int jfield(jrow *j, jkey key, const json_t *v)
+{
+    ptrctl_import_row *row = j->row;
+    ptr_text ignored;
+    switch (key) {
+    case K_ADDRESS: return jstr(j, v, PTR_FIELD_ADDRESS, &row->req.address);
+    case K_NAMES: return jnames(j, v);
+    case K_TTL: return jttl(j, v);
+    case K_DESCRIPTION:
+        return json_is_null(v) ? 0 : jstr(j, v, PTR_FIELD_DESCRIPTION, &row->req.description);
+    case K_TAGS: return jtags(j, v);
+    case K_REGION: return jstr(j, v, PTR_FIELD_REGION, &row->region);
+    case K_PROJECT: return jstr(j, v, PTR_FIELD_PROJECT, &row->project);
+    case K_OWNER: return jstr(j, v, PTR_FIELD_OWNER, &row->owner);
+    case K_REVISION:
+        if (json_is_integer(v) && json_integer_value(v) >= 0)
+            return 0;
+        return vfail(j->err, PTR_E_INVAL, PTR_FIELD_NONE, "revision is a number"), -1;
+    case K_IGNORED_TEXT: return jstr(j, v, PTR_FIELD_NONE, &ignored);
+    default: return -1;
+    }
+}
+
+/*
+ * A number jansson cannot hold (an integer past 64 bits, a real past double)
+ * ends at byte end of s: write in its place, padded with spaces, a number
+ * that means the same to a line (a TTL past 32 bits, a negative one, a
+ * fraction), so the parse can go on and the line gets the verdict it would
+ * have with a number in range. The replacement is never longer: such an
+ * integer has at least 19 digits, such a real at least 5 characters.
+ */
+static int clamp_number(char *s, size_t n, size_t end)
+{
+    if (end > n)
+        return -1;
+    size_t a = end;
+    int real = 0;
+    while (a > 0 && strchr("0123456789+-.eE", s[a - 1])) {
+        if (strchr(".eE", s[a - 1]))
+            real = 1;
+        a--;
+    }
+    const char *with = real ? "0.5" : s[a] == '-' ? "-1" : "4294967295";
+    const size_t wn = strlen(with);
+    if (end - a < wn)
+        return -1;
+    memcpy(s + a, with, wn);
+    memset(s + a + wn, ' ', end - a - wn);
+    return 0;
+}
+
+/* Why jansson refused the text, in the words of ptrctl's messages, at a byte of the line. */
+static ptrctl_line_kind syntax_fail(ptr_error *err, const json_error_t *je, size_t n)
+{
+    /* jansson's position is just past the token at fault; a byte that is not UTF-8 it
+     * reports before taking it. */
+    size_t at = je->position > 0 ? (size_t)je->position - 1 : 0;
+    if (json_error_code(je) == json_error_invalid_utf8)
+        at = (size_t)je->position;
+    char msg[112]; /* and " (byte N of the line)" after it */
+    switch (json_error_code(je)) {
+    case json_error_end_of_input_expected:
+        snprintf(msg, sizeof msg, "text after the JSON object");
+        break;
+    case json_error_duplicate_key: snprintf(msg, sizeof msg, "a key given twice"); break;
+    case json_error_invalid_utf8:
+        snprintf(msg, sizeof msg, "not UTF-8: JSON text is Unicode (RFC 8259 section 8.1)");
+        break;
+    default: snprintf(msg, sizeof msg, "not JSON: %.96s", je->text); break;
+    }
+    return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, at < n ? at : n, msg);
+}
+
+/* A clamped number may leave the line as a copy in buf; it goes once the tree is read. */
+#define CLAMP_MAX 64
 
 static ptrctl_line_kind parse_json(const char *s, size_t n, char *buf, ptrctl_import_row *row,
                                    ptr_error *err)
 {
-    jp p = {s, n, 0, buf, 0, err};
+    /* Only objects: an array or a bare value is no line (jansson would take any at the top). */
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+        i++;
+    if (i == n || s[i] != '{')
+        return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, i, "a JSON object is expected");
+    /* NUL escapes (\u0000) decode as before, for libptr to refuse in their field. */
+    const size_t flags = JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL;
+    json_error_t je;
+    arena_begin();
+    json_t *root = json_loadb(s, n, flags, &je);
+    for (int tries = 0; !root && json_error_code(&je) == json_error_numeric_overflow; tries++) {
+        if (tries == 0)
+            memcpy(buf, s, n);
+        if (tries == CLAMP_MAX || clamp_number(buf, n, (size_t)je.position) != 0)
+            break;
+        root = json_loadb(buf, n, flags, &je);
+    }
+    if (!root) {
+        arena_end();
+        return syntax_fail(err, &je, n);
+    }
+    jrow j = {buf, 0, row, err};
     unsigned seen = 0;
-    if (expect(&p, '{', "a JSON object is expected") != 0)
-        return PTRCTL_LINE_ERROR;
-    ws(&p);
-    if (p.i < p.n && p.s[p.i] == '}') {
-        p.i++;
-    } else {
-        for (;;) {
-            ptr_text k;
-            const size_t at = p.i;
-            if (jstring(&p, PTR_FIELD_NONE, &k) != 0 || expect(&p, ':', "':' expected") != 0)
-                return PTRCTL_LINE_ERROR;
-            unsigned key;
-            int r;
-            if (word_eq(k.s, k.len, "ip") || word_eq(k.s, k.len, "address"))
-                key = K_ADDRESS;
-            else if (word_eq(k.s, k.len, "ptrdnames") || word_eq(k.s, k.len, "ptrdname"))
-                key = K_NAMES;
-            else if (word_eq(k.s, k.len, "ttl"))
-                key = K_TTL;
-            else if (word_eq(k.s, k.len, "description"))
-                key = K_DESCRIPTION;
-            else if (word_eq(k.s, k.len, "tags"))
-                key = K_TAGS;
-            else if (word_eq(k.s, k.len, "region"))
-                key = K_REGION;
-            else if (word_eq(k.s, k.len, "project"))
-                key = K_PROJECT;
-            else if (word_eq(k.s, k.len, "owner"))
-                key = K_OWNER;
-            else if (word_eq(k.s, k.len, "id"))
-                key = K_ID;
-            else if (word_eq(k.s, k.len, "created_at"))
-                key = K_CREATED;
-            else if (word_eq(k.s, k.len, "updated_at"))
-                key = K_UPDATED;
-            else if (word_eq(k.s, k.len, "revision"))
-                key = K_REVISION;
-            else
-                return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, at,
-                            "unknown key: a line has ip (or address), ptrdnames (or ptrdname), "
-                            "ttl, description, tags, region, project, owner (and show's id, "
-                            "created_at, updated_at, revision, which are ignored)");
-            if (seen & key)
-                return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, at, "a key given twice");
-            seen |= key;
-            if (key == K_ADDRESS) {
-                r = jstring(&p, PTR_FIELD_ADDRESS, &row->req.address);
-            } else if (key == K_NAMES) {
-                ws(&p);
-                if (p.i < p.n && p.s[p.i] == '"') {
-                    r = jstring(&p, PTR_FIELD_NAME, &row->names[0]);
-                    row->req.name_count = r == 0;
-                } else {
-                    r = jnames(&p, row);
-                }
-            } else if (key == K_TTL) {
-                r = jttl(&p, row);
-            } else if (key == K_DESCRIPTION) {
-                r = jnull(&p) ? 0 : jstring(&p, PTR_FIELD_DESCRIPTION, &row->req.description);
-            } else if (key == K_TAGS) {
-                r = jnull(&p) ? 0 : jtags(&p, row);
-            } else if (key == K_REGION) {
-                r = jstring(&p, PTR_FIELD_REGION, &row->region);
-            } else if (key == K_PROJECT) {
-                r = jstring(&p, PTR_FIELD_PROJECT, &row->project);
-            } else if (key == K_OWNER) {
-                r = jstring(&p, PTR_FIELD_OWNER, &row->owner);
-            } else if (key == K_REVISION) {
-                r = jdigits(&p);
-            } else {
-                ptr_text ignored;
-                r = jstring(&p, PTR_FIELD_NONE, &ignored);
-            }
-            if (r != 0)
-                return PTRCTL_LINE_ERROR;
-            ws(&p);
-            if (p.i < p.n && p.s[p.i] == ',') {
-                p.i++;
-                continue;
-            }
-            if (expect(&p, '}', "',' or '}' expected") != 0)
-                return PTRCTL_LINE_ERROR;
+    ptrctl_line_kind bad = PTRCTL_LINE_ROW;
+    const char *k;
+    json_t *v;
+    json_object_foreach(root, k, v)
+    {
+        unsigned bit = 0;
+        /* A key's length, not strlen: "ip\u0000x" is no "ip". */
+        const jkey key = key_of(k, json_object_iter_key_len(json_object_key_to_iter(k)), &bit);
+        if (key == K_UNKNOWN) {
+            bad = vfail(err, PTR_E_INVAL, PTR_FIELD_NONE,
+                        "unknown key: a line has ip, ptrdnames, ttl, description, tags, region, "
+                        "project, owner (and show's fields, which are ignored)");
+            break;
+        }
+        if (seen & bit) {
+            bad = vfail(err, PTR_E_INVAL, PTR_FIELD_NONE, "a key given twice");
+            break;
+        }
+        seen |= bit;
+        if (jfield(&j, key, v) != 0) {
+            bad = PTRCTL_LINE_ERROR;
             break;
         }
     }
-    ws(&p);
-    if (p.i != p.n)
-        return fail(err, PTR_E_INVAL, PTR_FIELD_NONE, p.i, "text after the JSON object");
-    if (!(seen & K_ADDRESS))
+    json_decref(root);
+    arena_end();
+    if (bad == PTRCTL_LINE_ERROR)
+        return PTRCTL_LINE_ERROR;
+    if (!(seen & 1u)) /* the bit of ip and address */
         return fail(err, PTR_E_ADDR, PTR_FIELD_ADDRESS, 0, "the line has no ip");
     return PTRCTL_LINE_ROW;
 }

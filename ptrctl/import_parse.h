@@ -1,7 +1,8 @@
 /*
  * The import line parser: one line of CSV or JSON lines into a create
- * request. Pure: no I/O, no allocation, no global state, so a fuzz target can
- * call it on any bytes. Formats: docs/ptrctl.md, "Import formats".
+ * request. No I/O and no state kept between calls (a JSON line is parsed by
+ * jansson, which allocates its tree and frees it before returning), so a fuzz
+ * target can call it on any bytes. Formats: docs/ptrctl.md, "Import formats".
  */
 #ifndef PTRCTL_IMPORT_PARSE_H
 #define PTRCTL_IMPORT_PARSE_H
@@ -31,6 +32,8 @@ typedef struct ptrctl_import_format {
     int ncols;
     int col_ip, col_names, col_ttl, col_description, col_tags;
     int col_region, col_project, col_owner;
+    /* export's read-only columns (the DNS status), read and ignored */
+    int col_status, col_action, col_dns_error;
 } ptrctl_import_format;
 
 /* One parsed line: a request whose views point into the caller's buffer and these arrays. */

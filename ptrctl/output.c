@@ -88,15 +88,13 @@ void ptrctl_failure_io(const char *what, const char *path, ptrctl_failure *out)
 
 void ptrctl_failure_json(FILE *f, const ptrctl_failure *x)
 {
-    fputs("{\"code\": ", f);
-    json_cstr(f, x->code);
-    fputs(", \"cloud_code\": ", f);
-    json_cstr(f, x->cloud_code);
-    fputs(", \"field\": ", f);
-    json_cstr(f, x->field);
-    fputs(", \"message\": ", f);
-    json_cstr(f, x->message);
-    fputc('}', f);
+    json_t *o = json_object();
+    if (o && (jset(o, "code", jcstr(x->code)) || jset(o, "cloud_code", jcstr(x->cloud_code)) ||
+              jset(o, "field", jcstr(x->field)) || jset(o, "message", jcstr(x->message)))) {
+        json_decref(o);
+        o = NULL;
+    }
+    json_print(f, o);
 }
 
 int ptrctl_report(const ptrctl *c, const ptrctl_failure *x)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
 #include <libptr/libptr.h>
 
 /* Exit statuses: scripts outside the repository depend on these numbers. */
@@ -205,20 +206,39 @@ void ptrctl_field_text(const ptr_error *err, char *buf, size_t cap);
 /* The error object of a libptr failure (without a wrapper); c as for ptrctl_failure_of. */
 void ptrctl_error_json(const ptrctl *c, FILE *f, ptr_status st, const ptr_error *err);
 
-/* json.c: a JSON writer. Every byte is escaped as JSON needs; invalid UTF-8 becomes U+FFFD. */
-void json_string(FILE *f, const char *s, size_t len);
-void json_cstr(FILE *f, const char *s);
-/* A time as an RFC 3339 UTC string ("2026-11-22T21:40:00Z"), quoted. */
-void json_time(FILE *f, int64_t t);
-/* The same text, unquoted, into buf (at least 32 bytes). */
+/*
+ * json.c: JSON output through jansson. Values are made with these (NULL only
+ * when out of memory) and printed with json_print, in ptrctl's one layout.
+ */
+/* A string of any bytes: invalid UTF-8 becomes U+FFFD (JSON text is Unicode). */
+json_t *jtext(const char *s, size_t len);
+json_t *jcstr(const char *s);
+/* A time as an RFC 3339 UTC string ("2026-11-22T21:40:00Z"). */
+json_t *jtime(int64_t t);
+/* obj[key] = value, taking the reference (a NULL value leaves the key out). 0 on success. */
+int jset(json_t *obj, const char *key, json_t *value);
+/* Print v on one line (`{"k": v, ...}`) and drop the reference; NULL prints null. 0 on success. */
+int json_print(FILE *f, json_t *v);
+/* The same for one string or time, for output written piece by piece. */
+void jwrite_text(FILE *f, const char *s, size_t len);
+void jwrite_cstr(FILE *f, const char *s);
+void jwrite_time(FILE *f, int64_t t);
+/* The time's text, unquoted, into buf (at least 32 bytes). */
 void time_rfc3339(int64_t t, char *buf, size_t cap);
 
 /* record_out.c: a record as JSON or as "field value" lines. */
+/* The `show --json` object (NULL when out of memory). */
+json_t *record_json_value(const ptr_record *r);
 void record_json(FILE *f, const ptr_record *r);
 void record_text(FILE *f, const ptr_record *r);
-/* The CSV that import reads back: ip,names,ttl,description,tags,region,project,owner. */
+/*
+ * The CSV that import reads back: ip,names,ttl,description,tags,region,
+ * project,owner, then the read-only status,action,dns_error (import ignores them).
+ */
 void record_csv_header(FILE *f);
 void record_csv(FILE *f, const ptr_record *r);
+/* A record deleted while DNS may still answer it (PENDING_DELETE until a push confirms). */
+int record_is_deleted(const ptr_record *r);
 
 /* progress.c: a progress bar on stderr when it is a terminal. */
 typedef struct progress {

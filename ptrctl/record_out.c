@@ -5,7 +5,12 @@
 
 #include "ptrctl.h"
 
-void record_json(FILE *f, const ptr_record *r)
+int record_is_deleted(const ptr_record *r)
+{
+    return ptr_record_dns_action(r) == PTR_ACTION_DELETE;
+}
+
+json_t *record_json_value(const ptr_record *r)
 {
     char id[128], addr[PTR_ADDR_STRLEN + 1];
     size_t n = 0, len = 0;
@@ -13,45 +18,60 @@ void record_json(FILE *f, const ptr_record *r)
         n = 0;
     if (ptr_addr_format(ptr_record_address(r), addr, sizeof addr, &len) != PTR_OK)
         len = 0;
-    const char *s;
-    fputs("{\"id\": ", f);
-    json_string(f, id, n);
-    s = ptr_record_region(r, &len);
-    fputs(", \"region\": ", f);
-    json_string(f, s, len);
-    s = ptr_record_project(r, &len);
-    fputs(", \"project\": ", f);
-    json_string(f, s, len);
-    s = ptr_record_owner(r, &len);
-    fputs(", \"owner\": ", f);
-    json_string(f, s, len);
-    fputs(", \"address\": ", f);
-    json_cstr(f, addr);
-    fputs(", \"ptrdnames\": [", f);
-    for (size_t i = 0; i < ptr_record_name_count(r); i++) {
-        s = ptr_record_name(r, i, &len);
-        fputs(i ? ", " : "", f);
-        json_string(f, s, len);
+    json_t *o = json_object(), *names = json_array(), *tags = json_array();
+    if (!o || !names || !tags) {
+        json_decref(o);
+        json_decref(names);
+        json_decref(tags);
+        return NULL;
     }
-    fprintf(f, "], \"ttl\": %" PRIu32 ", \"description\": ", ptr_record_ttl(r));
-    s = ptr_record_description(r, &len);
-    json_string(f, s, len);
-    fputs(", \"tags\": [", f);
+    const char *s;
+    int bad = jset(o, "id", jtext(id, n));
+    s = ptr_record_region(r, &n);
+    bad |= jset(o, "region", jtext(s, n));
+    s = ptr_record_project(r, &n);
+    bad |= jset(o, "project", jtext(s, n));
+    s = ptr_record_owner(r, &n);
+    bad |= jset(o, "owner", jtext(s, n));
+    bad |= jset(o, "address", jtext(addr, len));
+    for (size_t i = 0; i < ptr_record_name_count(r); i++) {
+        s = ptr_record_name(r, i, &n);
+        bad |= json_array_append_new(names, jtext(s, n));
+    }
+    bad |= jset(o, "ptrdnames", names);
+    bad |= jset(o, "ttl", json_integer((json_int_t)ptr_record_ttl(r)));
+    s = ptr_record_description(r, &n);
+    bad |= jset(o, "description", jtext(s, n));
     for (size_t i = 0; i < ptr_record_tag_count(r); i++) {
         ptr_tag t;
         if (ptr_record_tag(r, i, &t) != PTR_OK)
             continue;
-        fputs(i ? ", {\"key\": " : "{\"key\": ", f);
-        json_string(f, t.key, t.key_len);
-        fputs(", \"value\": ", f);
-        json_string(f, t.value, t.value_len);
-        fputc('}', f);
+        json_t *to = json_object();
+        bad |= to ? 0 : -1;
+        bad |= jset(to, "key", jtext(t.key, t.key_len));
+        bad |= jset(to, "value", jtext(t.value, t.value_len));
+        bad |= json_array_append_new(tags, to);
     }
-    fputs("], \"created_at\": ", f);
-    json_time(f, ptr_record_created(r));
-    fputs(", \"updated_at\": ", f);
-    json_time(f, ptr_record_updated(r));
-    fprintf(f, ", \"revision\": %" PRIu64 "}", ptr_record_revision(r));
+    bad |= jset(o, "tags", tags);
+    /* The cloud's names for where the record stands with DNS; the reason only when there is one. */
+    bad |= jset(o, "status", jcstr(ptr_dns_status_name(ptr_record_dns_status(r))));
+    bad |= jset(o, "action", jcstr(ptr_dns_action_name(ptr_record_dns_action(r))));
+    s = ptr_record_dns_error(r, &n);
+    if (n)
+        bad |= jset(o, "dns_error", jtext(s, n));
+    bad |= jset(o, "created_at", jtime(ptr_record_created(r)));
+    bad |= jset(o, "updated_at", jtime(ptr_record_updated(r)));
+    bad |= jset(o, "revision", json_integer((json_int_t)ptr_record_revision(r)));
+    if (bad) { /* out of memory: no object rather than one missing fields */
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+void record_json(FILE *f, const ptr_record *r)
+{
+    json_print(f, record_json_value(r));
 }
 
 void record_text(FILE *f, const ptr_record *r)
@@ -79,6 +99,12 @@ void record_text(FILE *f, const ptr_record *r)
             fprintf(f, "%-12s %.*s=%.*s\n", i ? "" : "tags", (int)t.key_len, t.key,
                     (int)t.value_len, t.value ? t.value : "");
     }
+    fprintf(f, "status       %s\n", ptr_dns_status_name(ptr_record_dns_status(r)));
+    fprintf(f, "action       %s\n", ptr_dns_action_name(ptr_record_dns_action(r)));
+    size_t elen = 0;
+    const char *e = ptr_record_dns_error(r, &elen);
+    if (elen)
+        fprintf(f, "dns_error    %.*s\n", (int)elen, e);
     fprintf(f, "created_at   %s\n", t1);
     fprintf(f, "updated_at   %s\n", t2);
     fprintf(f, "revision     %" PRIu64 "\n", ptr_record_revision(r));
@@ -105,7 +131,7 @@ static void csv_field(FILE *f, const char *s, size_t len)
 
 void record_csv_header(FILE *f)
 {
-    fputs("ip,names,ttl,description,tags,region,project,owner\n", f);
+    fputs("ip,names,ttl,description,tags,region,project,owner,status,action,dns_error\n", f);
 }
 
 void record_csv(FILE *f, const ptr_record *r)
@@ -151,6 +177,10 @@ void record_csv(FILE *f, const ptr_record *r)
     csv_field(f, s, len);
     s = ptr_record_owner(r, &len);
     fputc(',', f);
+    csv_field(f, s, len);
+    fprintf(f, ",%s,%s,", ptr_dns_status_name(ptr_record_dns_status(r)),
+            ptr_dns_action_name(ptr_record_dns_action(r)));
+    s = ptr_record_dns_error(r, &len);
     csv_field(f, s, len);
     fputc('\n', f);
 }

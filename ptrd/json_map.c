@@ -28,9 +28,10 @@ json_t *ptrd_record_json(const ptr_record *r, const ptrd_eip *eip, const char *b
     json_object_set_new(o, "description", json_stringn(d ? d : "", d ? dlen : 0));
     json_object_set_new(o, "ttl", json_integer((json_int_t)ptr_record_ttl(r)));
     json_object_set_new(o, "address", json_string(eip->address));
-    /* No live-DNS lifecycle yet: a stored record is served as it is. */
-    json_object_set_new(o, "status", json_string("ACTIVE"));
-    json_object_set_new(o, "action", json_string("NONE"));
+    /* Where the record stands with the name servers, in the cloud's words: a write is
+     * PENDING_CREATE or PENDING_UPDATE until a push confirms it, a delete PENDING_DELETE. */
+    json_object_set_new(o, "status", json_string(ptr_dns_status_name(ptr_record_dns_status(r))));
+    json_object_set_new(o, "action", json_string(ptr_dns_action_name(ptr_record_dns_action(r))));
     json_t *tags = json_array();
     for (size_t i = 0; i < ptr_record_tag_count(r); i++) {
         ptr_tag t;

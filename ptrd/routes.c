@@ -341,6 +341,12 @@ static void fip_set(handler *h, const char *key)
             fail(h, st);
             goto out;
         }
+        /* A record DNS may still answer stays until a push: the reply shows it
+         * PENDING_DELETE, as a GET does; otherwise the default name is back at once. */
+        if (ptr_ctx_get(ptrd_wctx(), &s, a, alen, h->rec, &h->err) == PTR_OK) {
+            reply_record(h, 202, eip, 0);
+            goto out;
+        }
         h->rep->http = 202;
         h->rep->body = ptrd_default_json(eip, h->call->base);
         goto out;
@@ -360,6 +366,10 @@ static void fip_set(handler *h, const char *key)
     ptr_error quota_err;
     for (int attempt = 0; attempt < 4; attempt++) {
         st = ptr_ctx_get(ptrd_wctx(), &s, a, alen, h->rec, &h->err);
+        /* A deleted record waiting for DNS (PENDING_DELETE) is no record to update: a
+         * create takes its place. */
+        if (st == PTR_OK && ptr_record_dns_action(h->rec) == PTR_ACTION_DELETE)
+            st = PTR_E_NOT_FOUND;
         if (st == PTR_OK) {
             if (req.flags == 0)
                 break;

@@ -18,7 +18,8 @@ need pkg-config command -v pkg-config
 need libsqlite3-dev pkg-config --exists sqlite3
 # The PostgreSQL store is built when libpq's development files are found.
 need libpq-dev pkg-config --exists libpq
-# ptrd (the HTTP API server) is built when libmicrohttpd, jansson and nettle are found.
+# ptrd (the HTTP API server) is built when libmicrohttpd, jansson and nettle are found;
+# ptrctl needs jansson too (its JSON output and JSON-lines import).
 need libmicrohttpd-dev pkg-config --exists libmicrohttpd
 need libjansson-dev pkg-config --exists jansson
 need nettle-dev pkg-config --exists nettle

@@ -34,7 +34,7 @@ expect 0 list --all --limit 7 --json
 json_is '[(.ptrs | length), .metadata.total_count, (.metadata | has("next_marker"))]' '[121,121,false]' "--all json"
 expect 0 list --all -o csv --limit 50
 eq "$(printf '%s\n' "$OUT" | wc -l)" 122 "header and 121 rows"
-eq "$(printf '%s\n' "$OUT" | head -1)" "ip,names,ttl,description,tags,region,project,owner" "csv header"
+eq "$(printf '%s\n' "$OUT" | head -1)" "ip,names,ttl,description,tags,region,project,owner,status,action,dns_error" "csv header (the DNS status last)"
 has "$OUT" '203.0.113.9,x.example.com.,300,"has, comma ""q""",team=dns,region-1,default,o2' "csv quoting"
 expect 0 --owner o2 show 203.0.113.9 -o csv
 eq "$(printf '%s\n' "$OUT" | wc -l)" 2 "show -o csv"

@@ -109,13 +109,16 @@ st, doc, _ = patch(1, body)
 check(st == 202, "PATCH creates: %s %s" % (st, doc))
 check(doc["ptrdname"] == "mail.example.com." and doc["ptrdnames"] == ["mail.example.com."]
       and doc["ttl"] == 600 and doc["description"] == "mail relay"
-      and doc["tags"] == [{"key": "env", "value": "prod"}] and doc["status"] == "ACTIVE",
-      "created record: %s" % doc)
+      and doc["tags"] == [{"key": "env", "value": "prod"}] and doc["status"] == "PENDING_CREATE"
+      and doc["action"] == "CREATE", "created record, pending until a push: %s" % doc)
 check(show(1)[1] == doc, "GET shows what PATCH answered")
 check(records() == 1, "one record stored")
 st, doc, _ = patch(1, {"ttl": 900})
 check(st == 202 and doc["ttl"] == 900 and doc["description"] == "mail relay"
       and doc["ptrdname"] == "mail.example.com.", "PATCH updates only what it names: %s" % doc)
+# Never sent to a name server: still a create to push.
+check(doc["status"] == "PENDING_CREATE" and doc["action"] == "CREATE", "update before a push: %s" % doc)
+check(show(1)[1] == doc, "GET shows the stored status")
 st, doc, _ = patch(1, {"ttl": None, "description": None})
 check(st == 202 and doc["ttl"] == 300 and doc["description"] == "", "null restores ttl and description")
 st, doc, _ = patch(1, {"ptrdname": None})
@@ -502,4 +505,58 @@ os.kill(PID, signal.SIGHUP)
 time.sleep(0.5)
 check(req("GET", "/v2/reverse/floatingips/eu-de:" + fip_b(2), token=B)[0] == 200, "reload back")
 keep.close()
+
+# ---- the DNS status lifecycle (issue 14) ------------------------------------
+# PTRD_DNS_ANSWER (tests/ptrctl/dns_answer.c) answers the pending changes of the SQLite file
+# as a pusher would; without it (PostgreSQL) this part is left out.
+ANSWER, DB = os.environ.get("PTRD_DNS_ANSWER"), os.environ.get("PTRD_TEST_DB")
+if ANSWER and DB:
+    import subprocess
+
+    def answer(how, reason=None):
+        r = subprocess.run([ANSWER, DB, "eu-de", how] + ([reason] if reason else []),
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode == 0, "dns_answer %s: %s %s" % (how, r.stdout, r.stderr))
+
+    def show_a2(i):
+        return req("GET", "/v2/reverse/floatingips/" + key_a(i), token=A2)
+
+    st, doc, _ = req("PATCH", "/v2/reverse/floatingips/" + key_a(68), {"ptrdname": "life.example.com"},
+                     token=A2)
+    check(st == 202 and [doc["status"], doc["action"]] == ["PENDING_CREATE", "CREATE"], "pending create")
+    answer("active")
+    st, doc, _ = show_a2(68)
+    check([doc["status"], doc["action"]] == ["ACTIVE", "NONE"], "confirmed by a server: %s" % doc)
+    st, doc, _ = req("PATCH", "/v2/reverse/floatingips/" + key_a(68), {"ttl": 120}, token=A2)
+    check(st == 202 and [doc["status"], doc["action"]] == ["PENDING_UPDATE", "UPDATE"],
+          "an update of a record in DNS: %s" % doc)
+    answer("error", "NOTAUTH (BADSIG) from 127.0.0.1:5300")
+    check(show_a2(68)[1]["status"] == "ERROR", "a refusal is ERROR")
+    answer("active")
+    # Restore (and v2.1 DELETE): the record stays PENDING_DELETE until DNS answers the default.
+    st, doc, _ = req("PATCH", "/v2/reverse/floatingips/" + key_a(68), {"ptrdname": None}, token=A2)
+    check(st == 202 and [doc["status"], doc["action"], doc["ptrdname"]] ==
+          ["PENDING_DELETE", "DELETE", "life.example.com."], "restore of a record in DNS: %s" % doc)
+    st, got, _ = show_a2(68)
+    check(st == 200 and got == doc, "GET after the restore shows it pending: %s" % got)
+    st, doc, _ = req("GET", "/v2.1/ptrs/" + key_a(68), token=A2)
+    check(st == 200 and doc["status"] == "PENDING_DELETE", "v2.1 GET too: %s" % doc)
+    st, doc, _ = req("GET", "/v2/reverse/floatingips?limit=500", token=A2)
+    check([r["status"] for r in doc["floatingips"] if r["id"] == key_a(68)] == ["PENDING_DELETE"],
+          "listed as pending delete")
+    expect_error(req("DELETE", "/v2.1/ptrs/" + key_a(68), token=A2), 404, "DNS.0507",
+                 "PTR_E_NOT_FOUND", what="a second delete")
+    # A PATCH with a name creates over the pending delete.
+    st, doc, _ = req("PATCH", "/v2/reverse/floatingips/" + key_a(68), {"ptrdname": "again.example.com"},
+                     token=A2)
+    check(st == 202 and [doc["action"], doc["ptrdname"]] == ["CREATE", "again.example.com."],
+          "PATCH over a pending delete creates: %s" % doc)
+    st, _, _ = req("DELETE", "/v2.1/ptrs/" + key_a(68), token=A2)
+    check(st == 204, "v2.1 DELETE")
+    check(show_a2(68)[1]["status"] == "PENDING_DELETE", "pending after a v2.1 DELETE")
+    answer("active")
+    st, doc, _ = show_a2(68)
+    check(st == 200 and [doc["status"], doc["action"], doc["ptrdname"]] ==
+          ["ACTIVE", "NONE", "ecs-203-0-113-68.compute.example.com."],
+          "gone once DNS answers the default name: %s" % doc)
 print("ok: %d checks" % checks)

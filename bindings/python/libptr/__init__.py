@@ -33,6 +33,8 @@ from ._alloc import CountingAllocator
 from ._core import (
     Policy,
     PtrError,
+    DNS_ACTIONS,
+    DNS_STATUSES,
     Record,
     Scope,
     address_key,
@@ -47,10 +49,10 @@ from ._core import (
     version,
 )
 from ._native import LIBRARY_PATH, LibraryNotFoundError
-from ._service import Page, Quota, Resolution, Service
+from ._service import DnsChange, Page, Quota, Resolution, Service
 from ._store import MemoryStore, PostgresStore, SQLiteStore, Store, StoreFilter
 
-__version__ = "0.2.0"
+__version__ = "0.2.1"
 
 __all__ = [
     "CountingAllocator",
@@ -62,6 +64,9 @@ __all__ = [
     "PostgresStore",
     "PtrError",
     "Quota",
+    "DNS_ACTIONS",
+    "DnsChange",
+    "DNS_STATUSES",
     "Record",
     "Resolution",
     "SQLiteStore",

@@ -214,7 +214,7 @@ def _parse_addr_any(address: object, what: str = "address") -> N.ptr_addr:
 
 
 def version() -> str:
-    """The release of the loaded C library, such as ``"0.2.0"`` (``ptr_version()``)."""
+    """The release of the loaded C library, such as ``"0.2.1"`` (``ptr_version()``)."""
     return N.LIBRARY_VERSION
 
 
@@ -571,10 +571,15 @@ class Record:
     """A PTR record, copied out of C: the fields of ``ptrctl --json show``.
 
     ``tags`` is a dict in the record's order; ``created_at`` and ``updated_at`` are
-    aware UTC datetimes; :meth:`to_dict` gives ptrctl's JSON object exactly. The
-    C records of release 0.2 carry no status, so ``status`` is None and left out
-    of :meth:`to_dict`; it exists for stores and releases that report one. Records
-    compare by value; they are not hashable, since ``tags`` is a dict.
+    aware UTC datetimes; :meth:`to_dict` gives ptrctl's JSON object exactly.
+    ``status`` and ``action`` are where the record stands with the name servers,
+    by the C names (:data:`DNS_STATUSES`, :data:`DNS_ACTIONS`): a write leaves it
+    ``"PENDING_CREATE"`` or ``"PENDING_UPDATE"`` until a push confirms it
+    (``"ACTIVE"``), and a deleted record that DNS may answer stays
+    ``"PENDING_DELETE"`` with action ``"DELETE"``. ``dns_error`` is why a server
+    refused the last change (``""`` when none), ``in_dns`` whether a change was
+    ever sent. Records compare by value; they are not hashable, since ``tags``
+    is a dict.
     """
 
     id: str
@@ -589,27 +594,39 @@ class Record:
     created_at: _dt.datetime
     updated_at: _dt.datetime
     revision: int
-    status: Optional[str] = None
+    status: str = "ACTIVE"
+    action: str = "NONE"
+    dns_error: str = ""
+    in_dns: bool = False
+
+    @property
+    def deleted(self) -> bool:
+        """A deleted record kept until DNS answers the default name (action DELETE)."""
+        return self.action == "DELETE"
 
     def to_dict(self) -> dict:
-        """ptrctl's ``--json show`` object (tags as a list of {key, value})."""
+        """ptrctl's ``--json show`` object (tags as a list of {key, value};
+        ``dns_error`` only when there is one; ``in_dns`` is not in it)."""
         d = {
             "id": self.id, "region": self.region, "project": self.project,
             "owner": self.owner, "address": self.address, "ptrdnames": list(self.ptrdnames),
             "ttl": self.ttl, "description": self.description,
             "tags": [{"key": k, "value": v} for k, v in self.tags.items()],
-            "created_at": _rfc3339(self.created_at), "updated_at": _rfc3339(self.updated_at),
-            "revision": self.revision,
+            "status": self.status, "action": self.action,
         }
-        if self.status is not None:
-            d["status"] = self.status
+        if self.dns_error:
+            d["dns_error"] = self.dns_error
+        d.update({"created_at": _rfc3339(self.created_at),
+                  "updated_at": _rfc3339(self.updated_at), "revision": self.revision})
         return d
 
     @classmethod
     def new(cls, region: str, project: str, owner: str, address: str,
             ptrdnames: Iterable[str], ttl: int = 300, description: str = "",
             tags: Optional[Mapping[str, str]] = None, created_at: Optional[_dt.datetime] = None,
-            updated_at: Optional[_dt.datetime] = None, revision: int = 1) -> "Record":
+            updated_at: Optional[_dt.datetime] = None, revision: int = 1,
+            status: str = "ACTIVE", action: str = "NONE", dns_error: str = "",
+            in_dns: bool = False) -> "Record":
         """A record made in Python (for tests and stores); the address is formatted
         canonically and the id derived from it. Nothing else is validated."""
         a = _parse_addr_any(address)
@@ -618,7 +635,23 @@ class Record:
         return cls(id=f"{region}:{addr}", region=region, project=project, owner=owner,
                    address=addr, ptrdnames=tuple(ptrdnames), ttl=ttl, description=description,
                    tags=dict(tags or {}), created_at=c,
-                   updated_at=updated_at if updated_at is not None else c, revision=revision)
+                   updated_at=updated_at if updated_at is not None else c, revision=revision,
+                   status=status, action=action, dns_error=dns_error, in_dns=in_dns)
+
+
+#: The DNS statuses by their C value (ptr_dns_status), as ptr_dns_status_name() names them.
+DNS_STATUSES = ("ACTIVE", "PENDING_CREATE", "PENDING_UPDATE", "PENDING_DELETE", "ERROR")
+#: The DNS actions by their C value (ptr_dns_action), as ptr_dns_action_name() names them.
+DNS_ACTIONS = ("NONE", "CREATE", "UPDATE", "DELETE")
+
+
+def _dns_value(name, names: Tuple[str, ...], what: str) -> int:
+    if not isinstance(name, str):
+        raise TypeError(f"{what} must be a str, not {type(name).__name__}")
+    try:
+        return names.index(name)
+    except ValueError:
+        raise ValueError(f"{what} must be one of {', '.join(names)}, not {name!r}") from None
 
 
 _rec_region = lib.ptr_record_region
@@ -663,6 +696,10 @@ def record_from_c(rec) -> Record:
         created_at=_time(lib.ptr_record_created(rec)),
         updated_at=_time(lib.ptr_record_updated(rec)),
         revision=lib.ptr_record_revision(rec),
+        status=lib.ptr_dns_status_name(lib.ptr_record_dns_status(rec)).decode("ascii"),
+        action=lib.ptr_dns_action_name(lib.ptr_record_dns_action(rec)).decode("ascii"),
+        dns_error=_rtext(lib.ptr_record_dns_error, rec, n),
+        in_dns=bool(lib.ptr_record_in_dns(rec)),
     )
 
 
@@ -704,4 +741,19 @@ def record_to_c(r: Record, rec) -> int:
         st = fn(rec, v)
         if st:
             return st
-    return lib.ptr_record_set_revision(rec, _int(r.revision, "Record.revision", 0, _UINT64_MAX))
+    st = lib.ptr_record_set_revision(rec, _int(r.revision, "Record.revision", 0, _UINT64_MAX))
+    if st:
+        return st
+    st = lib.ptr_record_set_dns_status(rec, _dns_value(r.status, DNS_STATUSES, "Record.status"))
+    if st:
+        return st
+    st = lib.ptr_record_set_dns_action(rec, _dns_value(r.action, DNS_ACTIONS, "Record.action"))
+    if st:
+        return st
+    e = _text(r.dns_error, "Record.dns_error")
+    st = lib.ptr_record_set_dns_error(rec, e, len(e))
+    if st:
+        return st
+    if not isinstance(r.in_dns, bool):
+        raise TypeError(f"Record.in_dns must be a bool, not {type(r.in_dns).__name__}")
+    return lib.ptr_record_set_in_dns(rec, int(r.in_dns))

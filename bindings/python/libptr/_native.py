@@ -1,6 +1,6 @@
 """Loading libptr.so.2 and declaring the C ABI for ctypes.
 
-Everything here mirrors include/libptr/*.h of release 0.2 (ABI version 2,
+Everything here mirrors include/libptr/*.h of release 0.2.1 (ABI version 2,
 store methods version 3). The structs are declared field by field in header
 order; the ones that grow (ptr_policy, ptr_request, ptr_list_query, ...)
 start with struct_size, which the C init functions set, so the binding always
@@ -36,7 +36,7 @@ from ctypes import (
 from typing import List, Optional, Tuple
 
 #: The release this binding was written for; older libraries lack its API.
-NEEDED_VERSION = (0, 2, 0)
+NEEDED_VERSION = (0, 2, 1)
 #: The SONAME of that ABI.
 SONAME = "libptr.so.2"
 SQLITE_SONAME = "libptr-sqlite.so.2"
@@ -258,6 +258,7 @@ class ptr_store_filter(Structure):
         ("tags", POINTER(ptr_tag)),
         ("tag_count", c_size_t),
         ("name", ptr_text),
+        ("dns_pending", c_int),  # since 0.2.1: records whose DNS status is not ACTIVE only
     ]
 
 
@@ -284,6 +285,28 @@ class ptr_sqlite_options(Structure):
 # Opaque handles travel as void pointers; the txn handle is whatever the store says.
 REC = c_void_p
 TXN = c_void_p
+
+
+class ptr_dns_change(Structure):  # service.h, since 0.2.1
+    _fields_ = [
+        ("record", REC),
+        ("names", POINTER(ptr_text)),
+        ("name_count", c_size_t),
+        ("ttl", c_uint32),
+    ]
+
+
+class ptr_dns_result(Structure):  # service.h, since 0.2.1
+    _fields_ = [
+        ("addr", ptr_addr),
+        ("revision", c_uint64),
+        ("status", c_int),
+        ("reason", ptr_text),
+        ("applied", c_int),
+    ]
+
+
+DNS_CHANGE_FN = CFUNCTYPE(c_int, c_void_p, POINTER(ptr_dns_change))
 VISIT_FN = CFUNCTYPE(c_int, c_void_p, REC)
 LIMIT_VISIT_FN = CFUNCTYPE(c_int, c_void_p, c_char_p, c_size_t, c_uint64)
 
@@ -383,6 +406,10 @@ _decls = {
     "ptr_record_set_created": (c_int, [REC, c_int64]),
     "ptr_record_set_updated": (c_int, [REC, c_int64]),
     "ptr_record_set_revision": (c_int, [REC, c_uint64]),
+    "ptr_record_set_dns_status": (c_int, [REC, c_int]),
+    "ptr_record_set_dns_action": (c_int, [REC, c_int]),
+    "ptr_record_set_dns_error": (c_int, [REC, c_char_p, c_size_t]),
+    "ptr_record_set_in_dns": (c_int, [REC, c_int]),
     # Text accessors return raw pointers: the length comes separately (string_at).
     "ptr_record_region": (c_void_p, [REC, P(c_size_t)]),
     "ptr_record_project": (c_void_p, [REC, P(c_size_t)]),
@@ -397,6 +424,12 @@ _decls = {
     "ptr_record_created": (c_int64, [REC]),
     "ptr_record_updated": (c_int64, [REC]),
     "ptr_record_revision": (c_uint64, [REC]),
+    "ptr_record_dns_status": (c_int, [REC]),
+    "ptr_record_dns_action": (c_int, [REC]),
+    "ptr_record_dns_error": (c_void_p, [REC, P(c_size_t)]),
+    "ptr_record_in_dns": (c_int, [REC]),
+    "ptr_dns_status_name": (c_char_p, [c_int]),
+    "ptr_dns_action_name": (c_char_p, [c_int]),
     "ptr_record_id": (c_int, [REC, c_char_p, c_size_t, P(c_size_t)]),
     "ptr_request_init": (None, [P(ptr_request)]),
     "ptr_request_check": (c_int, [P(ptr_request), P(ptr_policy), P(ptr_addr), P(ptr_error)]),
@@ -436,6 +469,10 @@ _decls = {
     "ptr_ctx_update": (c_int, [c_void_p, P(ptr_scope), c_char_p, c_size_t, P(ptr_request), REC,
                                P(ptr_error)]),
     "ptr_ctx_delete": (c_int, [c_void_p, P(ptr_scope), c_char_p, c_size_t, P(ptr_error)]),
+    "ptr_ctx_pending": (c_int, [c_void_p, c_char_p, c_size_t, P(ptr_addr), c_size_t,
+                                DNS_CHANGE_FN, c_void_p, P(ptr_error)]),
+    "ptr_ctx_dns_results": (c_int, [c_void_p, c_char_p, c_size_t, P(ptr_dns_result), c_size_t,
+                                    P(ptr_error)]),
     "ptr_batch_max": (c_size_t, []),
     "ptr_ctx_delete_batch": (c_int, [c_void_p, P(ptr_scope), P(ptr_text), c_size_t,
                                      P(ptr_error)]),

@@ -11,6 +11,7 @@ from typing import Callable, Iterator, List, Mapping, Optional, Sequence, Tuple,
 from . import _native as N
 from ._alloc import CountingAllocator
 from ._core import (
+    DNS_STATUSES,
     Policy,
     Record,
     Scope,
@@ -19,6 +20,7 @@ from ._core import (
     _UINT64_MAX,
     _int,
     _names,
+    _parse_addr_any,
     _policy_ptr,
     _raise,
     _tag_array,
@@ -32,6 +34,24 @@ from ._store import Store, _alloc_ptr
 
 _log = logging.getLogger("libptr")
 _LIST_MAX = 500
+
+
+class _RawText(ctypes.Structure):
+    """ptr_text with its pointer as an address (not NUL-terminated text)."""
+
+    _fields_ = [("s", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+
+@dataclass(frozen=True)
+class DnsChange:
+    """A change the name servers should make (``ptr_dns_change``): what the
+    record's address should answer, its names or, for a deleted record, its
+    default name, with their TTL. Send it, then give the servers' answer to
+    :meth:`Service.dns_results` with ``record.address`` and ``record.revision``."""
+
+    record: Record
+    ptrdnames: Tuple[str, ...]
+    ttl: int
 
 
 @dataclass(frozen=True)
@@ -394,3 +414,68 @@ class Service:
         st = lib.ptr_ctx_clear_owner_quota(self._h(), o, len(o), ctypes.byref(err))
         if st:
             _raise(st, err)
+
+    def pending(self, region: str, after: Optional[str] = None, limit: int = 0) -> List[DnsChange]:
+        """The region's records whose DNS status is not ``"ACTIVE"`` (pending, or
+        ``"ERROR"`` to retry), in address order, as changes for the name servers
+        (``ptr_ctx_pending``): those after the address ``after``, at most ``limit``
+        (0: all)."""
+        r = _text(region, "region")
+        lim = _int(limit, "limit", 0, _UINT32_MAX)
+        a = _parse_addr_any(after, "after") if after is not None else None
+        out: List[DnsChange] = []
+        failure: List[BaseException] = []
+
+        def visit(_user, ch):
+            try:
+                c = ch.contents
+                # The texts as raw pointers: ptr_text's c_char_p would copy up to a NUL.
+                raw = ctypes.cast(c.names, ctypes.POINTER(_RawText))
+                names = tuple(ctypes.string_at(raw[i].s, raw[i].len).decode("utf-8",
+                                                                           "surrogateescape")
+                              if raw[i].len else "" for i in range(c.name_count))
+                out.append(DnsChange(record_from_c(ctypes.c_void_p(c.record)), names, c.ttl))
+                return 0
+            except BaseException as e:  # never into C: stop the scan, raise it below
+                failure.append(e)
+                return 1
+
+        fn = N.DNS_CHANGE_FN(visit)
+        err = N.ptr_error()
+        st = lib.ptr_ctx_pending(self._h(), r, len(r), ctypes.byref(a) if a is not None else None,
+                                 lim, fn, None, ctypes.byref(err))
+        if failure:
+            raise failure[0]
+        if st:
+            _raise(st, err)
+        return out
+
+    def dns_results(self, region: str,
+                    results: Sequence[Tuple[str, int, str, str]]) -> List[bool]:
+        """Record the name servers' answers (``ptr_ctx_dns_results``), all in one
+        transaction: each is ``(address, revision, status, reason)``, the revision
+        that was sent and ``status`` one of :data:`DNS_STATUSES` (``"ACTIVE"``:
+        confirmed, ``"ERROR"``: refused for ``reason``, a ``"PENDING_*"``: sent
+        without an answer). Returns, for each, whether it applied (not when the
+        record was written again since, or is gone)."""
+        r = _text(region, "region")
+        items = list(results)
+        arr = (N.ptr_dns_result * max(len(items), 1))()
+        keep = []
+        for i, item in enumerate(items):
+            if not isinstance(item, tuple) or len(item) != 4:
+                raise TypeError(f"results[{i}] must be (address, revision, status, reason)")
+            address, revision, status, reason = item
+            arr[i].addr = _parse_addr_any(address, f"results[{i}] address")
+            arr[i].revision = _int(revision, f"results[{i}] revision", 0, _UINT64_MAX)
+            if not isinstance(status, str) or status not in DNS_STATUSES:
+                raise ValueError(f"results[{i}] status must be one of {', '.join(DNS_STATUSES)}")
+            arr[i].status = DNS_STATUSES.index(status)
+            why = _text(reason, f"results[{i}] reason")
+            keep.append(why)
+            arr[i].reason = N.ptr_text(why, len(why))
+        err = N.ptr_error()
+        st = lib.ptr_ctx_dns_results(self._h(), r, len(r), arr, len(items), ctypes.byref(err))
+        if st:
+            _raise(st, err)
+        return [bool(arr[i].applied) for i in range(len(items))]

@@ -49,7 +49,8 @@ class StoreFilter:
 
     Empty text means any. ``tags`` maps each key that must be on the record to the
     value it must have, or to None for any value. ``region`` is always set for a
-    scan; for a count an empty region means every region.
+    scan; for a count an empty region means every region. ``dns_pending``: only
+    records whose ``status`` is not ``"ACTIVE"`` (the changes a pusher reads).
     """
 
     region: str = ""
@@ -57,6 +58,7 @@ class StoreFilter:
     owner: str = ""
     tags: Dict[str, Optional[str]] = field(default_factory=dict)
     name: str = ""
+    dns_pending: bool = False
 
     def matches(self, r: Record) -> bool:
         """Does r match? The same rule as ``ptr_store_filter_match``."""
@@ -69,6 +71,8 @@ class StoreFilter:
         for k, v in self.tags.items():
             if k not in r.tags or (v is not None and r.tags[k] != v):
                 return False
+        if self.dns_pending and r.status == "ACTIVE":
+            return False
         return not self.name or self.name in r.ptrdnames
 
 
@@ -85,6 +89,8 @@ def _filter_from_c(f: N.ptr_store_filter) -> StoreFilter:
         owner=_ctext(ctypes.cast(f.owner.s, ctypes.c_void_p), f.owner.len),
         tags=tags,
         name=_ctext(ctypes.cast(f.name.s, ctypes.c_void_p), f.name.len),
+        # libptr hands a store a filter of its own size, padded when the caller's was older.
+        dns_pending=bool(f.dns_pending),
     )
 
 

@@ -243,8 +243,17 @@ def test_record_new_and_to_dict():
         "id": "eu-de:2001:db8::1", "region": "eu-de", "project": "p", "owner": "o",
         "address": "2001:db8::1", "ptrdnames": ["m.example.com."], "ttl": 60,
         "description": "", "tags": [{"key": "env", "value": "prod"}],
+        "status": "ACTIVE", "action": "NONE",
         "created_at": "2024-01-02T03:04:05Z", "updated_at": "2024-01-02T03:04:05Z",
         "revision": 1}
+    assert (r.status, r.action, r.dns_error, r.in_dns, r.deleted) == ("ACTIVE", "NONE", "", False,
+                                                                      False)
+    e = libptr.Record.new("eu-de", "p", "o", "192.0.2.1", ["m.example.com."], status="ERROR",
+                          action="UPDATE", dns_error="REFUSED from 127.0.0.1:53", in_dns=True)
+    d = e.to_dict()
+    assert (d["status"], d["action"], d["dns_error"]) == ("ERROR", "UPDATE", "REFUSED from 127.0.0.1:53")
+    assert "in_dns" not in d
+    assert libptr.DNS_STATUSES[3] == "PENDING_DELETE" and libptr.DNS_ACTIONS[3] == "DELETE"
     with pytest.raises(Exception):
         r.ttl = 5
 

@@ -60,7 +60,16 @@ def test_too_old_library(tmp_path):
                        'const char *ptr_version(void) { return "0.1.4"; }\n')
     r = run(IMPORT, {"LIBPTR_LIBRARY": old})
     assert "is an ImportError" in r.stdout, r.stderr
-    assert "is release 0.1.4" in r.stdout and "0.2.0 or later" in r.stdout
+    assert "is release 0.1.4" in r.stdout and "0.2.1 or later" in r.stdout
+
+
+def test_release_without_dns_status_is_refused(tmp_path):
+    # 0.2.0 has the ABI's SONAME but not the records' DNS status the binding reads.
+    old = fake_library(tmp_path, "libptr.so.2",
+                       'const char *ptr_version(void) { return "0.2.0"; }\n')
+    r = run(IMPORT, {"LIBPTR_LIBRARY": old})
+    assert "is an ImportError" in r.stdout, r.stderr
+    assert "is release 0.2.0" in r.stdout and "0.2.x at 0.2.1 or later" in r.stdout
 
 
 def test_library_without_version(tmp_path):
@@ -99,7 +108,7 @@ def test_not_found_anywhere(tmp_path):
         assert str(tmp_path) not in r.stdout, r.stdout
     else:
         assert "LibraryNotFoundError is an ImportError" in r.stdout, r.stderr
-        assert "libptr.so.2" in r.stdout and "0.2.0" in r.stdout
+        assert "libptr.so.2" in r.stdout and "0.2.1" in r.stdout
         assert "LIBPTR_LIBRARY" in r.stdout
 
 

@@ -39,3 +39,5 @@ def test_record_is_ptrctl_show_json(tmp_path):
                        capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == rec.to_dict()
+    # The DNS status is in both, as the SQLite store keeps it: never pushed, still a create.
+    assert (rec.status, rec.action) == ("PENDING_CREATE", "CREATE")
