@@ -282,6 +282,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (!rq->replied && toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
         http = 408;
     ptrd_metrics_request(rq->route, http, secs);
+    if (http >= 200 && http < 300 && strcmp(rq->method, "GET") != 0 &&
+        strcmp(rq->method, "HEAD") != 0)
+        ptrd_sync_kick(); /* a write: its change goes to DNS now */
     char client[INET6_ADDRSTRLEN] = "-";
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

@@ -2,8 +2,8 @@
  * ptrd's options and life cycle: open the store and the context, load the
  * token and EIP files, start the HTTP server, then wait for signals on the
  * main thread (blocked in every other): SIGHUP reloads both files and
- * reopens the log, SIGTERM/SIGINT stop accepting, let in-flight requests
- * finish and exit 0.
+ * reopens the log (and the --push file), SIGTERM/SIGINT stop accepting, let
+ * in-flight requests finish and exit 0.
  */
 #include "ptrd_http.h"
 
@@ -54,11 +54,12 @@ static const char usage[] =
     "usage: ptrd --db PATH|postgresql://URI --listen ADDR:PORT --tokens FILE --eips FILE\n"
     "            [--threads N] [--policy huawei|otc] [--default-name TEMPLATE] [--log FILE]\n"
     "            [--region NAME] [--max-connections N] [--timeout SECONDS]\n"
-    "            [--header-timeout SECONDS] [--port-file FILE]\n"
+    "            [--header-timeout SECONDS] [--port-file FILE] [--push FILE]\n"
     "See docs/ptrd.md.\n";
 
 typedef struct options {
     const char *db, *listen, *tokens, *eips, *policy, *default_name, *log, *region, *port_file;
+    const char *push;
     unsigned threads, max_connections, timeout, header_timeout;
 } options;
 
@@ -91,6 +92,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"timeout", required_argument, NULL, 'T'},
         {"header-timeout", required_argument, NULL, 'H'},
         {"port-file", required_argument, NULL, 'P'},
+        {"push", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -112,6 +114,7 @@ static int parse_options(int argc, char **argv, options *o)
         case 'L': o->log = optarg; break;
         case 'r': o->region = optarg; break;
         case 'P': o->port_file = optarg; break;
+        case 'S': o->push = optarg; break;
         case 'n':
             if (parse_uint("--threads", optarg, 1, 256, &o->threads))
                 return -1;
@@ -205,7 +208,7 @@ static int open_store(const char *db, ptr_store **out, ptr_error *err)
 
 static void close_stores(void)
 {
-    for (unsigned i = 0; i <= ptrd.nconn; i++) {
+    for (unsigned i = 0; i < ptrd.nstores; i++) {
         if (ptrd.ctxs)
             ptr_ctx_free(ptrd.ctxs[i]);
         if (ptrd.stores)
@@ -266,14 +269,15 @@ int main(int argc, char **argv)
 
     ptr_error err;
     ptr_error_clear(&err);
-    ptrd.nconn = o.threads; /* readers; one more for the writes */
-    ptrd.stores = calloc(o.threads + 1, sizeof *ptrd.stores);
-    ptrd.ctxs = calloc(o.threads + 1, sizeof *ptrd.ctxs);
+    ptrd.nconn = o.threads; /* readers; one more for the writes, and one for --push */
+    ptrd.nstores = o.threads + 1 + (o.push != NULL);
+    ptrd.stores = calloc(ptrd.nstores, sizeof *ptrd.stores);
+    ptrd.ctxs = calloc(ptrd.nstores, sizeof *ptrd.ctxs);
     if (!ptrd.stores || !ptrd.ctxs) {
         fprintf(stderr, "ptrd: out of memory\n");
         return 1;
     }
-    for (unsigned i = 0; i <= o.threads; i++) {
+    for (unsigned i = 0; i < ptrd.nstores; i++) {
         if (open_store(o.db, &ptrd.stores[i], &err) != 0) {
             fprintf(stderr, "ptrd: cannot open database '%s': %s\n", o.db,
                     err.message[0] ? err.message : ptr_strerror(err.status));
@@ -308,10 +312,17 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (o.push && ptrd_sync_start(o.push, ptrd.ctxs[ptrd.nstores - 1], msg, sizeof msg) != 0) {
+        fprintf(stderr, "ptrd: %s\n", msg);
+        close_stores();
+        return 2;
+    }
+
     ptrd_http_limits lim = {o.threads, o.max_connections, o.timeout, 16 * 1024, o.header_timeout};
     struct MHD_Daemon *d = ptrd_http_start((const struct sockaddr *)&sa, &lim);
     if (!d) {
         fprintf(stderr, "ptrd: cannot listen on %s: %s\n", o.listen, strerror(errno));
+        ptrd_sync_stop();
         close_stores();
         return 1;
     }
@@ -324,6 +335,7 @@ int main(int argc, char **argv)
         if (!pf || fprintf(pf, "%u\n", port) < 0 || fclose(pf) != 0 || rename(tmp, o.port_file)) {
             fprintf(stderr, "ptrd: --port-file %s: %s\n", o.port_file, strerror(errno));
             drain_and_stop(d);
+            ptrd_sync_stop();
             return 1;
         }
     }
@@ -342,6 +354,7 @@ int main(int argc, char **argv)
         if (sig == SIGHUP) {
             ptrd_config *nc = ptrd_config_load(o.tokens, o.eips, msg, sizeof msg);
             ptrd_log_reopen();
+            ptrd_sync_reload();
             if (!nc) {
                 ptrd_log_msg("reload failed, keeping the files loaded before: %s", msg);
                 continue;
@@ -355,6 +368,7 @@ int main(int argc, char **argv)
         break;
     }
     drain_and_stop(d);
+    ptrd_sync_stop();
     close_stores();
     ptrd_config_install(NULL);
     ptrd_log_msg("stopped");

@@ -1,6 +1,7 @@
 /*
  * Prometheus metrics: requests by route and HTTP status, one latency
- * histogram, the number of records in the store, store errors. Counters are
+ * histogram, the number of records in the store, store errors, and with
+ * --push the changes sent to the name servers (sync.c). Counters are
  * atomics, so the request path takes no lock.
  */
 #include "ptrd.h"
@@ -134,6 +135,9 @@ char *ptrd_metrics_text(size_t *len)
     put(&o, "# HELP ptrd_inflight_requests Requests begun and not yet completed.\n"
             "# TYPE ptrd_inflight_requests gauge\nptrd_inflight_requests %ld\n",
         atomic_load(&ptrd.inflight));
+    char dns[1024];
+    if (ptrd_sync_metrics(dns, sizeof dns) > 0)
+        put(&o, "%s", dns);
     if (o.failed) {
         free(o.buf);
         return NULL;

@@ -70,7 +70,8 @@ typedef struct ptrd_server {
      * separate connections let reads run in parallel (WAL). */
     ptr_store **stores;
     ptr_ctx **ctxs;
-    unsigned nconn;
+    unsigned nconn;   /* readers' connections; stores[nconn] is the writers' */
+    unsigned nstores; /* nconn + 1, and one more for the --push thread */
     atomic_uint next_conn;
     ptr_policy policy;
     const char *default_name; /* the template; NULL: libptr's */
@@ -152,6 +153,17 @@ void ptrd_metrics_request(enum ptrd_route route, unsigned http, double seconds);
 void ptrd_metrics_store_error(ptr_status st);
 /* The Prometheus text; malloc'ed, *len its length. */
 char *ptrd_metrics_text(size_t *len);
+
+/* ---- sync.c: live DNS (--push) ------------------------------------------- */
+
+/* Load the push file and start the thread that syncs with ctx (its own);
+ * -1 with *msg naming the file, line and reason. */
+int ptrd_sync_start(const char *path, ptr_ctx *ctx, char *msg, size_t cap);
+void ptrd_sync_reload(void); /* SIGHUP: the push file again (kept on error) */
+void ptrd_sync_kick(void);   /* a write happened: sync now rather than within a second */
+void ptrd_sync_stop(void);   /* after the current round */
+/* Its Prometheus lines into buf; the length, 0 when live DNS is off. */
+int ptrd_sync_metrics(char *buf, size_t cap);
 
 /* ---- accesslog.c --------------------------------------------------------- */
 
