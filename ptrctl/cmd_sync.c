@@ -44,8 +44,9 @@ typedef struct silent_server {
 /* What the outcomes of one --once run leave to print. */
 typedef struct sync_out {
     const ptrctl *c;
-    FILE *errors;    /* the ERROR lines (text) or objects (JSON), kept until the summary */
-    size_t n_errors; /* written to errors */
+    FILE *errors;    /* the ERROR lines (text), kept until the summary */
+    json_t *failed;  /* with --json: the ERROR objects instead */
+    size_t n_errors; /* kept so far */
     silent_server silent[SYNC_SERVERS_LISTED];
     size_t n_silent;
 } sync_out;
@@ -59,19 +60,16 @@ static void on_outcome(void *user, const ptr_push_outcome *o)
     if (ptr_addr_format(o->addr, addr, sizeof addr, NULL) != PTR_OK)
         snprintf(addr, sizeof addr, "?");
     if (o->status == PTR_DNS_ERROR) {
-        if (!s->errors)
-            return;
-        if (s->c->json) {
-            fputs(s->n_errors ? ", {\"address\": " : "{\"address\": ", s->errors);
-            json_cstr(s->errors, addr);
-            fputs(", \"action\": ", s->errors);
-            json_cstr(s->errors, ptr_dns_action_name(o->action));
-            fputs(", \"server\": ", s->errors);
-            json_cstr(s->errors, o->server);
-            fputs(", \"reason\": ", s->errors);
-            json_cstr(s->errors, o->reason);
-            fputc('}', s->errors);
-        } else {
+        if (s->c->json && s->failed) {
+            json_t *x = json_object();
+            if (x) {
+                jset(x, "address", jcstr(addr));
+                jset(x, "action", jcstr(ptr_dns_action_name(o->action)));
+                jset(x, "server", jcstr(o->server));
+                jset(x, "reason", jcstr(o->reason));
+                json_array_append_new(s->failed, x);
+            }
+        } else if (!s->c->json && s->errors) {
             fprintf(s->errors, "ERROR %s (%s): %s\n", addr, ptr_dns_action_name(o->action),
                     o->reason);
         }
@@ -102,22 +100,36 @@ static void add_report(ptr_push_report *sum, const ptr_push_report *r)
     sum->messages += r->messages;
 }
 
+/* The summary; with --json one object, which takes s->failed. */
 static void print_summary(const ptrctl *c, const ptr_push_report *r, const char *errors,
-                          const sync_out *s)
+                          sync_out *s)
 {
     if (c->json) {
-        printf("{\"changes\": %zu, \"active\": %zu, \"errors\": %zu, \"unreachable\": %zu, "
-               "\"superseded\": %zu, \"messages\": %zu, \"failed\": [%s], \"silent_servers\": [",
-               r->changes, r->active, r->errors, r->unreachable, r->superseded, r->messages,
-               errors);
-        for (size_t i = 0; i < s->n_silent; i++) {
-            fputs(i ? ", {\"server\": " : "{\"server\": ", stdout);
-            json_cstr(stdout, s->silent[i].server);
-            printf(", \"changes\": %zu, \"reason\": ", s->silent[i].changes);
-            json_cstr(stdout, s->silent[i].reason);
-            fputc('}', stdout);
+        json_t *o = json_object(), *silent = json_array();
+        if (o && silent) {
+            jset(o, "changes", json_integer((json_int_t)r->changes));
+            jset(o, "active", json_integer((json_int_t)r->active));
+            jset(o, "errors", json_integer((json_int_t)r->errors));
+            jset(o, "unreachable", json_integer((json_int_t)r->unreachable));
+            jset(o, "superseded", json_integer((json_int_t)r->superseded));
+            jset(o, "messages", json_integer((json_int_t)r->messages));
+            jset(o, "failed", s->failed ? s->failed : json_array());
+            s->failed = NULL;
+            for (size_t i = 0; i < s->n_silent; i++) {
+                json_t *x = json_object();
+                if (!x)
+                    continue;
+                jset(x, "server", jcstr(s->silent[i].server));
+                jset(x, "changes", json_integer((json_int_t)s->silent[i].changes));
+                jset(x, "reason", jcstr(s->silent[i].reason));
+                json_array_append_new(silent, x);
+            }
+            jset(o, "silent_servers", silent);
+            silent = NULL;
         }
-        fputs("]}\n", stdout);
+        json_decref(silent);
+        json_print(stdout, o);
+        fputc('\n', stdout);
         return;
     }
     printf("%zu change(s): %zu active, %zu error(s), %zu unreachable, %zu superseded; "
@@ -140,8 +152,13 @@ static int sync_once(ptrctl *c, ptr_push *p)
     char *errors = NULL;
     size_t errors_len = 0;
     s.errors = open_memstream(&errors, &errors_len);
-    if (!s.errors)
+    s.failed = c->json ? json_array() : NULL;
+    if (!s.errors || (c->json && !s.failed)) {
+        if (s.errors)
+            fclose(s.errors);
+        free(errors);
         return ptrctl_system(c, "cannot allocate", "the summary");
+    }
     ptr_push_report sum, r;
     memset(&sum, 0, sizeof sum);
     ptr_error err;
@@ -159,10 +176,12 @@ static int sync_once(ptrctl *c, ptr_push *p)
     }
     fclose(s.errors);
     if (st != PTR_OK) {
+        json_decref(s.failed);
         free(errors);
         return ptrctl_fail(c, st, &err);
     }
     print_summary(c, &sum, errors ? errors : "", &s);
+    json_decref(s.failed);
     free(errors);
     /* No answer outranks a refusal: the run did not get to the end of the story. */
     if (sum.unreachable)
@@ -197,6 +216,7 @@ static int sync_loop(ptrctl *c, ptr_push *p)
         char *errors = NULL;
         size_t errors_len = 0;
         s.errors = open_memstream(&errors, &errors_len);
+        s.failed = c->json ? json_array() : NULL;
         ptr_push_report r;
         ptr_error err;
         const ptr_status st =
@@ -204,6 +224,7 @@ static int sync_loop(ptrctl *c, ptr_push *p)
         if (s.errors)
             fclose(s.errors);
         if (st != PTR_OK && st != PTR_E_BUSY) {
+            json_decref(s.failed);
             free(errors);
             return ptrctl_fail(c, st, &err);
         }
@@ -219,6 +240,7 @@ static int sync_loop(ptrctl *c, ptr_push *p)
             print_summary(c, &r, errors ? errors : "", &s);
             fflush(stdout);
         }
+        json_decref(s.failed);
         free(errors);
         const struct timespec second = {1, 0};
         if (!stop_requested)
