@@ -119,21 +119,15 @@ void bench_run_pair(const char *group, const char *name_a, bench_fn fa, void *ar
     double ta[32], tb[32];
     if (reps > 32)
         reps = 32;
-    const uint32_t slice = ops / BENCH_PAIR_SLICES;
     bench_sink += fa(arg_a, ops < 1000 ? ops : 1000);
     bench_sink += fb(arg_b, ops < 1000 ? ops : 1000);
     for (uint32_t r = 0; r < reps; r++) {
-        ta[r] = tb[r] = 0;
-        for (uint32_t k = 0; k < BENCH_PAIR_SLICES; k++) {
-            double t0 = now_ns();
-            bench_sink += fa(arg_a, slice);
-            ta[r] += now_ns() - t0;
-            t0 = now_ns();
-            bench_sink += fb(arg_b, slice);
-            tb[r] += now_ns() - t0;
-        }
-        ta[r] /= (double)slice * BENCH_PAIR_SLICES;
-        tb[r] /= (double)slice * BENCH_PAIR_SLICES;
+        double t0 = now_ns();
+        bench_sink += fa(arg_a, ops);
+        ta[r] = (now_ns() - t0) / ops;
+        t0 = now_ns();
+        bench_sink += fb(arg_b, ops);
+        tb[r] = (now_ns() - t0) / ops;
     }
     qsort(ta, reps, sizeof ta[0], cmp_double);
     qsort(tb, reps, sizeof tb[0], cmp_double);

@@ -30,14 +30,10 @@ double bench_run_n(const char *group, const char *name, bench_fn fn, void *arg, 
                    uint32_t reps);
 
 /*
- * Times two cases that are compared by a ratio: each repetition runs them in
- * BENCH_PAIR_SLICES alternating slices (a, b, a, b, ...) of ops / BENCH_PAIR_SLICES
- * operations, so that a change of the machine's load during the run falls on both
- * alike. The functions must carry on where their last slice stopped (a cursor of
- * their own), so that the slices together cover the same `ops` inputs. Records both
- * medians (ns/op) in *a_ns and *b_ns.
+ * Times two cases that are compared by a ratio: their repetitions alternate (a, b,
+ * a, b, ...) so that a change of the machine's load during the run falls on both.
+ * Records both medians (ns/op) in *a_ns and *b_ns.
  */
-#define BENCH_PAIR_SLICES 20u
 void bench_run_pair(const char *group, const char *name_a, bench_fn fa, void *arg_a,
                     const char *name_b, bench_fn fb, void *arg_b, uint32_t ops, uint32_t reps,
                     double *a_ns, double *b_ns);

@@ -7,8 +7,8 @@
  *     the same records into the bare map, in random and in ascending address order (the
  *     two extremes for the store's ordered index);
  *   - ptr_store_get (one read transaction each) against a bare lookup, their repetitions
- *     alternating in slices (bench_run_pair) so that a change of load falls on both,
- *     and ptr_ctx_get; each copies the record's text out;
+ *     alternating (bench_run_pair) so that a change of load falls on both, and ptr_ctx_get;
+ *     each copies the record's text out;
  *   - the store's memory per record beyond the text, from a counting allocator.
  * Keys are looked up in a shuffled order so that neither side profits from insertion
  * order.
@@ -61,7 +61,6 @@ typedef struct store_set {
     ptr_ctx *ctx[KEEP_MAX];
     bh_map *map[KEEP_MAX];
     size_t nstore, nmap;
-    uint32_t bare_at, store_at; /* where bare_get and store_get go on (bench_run_pair) */
 } store_set;
 
 static const char *const regions[2] = {"eu-de", "eu-nl"};
@@ -194,16 +193,15 @@ static bh_out bare_out;
 
 static uint64_t bare_get(void *arg, uint32_t ops)
 {
-    store_set *b = arg;
+    const store_set *b = arg;
     const bh_map *m = b->map[b->nmap - 1];
     uint64_t acc = 0;
     for (uint32_t i = 0; i < ops; i++) {
-        const lookup *l = &b->look[(b->bare_at + i) % STORE_N];
+        const lookup *l = &b->look[i % STORE_N];
         const char *region = regions[(l->idx & 7) == 0];
         if (bh_get(m, region, strlen(region), &l->addr, &bare_out) == 0)
             acc += bare_out.text_len;
     }
-    b->bare_at = (b->bare_at + ops) % STORE_N;
     return acc;
 }
 
@@ -262,11 +260,11 @@ static ptr_record *get_out;
 
 static uint64_t store_get(void *arg, uint32_t ops)
 {
-    store_set *b = arg;
+    const store_set *b = arg;
     ptr_store *s = b->store[b->nstore - 1];
     uint64_t acc = 0;
     for (uint32_t i = 0; i < ops; i++) {
-        const lookup *l = &b->look[(b->store_at + i) % STORE_N];
+        const lookup *l = &b->look[i % STORE_N];
         const char *region = regions[(l->idx & 7) == 0];
         ptr_store_txn *txn;
         if (ptr_store_begin(s, PTR_TXN_READ, &txn) != PTR_OK)
@@ -275,7 +273,6 @@ static uint64_t store_get(void *arg, uint32_t ops)
             acc += ptr_record_ttl(get_out);
         ptr_store_commit(s, txn);
     }
-    b->store_at = (b->store_at + ops) % STORE_N;
     return acc;
 }
 
