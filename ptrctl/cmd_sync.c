@@ -44,7 +44,9 @@ typedef struct silent_server {
 /* What the outcomes of one --once run leave to print. */
 typedef struct sync_out {
     const ptrctl *c;
-    FILE *errors;    /* the ERROR lines (text), kept until the summary */
+    FILE *errors;    /* the ERROR lines (text), kept in text until the summary */
+    char *text;
+    size_t text_len;
     json_t *failed;  /* with --json: the ERROR objects instead */
     size_t n_errors; /* kept so far */
     silent_server silent[SYNC_SERVERS_LISTED];
@@ -100,6 +102,32 @@ static void add_report(ptr_push_report *sum, const ptr_push_report *r)
     sum->messages += r->messages;
 }
 
+/* Ready for a sync: 0, or -1 when out of memory. */
+static int out_open(sync_out *s, const ptrctl *c)
+{
+    memset(s, 0, sizeof *s);
+    s->c = c;
+    s->errors = open_memstream(&s->text, &s->text_len);
+    s->failed = c->json ? json_array() : NULL;
+    return s->errors && (!c->json || s->failed) ? 0 : -1;
+}
+
+/* The ERROR lines so far, as text ("" when none); ends what out_open began writing. */
+static const char *out_text(sync_out *s)
+{
+    if (s->errors)
+        fclose(s->errors);
+    s->errors = NULL;
+    return s->text ? s->text : "";
+}
+
+static void out_free(sync_out *s)
+{
+    out_text(s);
+    json_decref(s->failed);
+    free(s->text);
+}
+
 /* The summary; with --json one object, which takes s->failed. */
 static void print_summary(const ptrctl *c, const ptr_push_report *r, const char *errors,
                           sync_out *s)
@@ -147,16 +175,8 @@ static void print_summary(const ptrctl *c, const ptr_push_report *r, const char 
 static int sync_once(ptrctl *c, ptr_push *p)
 {
     sync_out s;
-    memset(&s, 0, sizeof s);
-    s.c = c;
-    char *errors = NULL;
-    size_t errors_len = 0;
-    s.errors = open_memstream(&errors, &errors_len);
-    s.failed = c->json ? json_array() : NULL;
-    if (!s.errors || (c->json && !s.failed)) {
-        if (s.errors)
-            fclose(s.errors);
-        free(errors);
+    if (out_open(&s, c) != 0) {
+        out_free(&s);
         return ptrctl_system(c, "cannot allocate", "the summary");
     }
     ptr_push_report sum, r;
@@ -174,15 +194,12 @@ static int sync_once(ptrctl *c, ptr_push *p)
         sum.changes -= r.superseded;
         sum.superseded -= r.superseded;
     }
-    fclose(s.errors);
     if (st != PTR_OK) {
-        json_decref(s.failed);
-        free(errors);
+        out_free(&s);
         return ptrctl_fail(c, st, &err);
     }
-    print_summary(c, &sum, errors ? errors : "", &s);
-    json_decref(s.failed);
-    free(errors);
+    print_summary(c, &sum, out_text(&s), &s);
+    out_free(&s);
     /* No answer outranks a refusal: the run did not get to the end of the story. */
     if (sum.unreachable)
         return PTRCTL_EXIT_SYSTEM;
@@ -211,21 +228,13 @@ static int sync_loop(ptrctl *c, ptr_push *p)
     sigaction(SIGINT, &sa, NULL);
     while (!stop_requested) {
         sync_out s;
-        memset(&s, 0, sizeof s);
-        s.c = c;
-        char *errors = NULL;
-        size_t errors_len = 0;
-        s.errors = open_memstream(&errors, &errors_len);
-        s.failed = c->json ? json_array() : NULL;
+        out_open(&s, c); /* out of memory: the summary lacks the ERROR lines */
         ptr_push_report r;
         ptr_error err;
         const ptr_status st =
             ptr_push_sync(p, c->ctx, c->region, strlen(c->region), on_outcome, &s, &r, &err);
-        if (s.errors)
-            fclose(s.errors);
         if (st != PTR_OK && st != PTR_E_BUSY) {
-            json_decref(s.failed);
-            free(errors);
+            out_free(&s);
             return ptrctl_fail(c, st, &err);
         }
         /* A sync that sent something, or found a server silent (not one still waiting). */
@@ -237,11 +246,10 @@ static int sync_loop(ptrctl *c, ptr_push *p)
             time_rfc3339((int64_t)time(NULL), when, sizeof when);
             if (!c->json)
                 printf("%s ", when);
-            print_summary(c, &r, errors ? errors : "", &s);
+            print_summary(c, &r, out_text(&s), &s);
             fflush(stdout);
         }
-        json_decref(s.failed);
-        free(errors);
+        out_free(&s);
         const struct timespec second = {1, 0};
         if (!stop_requested)
             nanosleep(&second, NULL);
