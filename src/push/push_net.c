@@ -62,6 +62,29 @@ static int fail(push_conn *conn, char *reason, size_t cap, const char *what, int
     return -1;
 }
 
+/*
+ * A TCP connection to a local port on which nothing listens can connect to
+ * itself, when the kernel picks that very port as the source (a "self
+ * connect"): the pusher would then read its own UPDATE back as the answer.
+ * Such a connection is refused here, as the server being down.
+ */
+static int is_self_connected(int fd)
+{
+    struct sockaddr_storage a, b;
+    socklen_t al = sizeof a, bl = sizeof b;
+    if (getsockname(fd, (struct sockaddr *)&a, &al) != 0 ||
+        getpeername(fd, (struct sockaddr *)&b, &bl) != 0)
+        return 0;
+    return al == bl && memcmp(&a, &b, al) == 0;
+}
+
+static int connected(push_conn *conn, char *reason, size_t cap)
+{
+    if (is_self_connected(conn->fd))
+        return fail(conn, reason, cap, "connect", ECONNREFUSED);
+    return 0;
+}
+
 static int connect_to(push_conn *conn, const push_server *srv, uint64_t deadline, char *reason,
                       size_t cap)
 {
@@ -71,7 +94,7 @@ static int connect_to(push_conn *conn, const push_server *srv, uint64_t deadline
     const int one = 1;
     setsockopt(conn->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (connect(conn->fd, (const struct sockaddr *)&srv->sa, srv->sa_len) == 0)
-        return 0;
+        return connected(conn, reason, cap);
     if (errno != EINPROGRESS)
         return fail(conn, reason, cap, "connect", errno);
     const int w = wait_fd(conn->fd, POLLOUT, deadline);
@@ -83,7 +106,7 @@ static int connect_to(push_conn *conn, const push_server *srv, uint64_t deadline
         return fail(conn, reason, cap, "connect", errno);
     if (e)
         return fail(conn, reason, cap, "connect", e);
-    return 0;
+    return connected(conn, reason, cap);
 }
 
 static int send_all(push_conn *conn, const uint8_t *buf, size_t len, uint64_t deadline,

@@ -97,7 +97,9 @@ knot_start() { # knot_start ZONE...
     # The same port again after a stop, so that a configuration naming it still holds.
     for attempt in 1 2 3 4 5; do
         if [ -z "$KNOT_PORT" ] || [ "$attempt" -gt 1 ]; then
-            KNOT_PORT=$(shuf -i 20000-60000 -n 1)
+            # Below Linux's ephemeral ports (32768-60999), so a stopped server's port is
+            # never a client's source port (a TCP connection to it could connect to itself).
+            KNOT_PORT=$(shuf -i 20000-32000 -n 1)
             dns_port_free "$KNOT_PORT" || continue
         fi
         knot_conf "$KNOT_PORT" "$@"
@@ -164,7 +166,9 @@ named_start() { # named_start ZONE...
     done
     for attempt in 1 2 3 4 5; do
         if [ -z "$NAMED_PORT" ] || [ "$attempt" -gt 1 ]; then
-            NAMED_PORT=$(shuf -i 20000-60000 -n 1)
+            # Below Linux's ephemeral ports (32768-60999), so a stopped server's port is
+            # never a client's source port (a TCP connection to it could connect to itself).
+            NAMED_PORT=$(shuf -i 20000-32000 -n 1)
             dns_port_free "$NAMED_PORT" || continue
         fi
         named_conf "$NAMED_PORT" "$@"

@@ -108,7 +108,9 @@ q() { # q QUERY-ARGS...: the answer's records, one a line; nothing when kdig fai
 mkdir -p "$tmp/run" "$tmp/db"
 port= started=
 for attempt in 1 2 3 4 5; do
-    port=$(shuf -i 20000-60000 -n 1)
+    # Below Linux's ephemeral ports (32768-60999), so a stopped server's port is
+    # never a client's source port (a TCP connection to it could connect to itself).
+    port=$(shuf -i 20000-32000 -n 1)
     port_free "$port" || continue
     write_conf "$port"
     knotd -c "$tmp/knot.conf" >"$tmp/knotd.log" 2>&1 &
