@@ -156,8 +156,14 @@ ms_slot *ms_records_find(const ms_records *m, const ptr_addr *addr)
         const ptr_record *rec = ms_slot_rec(s);
         if (!rec)
             return NULL;
-        if (s->hash == h && ptr_addr_equal(ptr_record_address(rec), addr))
-            return s;
+        if (s->hash == h) {
+#if defined(__GNUC__)
+            for (size_t off = 0; off < 512; off += 64)
+                __builtin_prefetch((const char *)rec + off);
+#endif
+            if (ptr_addr_equal(ptr_record_address(rec), addr))
+                return s;
+        }
     }
 }
 
