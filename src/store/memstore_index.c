@@ -157,6 +157,8 @@ ms_slot *ms_records_find(const ms_records *m, const ptr_addr *addr)
         if (!rec)
             return NULL;
         if (s->hash == h) {
+            /* The get that follows copies the whole block (record, spans, text: about
+             * 400 bytes); asking for its lines now lets their misses overlap. */
 #if defined(__GNUC__)
             for (size_t off = 0; off < 512; off += 64)
                 __builtin_prefetch((const char *)rec + off);
