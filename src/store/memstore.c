@@ -35,7 +35,7 @@ static ptr_status ms_get(void *user, ptr_store_txn *txn, const char *region, siz
     const ms_slot *s = r ? ms_records_find(&r->map, addr) : NULL;
     if (!s)
         return PTR_E_NOT_FOUND;
-    return ptr_record_copy(out, ms_slot_rec(s));
+    return ptr_record_copy(out, ms_ref_get(&s->rec));
 }
 
 static ptr_status ms_count_owner(void *user, ptr_store_txn *txn, const char *owner,
@@ -275,9 +275,9 @@ static ptr_status ms_replace(void *user, ptr_store_txn *txn, const ptr_record *r
         ptr_record_free(copy);
         return st;
     }
-    ptr_record *old = ms_slot_rec(slot);
-    ms_slot_set_rec(slot, copy);
-    ms_okey_set_rec(ms_order_find(&r->order, addr), copy);
+    ptr_record *old = ms_ref_get(&slot->rec);
+    ms_ref_set(&slot->rec, copy);
+    ms_ref_set(&ms_order_find(&r->order, addr)->rec, copy);
     ms_count_record(m, r, old, -1);
     ms_count_record(m, r, copy, +1);
     ms_undo_push(m, &(ms_undo){.kind = MS_REPLACED, .rec = copy, .old = old});
@@ -297,7 +297,7 @@ static ptr_status ms_remove(void *user, ptr_store_txn *txn, const char *region, 
     ptr_status st = ms_undo_reserve(m);
     if (st != PTR_OK || (st = ms_order_promise(&m->alloc, &r->order, &m->spares)) != PTR_OK)
         return st;
-    ptr_record *old = ms_slot_rec(slot);
+    ptr_record *old = ms_ref_get(&slot->rec);
     ms_records_remove(&r->map, slot);
     ms_order_remove(&m->alloc, &r->order, addr);
     ms_count_record(m, r, old, -1);

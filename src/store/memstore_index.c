@@ -153,7 +153,7 @@ ms_slot *ms_records_find(const ms_records *m, const ptr_addr *addr)
     const size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         ms_slot *s = &m->e[i];
-        const ptr_record *rec = ms_slot_rec(s);
+        const ptr_record *rec = ms_ref_get(&s->rec);
         if (!rec)
             return NULL;
         if (s->hash == h) {
@@ -172,8 +172,8 @@ ms_slot *ms_records_find(const ms_records *m, const ptr_addr *addr)
 static void records_place(ms_slot *tab, size_t cap, ptr_record *rec, uint32_t h)
 {
     for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1))
-        if (!ms_slot_rec(&tab[i])) {
-            ms_slot_set_rec(&tab[i], rec);
+        if (!ms_ref_get(&tab[i].rec)) {
+            ms_ref_set(&tab[i].rec, rec);
             tab[i].hash = h;
             return;
         }
@@ -192,7 +192,7 @@ ptr_status ms_records_reserve(const ptr_allocator *a, ms_records *m)
         return PTR_E_NOMEM;
     memset(tab, 0, cap * sizeof *tab);
     for (size_t i = 0; i < m->cap; i++) {
-        ptr_record *rec = ms_slot_rec(&m->e[i]);
+        ptr_record *rec = ms_ref_get(&m->e[i].rec);
         if (rec)
             records_place(tab, cap, rec, m->e[i].hash);
     }
@@ -213,7 +213,7 @@ void ms_records_remove(ms_records *m, ms_slot *slot)
 {
     const size_t mask = m->cap - 1;
     size_t hole = (size_t)(slot - m->e);
-    for (size_t i = (hole + 1) & mask; ms_slot_rec(&m->e[i]); i = (i + 1) & mask) {
+    for (size_t i = (hole + 1) & mask; ms_ref_get(&m->e[i].rec); i = (i + 1) & mask) {
         const size_t home = m->e[i].hash & mask;
         if (((i - home) & mask) >= ((i - hole) & mask)) {
             m->e[hole] = m->e[i];
@@ -305,7 +305,7 @@ ptr_status ms_order_insert(const ptr_allocator *a, ms_order *o, ms_spares *sp, c
             return PTR_E_NOMEM;
         b->n = 1;
         b->e[0].addr = *addr;
-        ms_okey_set_rec(&b->e[0], rec);
+        ms_ref_set(&b->e[0].rec, rec);
         dir_insert(o, 0, b);
         return PTR_OK;
     }
@@ -330,7 +330,7 @@ ptr_status ms_order_insert(const ptr_allocator *a, ms_order *o, ms_spares *sp, c
         } else {
             nb->n = 1;
             nb->e[0].addr = *addr;
-            ms_okey_set_rec(&nb->e[0], rec);
+            ms_ref_set(&nb->e[0].rec, rec);
             dir_insert(o, bi + 1, nb);
             return PTR_OK;
         }
@@ -342,7 +342,7 @@ ptr_status ms_order_insert(const ptr_allocator *a, ms_order *o, ms_spares *sp, c
     }
     memmove(&b->e[pos + 1], &b->e[pos], (b->n - pos) * sizeof *b->e);
     b->e[pos].addr = *addr;
-    ms_okey_set_rec(&b->e[pos], rec);
+    ms_ref_set(&b->e[pos].rec, rec);
     b->n++;
     if (pos == 0)
         o->first[bi] = *addr;
@@ -409,7 +409,7 @@ int ms_order_walk(const ms_order *o, const ptr_addr *after, int (*fn)(void *ctx,
     for (; bi < o->nb; bi++, pos = 0) {
         const ms_block *b = o->b[bi];
         for (; pos < b->n; pos++) {
-            const int r = fn(ctx, ms_okey_rec(&b->e[pos]));
+            const int r = fn(ctx, ms_ref_get(&b->e[pos].rec));
             if (r)
                 return r;
         }

@@ -50,30 +50,37 @@ void ms_textmap_free(const ptr_allocator *a, ms_textmap *m);
 /* ---- address -> record --------------------------------------------------------------- */
 
 /*
- * A slot keeps 32 bits of its record's hash beside the pointer, so that a
- * probe reads a record only when the hash matches: without them each probe
- * of a lookup was a cache miss on another record, and a get at 1M records
- * cost 2.3x the bare map's instead of 1.3x (bench/bench_store.c). The slot
- * is packed to 12 bytes (the pointer stored as bytes), which keeps the
- * store within its memory target.
+ * A record pointer stored as bytes, so that the structs holding one pack
+ * without padding: slots (12 bytes) and order entries (25 bytes), which keeps
+ * the store within its memory target (bench/bench_store.c). Read and write
+ * it with ms_ref_get and ms_ref_set only; all zero is NULL.
  */
-typedef struct ms_slot {
-    uint32_t hash;                          /* of the record's address */
-    unsigned char rec[sizeof(ptr_record *)]; /* all zero: empty (see ms_slot_rec) */
-} ms_slot;
+typedef struct ms_recref {
+    unsigned char b[sizeof(ptr_record *)];
+} ms_recref;
 
-/* The slot's record, NULL when empty; slots are 12 bytes, so the pointer is copied. */
-static inline ptr_record *ms_slot_rec(const ms_slot *s)
+static inline ptr_record *ms_ref_get(const ms_recref *ref)
 {
     ptr_record *r;
-    memcpy(&r, s->rec, sizeof r);
+    memcpy(&r, ref->b, sizeof r);
     return r;
 }
 
-static inline void ms_slot_set_rec(ms_slot *s, ptr_record *r)
+static inline void ms_ref_set(ms_recref *ref, ptr_record *r)
 {
-    memcpy(s->rec, &r, sizeof r);
+    memcpy(ref->b, &r, sizeof r);
 }
+
+/*
+ * A slot keeps 32 bits of its record's hash beside the pointer, so that a
+ * probe reads a record only when the hash matches: without them each probe
+ * of a lookup was a cache miss on another record, and a get at 1M records
+ * cost 2.3x the bare map's (bench/bench_store.c).
+ */
+typedef struct ms_slot {
+    uint32_t hash; /* of the record's address */
+    ms_recref rec; /* NULL: empty */
+} ms_slot;
 
 typedef struct ms_records {
     ms_slot *e;
@@ -93,28 +100,11 @@ void ms_records_remove(ms_records *m, ms_slot *slot);
 /* Entries per block: 3.2 KiB of 25-byte entries, a few hundred ns of memmove at most. */
 #define MS_BLOCK 128
 
-/*
- * An entry packs the record's pointer as bytes right after the address (25
- * bytes, not 32 with padding): the order costs a fifth less memory, which
- * keeps the store within its memory target (bench/bench_store.c). Read and
- * write the pointer with ms_okey_rec and ms_okey_set_rec only.
- */
+/* 25 bytes an entry (ms_recref), not 32 with padding: a fifth less memory for the order. */
 typedef struct ms_okey {
     ptr_addr addr; /* the record's, copied so a search touches no record */
-    unsigned char rec[sizeof(ptr_record *)];
+    ms_recref rec;
 } ms_okey;
-
-static inline ptr_record *ms_okey_rec(const ms_okey *k)
-{
-    ptr_record *r;
-    memcpy(&r, k->rec, sizeof r);
-    return r;
-}
-
-static inline void ms_okey_set_rec(ms_okey *k, ptr_record *r)
-{
-    memcpy(k->rec, &r, sizeof r);
-}
 
 typedef struct ms_block {
     size_t n;

@@ -89,8 +89,8 @@ void ms_count_record(memstore *m, ms_region *r, const ptr_record *rec, int delta
 void ms_region_free(const ptr_allocator *a, ms_region *r)
 {
     for (size_t i = 0; i < r->map.cap; i++)
-        if (ms_slot_rec(&r->map.e[i]))
-            ptr_record_free(ms_slot_rec(&r->map.e[i]));
+        if (ms_ref_get(&r->map.e[i].rec))
+            ptr_record_free(ms_ref_get(&r->map.e[i].rec));
     if (r->map.e)
         a->free(a->ctx, r->map.e);
     ms_order_free(a, &r->order);
@@ -186,8 +186,8 @@ static void undo_one(memstore *m, const ms_undo *u)
         (void)ms_order_insert(NULL, &r->order, &m->spares, addr, u->old);
         ms_count_record(m, r, u->old, +1);
     } else {
-        ms_slot_set_rec(ms_records_find(&r->map, addr), u->old);
-        ms_okey_set_rec(ms_order_find(&r->order, addr), u->old);
+        ms_ref_set(&ms_records_find(&r->map, addr)->rec, u->old);
+        ms_ref_set(&ms_order_find(&r->order, addr)->rec, u->old);
         ms_count_record(m, r, u->rec, -1);
         ms_count_record(m, r, u->old, +1);
     }
