@@ -99,14 +99,22 @@ static void write_line(const char *line, size_t len)
     pthread_mutex_unlock(&log_lock);
 }
 
+/* The date and time to the second change once a second: each thread keeps its last. */
+static _Thread_local time_t stamp_sec = -1;
+static _Thread_local char stamp_text[32];
+
 static void stamp(char *buf, size_t cap)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    size_t n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, cap - n, ".%03ldZ", ts.tv_nsec / 1000000);
+    if (ts.tv_sec != stamp_sec) {
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        if (strftime(stamp_text, sizeof stamp_text, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+            stamp_text[0] = '\0';
+        stamp_sec = ts.tv_sec;
+    }
+    snprintf(buf, cap, "%s.%03ldZ", stamp_text, ts.tv_nsec / 1000000);
 }
 
 void ptrd_log_access(const char *client, const char *method, const char *path, unsigned http,
@@ -120,8 +128,9 @@ void ptrd_log_access(const char *client, const char *method, const char *path, u
     for (const char *p = path; *p && k + 1 < sizeof safe; p++)
         safe[k++] = (*p > 32 && *p < 127 && *p != '"') ? *p : '?';
     safe[k] = '\0';
-    int n = snprintf(line, sizeof line, "%s %s \"%s %s\" %u %zu %.3fms project=%s\n", t, client,
-                     method, safe, http, bytes, seconds * 1e3, project);
+    unsigned long long us = (unsigned long long)(seconds * 1e6 + 0.5);
+    int n = snprintf(line, sizeof line, "%s %s \"%s %s\" %u %zu %llu.%03llums project=%s\n", t,
+                     client, method, safe, http, bytes, us / 1000, us % 1000, project);
     if (n > 0)
         buffer_line(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }

@@ -133,18 +133,45 @@ static const char *query_arg(void *user, const char *name)
     return MHD_lookup_connection_value((struct MHD_Connection *)user, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/*
+ * The reply's text, in one buffer of the size most replies fit (a record is
+ * about 400 bytes), dumped again into an exact one when it is larger: json_dumps
+ * would grow its buffer from 16 bytes by doubling.
+ */
+static char *dump_json(const json_t *body, size_t *len)
+{
+    size_t cap = 2048;
+    char *text = malloc(cap);
+    if (!text)
+        return NULL;
+    size_t need = json_dumpb(body, text, cap, JSON_COMPACT);
+    if (need > cap) {
+        char *big = realloc(text, need);
+        if (!big) {
+            free(text);
+            return NULL;
+        }
+        text = big;
+        need = json_dumpb(body, text, need, JSON_COMPACT);
+    }
+    if (need == 0) { /* jansson could not dump it */
+        free(text);
+        return NULL;
+    }
+    *len = need;
+    return text;
+}
+
 static enum MHD_Result send_reply(struct MHD_Connection *c, request *rq, ptrd_reply *rep)
 {
     char *text = NULL;
     size_t len = 0;
     if (rep->body) {
-        text = json_dumps(rep->body, JSON_COMPACT);
+        text = dump_json(rep->body, &len);
         json_decref(rep->body);
         rep->body = NULL;
         if (!text)
             rep->http = 500;
-        else
-            len = strlen(text);
     }
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, text ? text : (void *)"", text ? MHD_RESPMEM_MUST_FREE

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <libptr/sqlite.h>
+#include <sqlite3.h>
 #ifdef PTRD_HAVE_PG
 #include <libptr/pg.h>
 #endif
@@ -234,6 +235,13 @@ static void drain_and_stop(struct MHD_Daemon *d)
 
 int main(int argc, char **argv)
 {
+    /*
+     * SQLite keeps malloc statistics under one process-wide mutex unless
+     * told not to; Debian's build also has no lookaside allocator, so every
+     * statement step of every thread would take that mutex (bench/ptrd).
+     * Must come before SQLite is first used.
+     */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     options o;
     if (parse_options(argc, argv, &o) != 0)
         return 2;
