@@ -6,12 +6,15 @@
  * exact (each batch is one write transaction). --all-or-nothing makes the
  * whole file one batch and creates nothing unless every line is accepted.
  *
+ * Batches are read and parsed by a thread of their own while the previous
+ * batch is created (import_read.c), and taken here in file order.
+ *
  * Memory does not grow with the input: a line is at most
  * PTRCTL_IMPORT_LINE_MAX bytes (a longer one stops the import, so an endless
- * line such as /dev/zero ends quickly), the decoded text of a batch lives in
- * one chunk of CHUNK_BYTES (a batch whose text fills it is created early),
- * and refusals are printed batch by batch, not kept (with --json the first
- * JSON_MAX_ERRORS are kept for the summary).
+ * line such as /dev/zero ends quickly), the decoded text of each of the two
+ * batches lives in one chunk of IMPORT_TEXT_BYTES (a batch whose text fills
+ * it is created early), and refusals are printed batch by batch, not kept
+ * (with --json the first JSON_MAX_ERRORS are kept for the summary).
  *
  * --all-or-nothing streams the file through one import (ptr_ctx_import_begin:
  * one write transaction held across the whole file): each line is created in
@@ -25,25 +28,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "import_parse.h"
-#include "ptrctl.h"
+#include "import_read.h"
 
 #define DEFAULT_BATCH   500
 #define MAX_BATCH       10000
 #define STATUS_SLOTS    64
-#define CHUNK_BYTES     ((size_t)4 << 20) /* holds at least one line of the longest */
 #define JSON_MAX_ERRORS 1000
-
-typedef struct slot {
-    ptrctl_import_row row;
-    unsigned long line;
-} slot;
-
-/* Decoded text of the batch's lines; rows point into it, so a chunk never moves. */
-typedef struct chunk {
-    size_t used;
-    char data[CHUNK_BYTES];
-} chunk;
 
 typedef struct rejection {
     unsigned long line;
@@ -53,10 +43,7 @@ typedef struct rejection {
 
 typedef struct importer {
     ptrctl *c;
-    slot *slots;
-    size_t n, cap;
     size_t batch; /* lines per transaction */
-    chunk *text;  /* the batch's text */
     ptr_request *reqs;
     ptr_status *res;
     ptr_error *errs;
@@ -72,8 +59,8 @@ typedef struct importer {
     ptr_status fatal; /* a store or memory failure stopped the import */
     ptr_error fatal_err;
     unsigned long fatal_line;
-    unsigned long stopped_line;   /* a line too long to read ended the import there */
-    unsigned long stopped_errors; /* --max-errors ended the import at this line */
+    import_stop stop; /* what ended the reading early */
+    uint64_t bytes;   /* read so far */
 } importer;
 
 /* Keep a refusal; emit() prints it in line order with the others of its batch. */
@@ -137,110 +124,86 @@ static void emit(importer *im)
     im->emitted = im->nrej;
 }
 
-static int flush(importer *im);
-
-/*
- * Room for one more line in the batch, and need bytes of text for it in
- * *buf. A batch whose text would not fit is created first (the chunk is
- * then reused).
- */
-static slot *next_slot(importer *im, size_t need, char **buf)
-{
-    if (!im->text) {
-        im->text = malloc(sizeof *im->text);
-        if (!im->text)
-            return NULL;
-        im->text->used = 0;
-    } else if (CHUNK_BYTES - im->text->used < need) {
-        if (flush(im) != 0)
-            return NULL;
-        im->text->used = 0;
-        if (im->fatal) /* the batch just created failed: the caller stops */
-            return NULL;
-    }
-    if (im->n == im->cap) {
-        const size_t cap = im->cap ? im->cap * 2 : 64;
-        slot *s = realloc(im->slots, cap * sizeof *s);
-        if (!s)
-            return NULL;
-        im->slots = s;
-        im->cap = cap;
-    }
-    *buf = im->text->data + im->text->used;
-    return &im->slots[im->n];
-}
-
-/* A line without its own region, project or owner gets the global one. */
-static void row_scope(const ptrctl *c, ptrctl_import_row *row)
-{
-    if (!row->region.len)
-        row->region = c->scope.region;
-    if (!row->project.len)
-        row->project = c->scope.project;
-    if (!row->owner.len)
-        row->owner = c->scope.owner;
-}
-
-static int text_eq(ptr_text a, ptr_text b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.s, b.s, a.len) == 0);
-}
-
-static int same_scope(const ptrctl_import_row *a, const ptrctl_import_row *b)
-{
-    return text_eq(a->region, b->region) && text_eq(a->project, b->project) &&
-           text_eq(a->owner, b->owner);
-}
-
 /* Create the batch's lines (one scope: a line of another starts a new batch). */
-static int flush(importer *im)
+static int flush(importer *im, import_batch *b)
 {
-    if (im->n == 0) {
+    if (b->n == 0) {
         emit(im); /* refusals of lines read since the last batch */
         return 0;
     }
-    if (im->work_cap < im->n) {
-        ptr_request *q = realloc(im->reqs, im->n * sizeof *q);
+    if (im->work_cap < b->n) {
+        ptr_request *q = realloc(im->reqs, b->n * sizeof *q);
         if (q)
             im->reqs = q;
-        ptr_status *r = q ? realloc(im->res, im->n * sizeof *r) : NULL;
+        ptr_status *r = q ? realloc(im->res, b->n * sizeof *r) : NULL;
         if (r)
             im->res = r;
-        ptr_error *e = r ? realloc(im->errs, im->n * sizeof *e) : NULL;
+        ptr_error *e = r ? realloc(im->errs, b->n * sizeof *e) : NULL;
         if (!e)
             return -1;
         im->errs = e;
-        im->work_cap = im->n;
+        im->work_cap = b->n;
     }
-    for (size_t i = 0; i < im->n; i++) {
+    for (size_t i = 0; i < b->n; i++) {
         /* The slots may have moved since they were parsed: point at their arrays again. */
-        im->reqs[i] = im->slots[i].row.req;
-        im->reqs[i].names = im->slots[i].row.names;
-        im->reqs[i].tags = im->slots[i].row.tags;
+        im->reqs[i] = b->slots[i].row.req;
+        im->reqs[i].names = b->slots[i].row.names;
+        im->reqs[i].tags = b->slots[i].row.tags;
     }
     size_t created = 0;
-    const ptr_scope scope = {im->slots[0].row.region, im->slots[0].row.project,
-                             im->slots[0].row.owner};
+    const ptr_scope scope = {b->slots[0].row.region, b->slots[0].row.project,
+                             b->slots[0].row.owner};
     const ptr_status st =
-        ptr_ctx_create_many(im->c->ctx, &scope, im->reqs, im->n, 0, im->res, im->errs, &created);
+        ptr_ctx_create_many(im->c->ctx, &scope, im->reqs, b->n, 0, im->res, im->errs, &created);
     if (st == PTR_E_BUSY || st == PTR_E_STORE || st == PTR_E_NOMEM) {
         /* The batch failed as a whole (nothing of it was created): stop here. */
         size_t k = 0;
-        while (k + 1 < im->n && im->res[k] != st)
+        while (k + 1 < b->n && im->res[k] != st)
             k++;
         im->fatal = st;
         im->fatal_err = im->errs[k];
-        im->fatal_line = im->slots[0].line;
-        im->n = 0;
+        im->fatal_line = b->slots[0].line;
         return 0;
     }
     im->created += created;
-    for (size_t i = 0; i < im->n; i++)
-        if (im->res[i] != PTR_OK && reject(im, im->slots[i].line, im->res[i], &im->errs[i]) != 0)
+    for (size_t i = 0; i < b->n; i++)
+        if (im->res[i] != PTR_OK && reject(im, b->slots[i].line, im->res[i], &im->errs[i]) != 0)
             return -1;
-    im->n = 0;
     emit(im);
     return 0;
+}
+
+/*
+ * The batches as the reading thread hands them over, in file order: each
+ * one's refusals are counted, its lines created, and it goes back to be
+ * filled again. After a failure the rest is only drained. 1 when memory ran
+ * out here.
+ */
+static int run_batches(importer *im, import_pipe *p)
+{
+    int oom = 0, draining = 0;
+    for (;;) {
+        import_batch *b = import_pipe_take(p);
+        const int last = b->last;
+        if (!draining) {
+            for (size_t i = 0; i < b->nrej && !oom; i++)
+                if (reject(im, b->rej[i].line, b->rej[i].st, &b->rej[i].err) != 0)
+                    oom = 1;
+            im->lines = b->end_line;
+            im->bytes = b->end_bytes;
+            if (last)
+                im->stop = b->stop;
+            /* What stopped the reading keeps the lines of the last batch from being created. */
+            const int create = !(last && (b->stop.read_error || b->stop.oom || b->stop.bad_header));
+            if (!oom && (create ? flush(im, b) : (emit(im), 0)) != 0)
+                oom = 1;
+            progress_update(&im->prog, im->lines, im->bytes, 0);
+            draining = oom || im->fatal;
+        }
+        import_pipe_give_back(p, b, im->rejected, draining);
+        if (last)
+            return oom;
+    }
 }
 
 /*
@@ -319,10 +282,10 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
         fputs("]", stdout);
         if (im->omitted)
             printf(", \"errors_omitted\": %lu", im->omitted);
-        if (im->fatal || im->stopped_line || im->stopped_errors)
-            printf(", \"stopped_at_line\": %lu", im->fatal          ? im->fatal_line
-                                                 : im->stopped_line ? im->stopped_line
-                                                                    : im->stopped_errors);
+        if (im->fatal || im->stop.too_long || im->stop.max_errors)
+            printf(", \"stopped_at_line\": %lu", im->fatal            ? im->fatal_line
+                                                 : im->stop.too_long ? im->stop.too_long
+                                                                     : im->stop.max_errors);
         if (fin) {
             fputs(", \"error\": ", stdout);
             ptrctl_failure_json(stdout, fin);
@@ -348,41 +311,51 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
         printf("nothing created: --all-or-nothing and %lu line(s) were rejected "
                "(%lu line(s) that passed the checks held back)\n",
                im->rejected, im->held_back);
-    if (im->stopped_line)
-        printf("import stopped at line %lu: longer than %d bytes\n", im->stopped_line,
+    if (im->stop.too_long)
+        printf("import stopped at line %lu: longer than %d bytes\n", im->stop.too_long,
                PTRCTL_IMPORT_LINE_MAX);
-    if (im->stopped_errors)
+    if (im->stop.max_errors)
         printf("import stopped at line %lu: %lu line(s) refused, the most --max-errors allows\n",
-               im->stopped_errors, im->rejected);
+               im->stop.max_errors, im->rejected);
     if (im->fatal && fin)
         printf("stopped at the batch starting at line %lu: %s (%s)\n", im->fatal_line, fin->code,
                fin->message);
 }
 
 /*
- * One line into buf (room for PTRCTL_IMPORT_LINE_MAX bytes), without its
- * newline: 1 when there is one, 0 at the end of the input, -1 on a read
- * error, -2 when the line is longer (it is not read further: an endless
- * line must not keep the import reading).
+ * --all-or-nothing: every line is read, parsed and created in turn, in this
+ * thread, so only one line is in memory. 1 when memory ran out.
  */
-static int read_line(FILE *in, char *buf, size_t *len, uint64_t *bytes)
+static int run_stream(importer *im, import_reader *r, ptrctl_import_row *row, char *buf,
+                      unsigned long max_errors)
 {
-    size_t n = 0;
-    int ch;
-    while ((ch = getc_unlocked(in)) != EOF) {
-        (*bytes)++;
-        if (ch == '\n') {
-            *len = n;
-            return 1;
+    while (!im->fatal) {
+        ptr_error err;
+        ptr_error_clear(&err);
+        import_read_kind k = import_read_line(r, &err);
+        if (k == IMPORT_END)
+            break;
+        if (k == IMPORT_REFUSED) {
+            im->lines = r->lines;
+            return reject(im, r->lines, err.status, &err) != 0;
         }
-        if (n == PTRCTL_IMPORT_LINE_MAX)
-            return -2;
-        buf[n++] = (char)ch;
+        if (k == IMPORT_SKIP)
+            continue;
+        k = import_parse(r, buf, row, &err);
+        if (k == IMPORT_REFUSED && reject(im, r->lines, err.status, &err) != 0)
+            return 1;
+        if (k == IMPORT_ROW && stream_create(im, row, r->lines) != 0)
+            return 1;
+        if (max_errors && im->rejected >= max_errors) {
+            r->stop.max_errors = r->lines;
+            break;
+        }
+        if (im->nrej - im->emitted >= im->batch)
+            emit(im);
+        progress_update(&im->prog, r->lines, r->bytes, 0);
     }
-    if (ferror(in))
-        return -1;
-    *len = n;
-    return n ? 1 : 0;
+    im->lines = r->lines;
+    return 0;
 }
 
 int cmd_import(ptrctl *c, int argc, char **argv)
@@ -454,6 +427,12 @@ int cmd_import(ptrctl *c, int argc, char **argv)
     const uint64_t total =
         (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode)) ? (uint64_t)sb.st_size : 0;
     progress_start(&im.prog, total, show_progress);
+    import_reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.c = c;
+    rd.in = in;
+    rd.line = line;
+    int oom = 0;
     if (all) {
         ptr_error err;
         ptr_error_clear(&err);
@@ -466,126 +445,30 @@ int cmd_import(ptrctl *c, int argc, char **argv)
             free(onebuf);
             return ptrctl_fail(c, st, &err);
         }
-    }
-
-    ptrctl_import_format fmt;
-    memset(&fmt, 0, sizeof fmt);
-    size_t len = 0;
-    uint64_t bytes = 0;
-    int oom = 0, bad_header = 0, got;
-    errno = 0;
-    while (!im.fatal && (got = read_line(in, line, &len, &bytes)) != 0) {
-        im.lines++;
-        ptr_error err;
-        ptr_error_clear(&err);
-        if (got == -1)
-            break;
-        if (got == -2) {
-            /* Not an import file (or not one line of it): the lines before it are created, as
-             * before a read error, and nothing after it is read. */
-            err.status = PTR_E_INVAL;
-            snprintf(err.message, sizeof err.message,
-                     "the line is longer than %d bytes, the most an import line may be: "
-                     "import stopped",
-                     PTRCTL_IMPORT_LINE_MAX);
-            if (reject(&im, im.lines, err.status, &err) != 0)
-                oom = 1;
-            im.stopped_line = im.lines;
-            break;
-        }
-        if (fmt.kind == PTRCTL_FMT_NONE) {
-            size_t k = 0;
-            while (k < len && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'))
-                k++;
-            if (k == len)
-                continue;
-            ptrctl_line_kind hk = ptrctl_import_parse_header(line, len, &fmt, &err);
-            if (hk == PTRCTL_LINE_ERROR) {
-                /* Without the columns no line can be read: stop before creating anything. */
-                if (reject(&im, im.lines, err.status, &err) != 0)
-                    oom = 1;
-                bad_header = 1;
-                break;
-            }
-            if (hk == PTRCTL_LINE_SKIP)
-                continue;
-        }
-        char *buf = onebuf;
-        ptrctl_import_row *row = one;
-        slot *s = NULL;
-        if (!all) {
-            s = next_slot(&im, len + 1, &buf);
-            if (!s) {
-                oom = !im.fatal;
-                break;
-            }
-            row = &s->row;
-        }
-        ptrctl_line_kind k = ptrctl_import_parse_line(line, len, &fmt, buf, len + 1, row, &err);
-        if (k == PTRCTL_LINE_ROW &&
-            ptrctl_address_check(c, row->req.address.s, row->req.address.len, &err) != PTR_OK)
-            k = PTRCTL_LINE_ERROR;
-        /* A batched line that breaks a rule is refused as it is read (counted for
-         * --max-errors at once); the batch then holds only lines the store decides on. */
-        if (k == PTRCTL_LINE_ROW && !all &&
-            ptr_request_check(&row->req, &c->policy, NULL, &err) != PTR_OK)
-            k = PTRCTL_LINE_ERROR;
-        if (k == PTRCTL_LINE_ERROR) {
-            if (reject(&im, im.lines, err.status, &err) != 0) {
-                oom = 1;
-                break;
-            }
-        } else if (k == PTRCTL_LINE_ROW && all) {
-            row_scope(c, row);
-            if (stream_create(&im, row, im.lines) != 0) {
-                oom = 1;
-                break;
-            }
-        } else if (k == PTRCTL_LINE_ROW) {
-            row_scope(c, row);
-            s->line = im.lines;
-            im.text->used += len + 1;
-            if (im.n > 0 && !same_scope(&im.slots[0].row, row)) {
-                /* Another tenant: the batch so far is created first (its text stays put). */
-                const slot mine = *s;
-                if (flush(&im) != 0) {
-                    oom = 1;
-                    break;
-                }
-                if (im.fatal)
-                    break;
-                im.slots[0] = mine;
-            }
-            im.n++;
-        }
-        if (max_errors && im.rejected >= max_errors) {
-            im.stopped_errors = im.lines;
-            break;
-        }
-        /* A batch is its lines, refused or not: refusals too are printed (and dropped) per batch.
-         */
-        if (!all && (im.n >= im.batch || im.nrej - im.emitted >= im.batch) && flush(&im) != 0) {
+        oom = run_stream(&im, &rd, one, onebuf, max_errors);
+        im.stop = rd.stop;
+        im.bytes = rd.bytes;
+        const import_stop *x = &im.stop;
+        stream_end(&im, !oom && !x->oom && !x->read_error && !x->bad_header && !im.fatal &&
+                            !im.rejected);
+    } else {
+        import_pipe pipe;
+        if (import_pipe_start(&pipe, &rd, batch, max_errors) != 0)
             oom = 1;
-            break;
+        else {
+            oom = run_batches(&im, &pipe);
+            import_pipe_end(&pipe);
         }
-        if (all && im.nrej - im.emitted >= im.batch)
-            emit(&im);
-        progress_update(&im.prog, im.lines, bytes, 0);
     }
-    const int read_error = ferror(in);
-    const int read_errno = errno;
     if (in != stdin)
         fclose(in);
-    if (all)
-        stream_end(&im, !oom && !read_error && !bad_header && !im.fatal && !im.rejected);
-    else if (!oom && !read_error && !bad_header && !im.fatal && flush(&im) != 0)
-        oom = 1;
-    progress_update(&im.prog, im.lines, bytes, 1);
+    oom = oom || im.stop.oom;
+    progress_update(&im.prog, im.lines, im.bytes, 1);
 
     ptrctl_failure fin;
     const ptrctl_failure *stop = NULL;
-    if (read_error) {
-        errno = read_errno;
+    if (im.stop.read_error) {
+        errno = im.stop.read_errno;
         ptrctl_failure_io("cannot read", path, &fin);
         stop = &fin;
     } else if (oom) {
@@ -603,8 +486,6 @@ int cmd_import(ptrctl *c, int argc, char **argv)
     free(line);
     free(one);
     free(onebuf);
-    free(im.text);
-    free(im.slots);
     free(im.reqs);
     free(im.res);
     free(im.errs);

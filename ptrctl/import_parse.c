@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <pthread.h>
 
 #include "import_parse.h"
 
@@ -327,12 +328,13 @@ static ptrctl_line_kind parse_csv(const char *s, size_t n, const ptrctl_import_f
  * line is parsed, jansson's memory comes from a bump arena that the next
  * line starts over (its frees are no-ops), and from malloc once the arena is
  * full (a long line) or outside a parse (ptrctl's JSON output). jansson's
- * allocation hooks are the process's (json_set_alloc_funcs): ptrctl is one
- * thread, and nothing else in it keeps jansson memory across a parse.
+ * allocation hooks are the process's (json_set_alloc_funcs), so each thread
+ * has its own arena: import parses on a reading thread while the main thread
+ * may write JSON, and nothing keeps jansson memory across a parse.
  */
 #define ARENA_BYTES ((size_t)64 << 10)
 
-static struct {
+static _Thread_local struct {
     _Alignas(max_align_t) unsigned char mem[ARENA_BYTES];
     size_t used;
     int on; /* a line is being parsed */
@@ -354,21 +356,29 @@ static void *arena_malloc(size_t n)
 
 static void arena_free(void *p)
 {
-    /* As integers: pointers into different objects do not compare in C. */
+    /* As integers: pointers into different objects do not compare in C. A pointer of
+     * another thread's arena is never freed here: no tree outlives its parse. */
     const uintptr_t b = (uintptr_t)p, lo = (uintptr_t)arena.mem;
     if (b >= lo && b - lo < ARENA_BYTES)
         return; /* the arena starts over with the next line */
     free(p);
 }
 
-/* Install the hooks before jansson allocates anything that is freed through them. */
+static void install_hooks(void)
+{
+    json_set_alloc_funcs(arena_malloc, arena_free);
+}
+
+void ptrctl_import_parse_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, install_hooks);
+}
+
+/* The hooks are installed before jansson allocates anything that is freed through them. */
 static void arena_begin(void)
 {
-    static int installed;
-    if (!installed) {
-        json_set_alloc_funcs(arena_malloc, arena_free);
-        installed = 1;
-    }
+    ptrctl_import_parse_init();
     arena.used = 0;
     arena.on = 1;
 }

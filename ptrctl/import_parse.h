@@ -77,4 +77,10 @@ ptrctl_line_kind ptrctl_import_parse_line(const char *line, size_t len,
  */
 ptr_status ptrctl_ttl_value(const char *s, size_t len, int64_t *out);
 
+/*
+ * Installs the allocation hooks a JSON line's parse uses (once; the first
+ * parse does it too). Call it before a second thread uses jansson.
+ */
+void ptrctl_import_parse_init(void);
+
 #endif /* PTRCTL_IMPORT_PARSE_H */

@@ -67,7 +67,9 @@ summary+=("python: passed")
 stage asan -- -DCMAKE_BUILD_TYPE=Debug -DPTR_SANITIZE=address,undefined
 stage valgrind -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     "-DPTR_TEST_WRAPPER=valgrind;--error-exitcode=99;--leak-check=full;--errors-for-leak-kinds=definite,indirect,possible;--show-leak-kinds=definite,indirect,possible;-q"
-stage tsan -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTR_SANITIZE=thread
+# The unit tests and the programs' threaded paths (label tsan); a race stops the process.
+TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" stage tsan -L 'unit|tsan' -- \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTR_SANITIZE=thread
 stage scalar -L unit -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTR_WORDWISE=SCALAR \
     -DPTR_BUILD_EXAMPLES=OFF -DPTR_BUILD_PTRCTL=OFF
 

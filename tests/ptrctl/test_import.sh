@@ -108,6 +108,39 @@ head -n 51 aon4.csv > aon5.csv
 expect 0 import --all-or-nothing aon5.csv; has "$OUT" "50 created, 0 rejected" "exactly the quota"
 eq "$(count aon)" 50 "all"
 
+# ---- the reading thread: file order and --max-errors as one batch at a time --------------
+# Batches of 3; the store refuses the taken addresses (lines 2, 4, 6, 8) only when their batch
+# is created, the reader refuses the bad names (5, 9, 11) as it reads them. The seventh refusal
+# is line 11 only if the store's refusals of each batch count before the next batch is read.
+export PTRCTL_OWNER=reader
+for i in 1 2 3 4; do expect 0 create "203.0.113.$((100 + i))" "t$i.example.com"; done
+{ echo "ip,names"
+  echo "203.0.113.101,x1.example.com";  echo "203.0.113.150,ok1.example.com"
+  echo "203.0.113.102,x2.example.com";  echo "203.0.113.160,bad..example.com"
+  echo "203.0.113.103,x3.example.com";  echo "203.0.113.151,ok2.example.com"
+  echo "203.0.113.104,x4.example.com";  echo "203.0.113.161,bad..example.com"
+  echo "203.0.113.152,ok3.example.com"; echo "203.0.113.162,bad..example.com"
+  echo "203.0.113.153,never.example.com"; } > order.csv
+expect 1 import --batch 3 --max-errors 7 --no-progress order.csv
+has "$OUT" "import stopped at line 11: 7 line(s) refused, the most --max-errors allows" \
+    "--max-errors counts the store's refusals of the batches before"
+has "$OUT" "3 created, 7 rejected" "the lines before the stop"
+eq "$(printf '%s\n' "$ERR" | sed -n 's/^line \([0-9]*\):.*/\1/p' | tr '\n' ' ')" \
+    "2 4 5 6 8 9 11 " "refusals of both kinds in file order"
+expect 1 show 203.0.113.153
+# Many batches and refusals without --max-errors: every line gets its verdict, in order.
+{ echo "ip,names"; for i in $(seq 1 400); do
+    if [ $((i % 7)) -eq 0 ]; then echo "10.7.$((i / 200)).$((i % 200)),bad..x"
+    else echo "10.7.$((i / 200)).$((i % 200)),r$i.example.com"; fi; done; } > many2.csv
+export PTRCTL_OWNER=many2
+expect 0 quota --set 1000
+expect 1 import --batch 4 --no-progress many2.csv
+has "$OUT" "import: 401 lines, 343 created, 57 rejected" "every line's verdict"
+eq "$(printf '%s\n' "$ERR" | sed -n 's/^line \([0-9]*\):.*/\1/p' | tr '\n' ' ')" \
+    "$(for i in $(seq 1 400); do [ $((i % 7)) -eq 0 ] && printf '%d ' $((i + 1)); done)" \
+    "refusals over 100 batches in file order"
+eq "$(count many2)" 343 "created"
+
 # ---- progress bar only on a terminal ------------------------------------------------------
 case "$ERR" in *$'\r'*) fail "no progress bar when stderr is not a terminal" ;; esac
 if command -v script >/dev/null 2>&1; then
