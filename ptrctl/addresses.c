@@ -50,15 +50,9 @@ static const block BLOCKS[] = {
 
 static int in_block(const ptr_addr *a, const block *b)
 {
-    if (a->family != b->family)
-        return 0;
-    const unsigned full = b->len / 8u, rest = b->len % 8u;
-    if (memcmp(a->bytes, b->net, full) != 0)
-        return 0;
-    if (rest == 0)
-        return 1;
-    const uint8_t mask = (uint8_t)(0xffu << (8u - rest));
-    return (a->bytes[full] & mask) == b->net[full];
+    ptr_addr net = {b->family, {0}};
+    memcpy(net.bytes, b->net, sizeof net.bytes);
+    return ptr_addr_in_prefix(&net, b->len, a);
 }
 
 int ptrctl_addresses_parse(const char *s, ptrctl_addresses *out)

@@ -490,6 +490,50 @@ static void test_prefix_parse(void **state)
     assert_prefix("2001:db8::/127", "20010db8000000000000000000000000", 127);
 }
 
+/* ---- ptr_addr_in_prefix -------------------------------------------------- */
+
+static int inside(const char *prefix, const char *addr)
+{
+    ptr_addr net, a;
+    unsigned len;
+    if (ptr_prefix_parse(prefix, strlen(prefix), &net, &len) != PTR_OK ||
+        ptr_addr_parse(addr, strlen(addr), &a) != PTR_OK)
+        fail_msg("bad test input %s %s", prefix, addr);
+    return ptr_addr_in_prefix(&net, len, &a);
+}
+
+static void test_addr_in_prefix(void **state)
+{
+    (void)state;
+    assert_int_equal(inside("203.0.113.0/24", "203.0.113.0"), 1);
+    assert_int_equal(inside("203.0.113.0/24", "203.0.113.255"), 1);
+    assert_int_equal(inside("203.0.113.0/24", "203.0.114.0"), 0);
+    assert_int_equal(inside("203.0.113.0/24", "203.0.112.255"), 0);
+    /* A length that is not a whole number of bytes, on both sides of the boundary. */
+    assert_int_equal(inside("203.0.113.64/26", "203.0.113.64"), 1);
+    assert_int_equal(inside("203.0.113.64/26", "203.0.113.127"), 1);
+    assert_int_equal(inside("203.0.113.64/26", "203.0.113.63"), 0);
+    assert_int_equal(inside("203.0.113.64/26", "203.0.113.128"), 0);
+    assert_int_equal(inside("0.0.0.0/0", "198.51.100.7"), 1);
+    assert_int_equal(inside("198.51.100.7", "198.51.100.7"), 1);
+    assert_int_equal(inside("198.51.100.7", "198.51.100.6"), 0);
+    assert_int_equal(inside("2001:db8::/32", "2001:db8:ffff::1"), 1);
+    assert_int_equal(inside("2001:db8::/32", "2001:db9::"), 0);
+    assert_int_equal(inside("2001:db8:0:0:8000::/65", "2001:db8::8000:0:0:1"), 1);
+    assert_int_equal(inside("2001:db8:0:0:8000::/65", "2001:db8::7fff:0:0:1"), 0);
+    assert_int_equal(inside("::/0", "2001:db8::1"), 1);
+    /* Never across families: ::/0 does not hold an IPv4 address, 0.0.0.0/0 no IPv6 one. */
+    assert_int_equal(inside("::/0", "203.0.113.1"), 0);
+    assert_int_equal(inside("0.0.0.0/0", "::ffff:203.0.113.1"), 0);
+    /* Misuse: NULL, a length beyond the family's bits. */
+    ptr_addr a;
+    assert_int_equal(ptr_addr_parse("203.0.113.1", 11, &a), PTR_OK);
+    assert_int_equal(ptr_addr_in_prefix(NULL, 0, &a), 0);
+    assert_int_equal(ptr_addr_in_prefix(&a, 0, NULL), 0);
+    assert_int_equal(ptr_addr_in_prefix(&a, 33, &a), 0);
+    assert_int_equal(ptr_addr_in_prefix(&a, 32, &a), 1);
+}
+
 static void test_prefix_limits(void **state)
 {
     (void)state;
@@ -651,7 +695,7 @@ int main(void)
         cmocka_unit_test(test_v6_every_position),  cmocka_unit_test(test_parse_misuse),
         cmocka_unit_test(test_host_parse),         cmocka_unit_test(test_host_prefix_lengths),
         cmocka_unit_test(test_host_misuse),        cmocka_unit_test(test_prefix_parse),
-        cmocka_unit_test(test_prefix_limits),      cmocka_unit_test(test_prefix_misuse),
+        cmocka_unit_test(test_prefix_limits),      cmocka_unit_test(test_addr_in_prefix),      cmocka_unit_test(test_prefix_misuse),
         cmocka_unit_test(test_addr_equal),         cmocka_unit_test(test_is_public),
         cmocka_unit_test(test_is_public_misuse),
     };

@@ -100,6 +100,16 @@ PTR_API ptr_status ptr_prefix_parse(const char *s, size_t len, ptr_addr *out,
                                     unsigned *prefix_len);
 
 /**
+ * \brief Is \p a inside the network \p net / \p prefix_len (as
+ * ptr_prefix_parse() gives them)? The first \p prefix_len bits of both must
+ * be equal; an address of the other family is never inside.
+ *
+ * \return 1 when it is; 0 when it is not, when an argument is NULL, or when
+ *         \p prefix_len is longer than the family's addresses (32 or 128 bits)
+ */
+PTR_API int ptr_addr_in_prefix(const ptr_addr *net, unsigned prefix_len, const ptr_addr *a);
+
+/**
  * \brief Format an address: dotted decimal, or IPv6 per RFC 5952 (lower
  * case, the longest run of two or more zero groups as "::", the first such
  * run on a tie). IPv6 addresses with an embedded IPv4 address

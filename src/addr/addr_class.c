@@ -67,6 +67,7 @@ static const struct v6_block v6_special[] = {
     {{0x3f, 0xff, 0x00, 0x00, 0, 0}, 20}, /* 3fff::/20      documentation, RFC 9637 */
 };
 
+/* Are the first len bits of addr those of net? */
 static int in_block(const uint8_t *addr, const uint8_t *net, unsigned len)
 {
     const unsigned full = len / 8, rest = len % 8;
@@ -76,7 +77,16 @@ static int in_block(const uint8_t *addr, const uint8_t *net, unsigned len)
     if (rest == 0)
         return 1;
     const uint8_t mask = (uint8_t)(0xffu << (8 - rest));
-    return (addr[full] & mask) == net[full];
+    return (addr[full] & mask) == (net[full] & mask);
+}
+
+int ptr_addr_in_prefix(const ptr_addr *net, unsigned prefix_len, const ptr_addr *a)
+{
+    if (!net || !a || net->family != a->family)
+        return 0;
+    if (prefix_len > (net->family == 4 ? 32u : net->family == 6 ? 128u : 0u))
+        return 0;
+    return in_block(a->bytes, net->bytes, prefix_len);
 }
 
 static int is_public4(const uint8_t b[4])

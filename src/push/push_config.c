@@ -124,27 +124,13 @@ static int same_server(const push_server *a, const push_server *b)
     return a->sa_len == b->sa_len && memcmp(&a->sa, &b->sa, a->sa_len) == 0;
 }
 
-/* Does prefix/len hold a? */
-static int prefix_holds(const ptr_addr *prefix, unsigned len, const ptr_addr *a)
-{
-    if (prefix->family != a->family)
-        return 0;
-    const unsigned whole = len / 8, rest = len % 8;
-    if (memcmp(prefix->bytes, a->bytes, whole) != 0)
-        return 0;
-    if (rest == 0)
-        return 1;
-    const uint8_t mask = (uint8_t)(0xFFu << (8 - rest));
-    return (prefix->bytes[whole] & mask) == (a->bytes[whole] & mask);
-}
-
 const push_route *push_route_find(const ptr_push_config *cfg, const ptr_addr *a)
 {
     const push_route *best = NULL;
     for (size_t i = 0; i < cfg->n_routes; i++) {
         const push_route *r = &cfg->routes[i];
         if ((!best || r->prefix_len > best->prefix_len) &&
-            prefix_holds(&r->prefix, r->prefix_len, a))
+            ptr_addr_in_prefix(&r->prefix, r->prefix_len, a))
             best = r;
     }
     return best;
