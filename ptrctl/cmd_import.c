@@ -283,7 +283,7 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
         if (im->omitted)
             printf(", \"errors_omitted\": %lu", im->omitted);
         if (im->fatal || im->stop.too_long || im->stop.max_errors)
-            printf(", \"stopped_at_line\": %lu", im->fatal            ? im->fatal_line
+            printf(", \"stopped_at_line\": %lu", im->fatal           ? im->fatal_line
                                                  : im->stop.too_long ? im->stop.too_long
                                                                      : im->stop.max_errors);
         if (fin) {

@@ -88,7 +88,8 @@ import_read_kind import_read_line(import_reader *r, ptr_error *err)
 import_read_kind import_parse(import_reader *r, char *buf, ptrctl_import_row *row, ptr_error *err)
 {
     const ptrctl *c = r->c;
-    ptrctl_line_kind k = ptrctl_import_parse_line(r->line, r->len, &r->fmt, buf, r->len + 1, row, err);
+    ptrctl_line_kind k =
+        ptrctl_import_parse_line(r->line, r->len, &r->fmt, buf, r->len + 1, row, err);
     if (k == PTRCTL_LINE_ROW &&
         ptrctl_address_check(c, row->req.address.s, row->req.address.len, err) != PTR_OK)
         k = PTRCTL_LINE_ERROR;

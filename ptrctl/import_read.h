@@ -77,7 +77,7 @@ typedef struct import_batch {
     size_t nrej, rej_cap;
     unsigned long end_line; /* lines read when it was handed over */
     uint64_t end_bytes;
-    int last;        /* the reader's last batch: it carries the stop */
+    int last; /* the reader's last batch: it carries the stop */
     import_stop stop;
 } import_batch;
 
@@ -96,7 +96,7 @@ typedef struct import_pipe {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t changed;
-    unsigned full;               /* batches handed over and not yet given back */
+    unsigned full; /* batches handed over and not yet given back */
     unsigned next_fill, next_take;
     int stop;                    /* the creating side failed: read no more */
     unsigned long rejected_seen; /* refusals counted by the creating side */

@@ -695,9 +695,9 @@ int main(void)
         cmocka_unit_test(test_v6_every_position),  cmocka_unit_test(test_parse_misuse),
         cmocka_unit_test(test_host_parse),         cmocka_unit_test(test_host_prefix_lengths),
         cmocka_unit_test(test_host_misuse),        cmocka_unit_test(test_prefix_parse),
-        cmocka_unit_test(test_prefix_limits),      cmocka_unit_test(test_addr_in_prefix),      cmocka_unit_test(test_prefix_misuse),
-        cmocka_unit_test(test_addr_equal),         cmocka_unit_test(test_is_public),
-        cmocka_unit_test(test_is_public_misuse),
+        cmocka_unit_test(test_prefix_limits),      cmocka_unit_test(test_addr_in_prefix),
+        cmocka_unit_test(test_prefix_misuse),      cmocka_unit_test(test_addr_equal),
+        cmocka_unit_test(test_is_public),          cmocka_unit_test(test_is_public_misuse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
