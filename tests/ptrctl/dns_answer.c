@@ -1,11 +1,12 @@
 /*
  * A stand-in for a pusher in the tests of ptrctl, ptrd and the Python
  * binding: it answers every pending change of a region of an SQLite database
- * as a name server would, through the same calls a pusher makes
+ * (or a PostgreSQL one, given as a postgresql:// URI, when built with
+ * libptr-pg) as a name server would, through the same calls a pusher makes
  * (ptr_ctx_pending, then ptr_ctx_dns_results), so the status the programs
  * show comes from the library's own lifecycle, not from rows written by hand.
  *
- *   dns_answer DB REGION active|error|sent [REASON]
+ *   dns_answer DB|postgresql://URI REGION active|error|sent [REASON]
  *
  * active: a server confirmed each change (a deleted record is then gone);
  * error: a server refused each one, REASON saying why; sent: each was sent
@@ -19,6 +20,9 @@
 
 #include <libptr/libptr.h>
 #include <libptr/sqlite.h>
+#ifdef DNS_ANSWER_HAVE_PG
+#include <libptr/pg.h>
+#endif
 
 typedef struct pending {
     ptr_dns_result *res;
@@ -70,11 +74,22 @@ int main(int argc, char **argv)
     const char *reason = argc == 5 ? argv[4] : "";
     ptr_error err;
     ptr_error_clear(&err);
-    ptr_sqlite_options o;
-    ptr_sqlite_options_init(&o);
-    o.flags &= ~(uint32_t)PTR_SQLITE_CREATE;
     ptr_store *store = NULL;
-    ptr_status st = ptr_sqlite_store_open(argv[1], strlen(argv[1]), &o, &store, &err);
+    ptr_status st;
+    const char *db = argv[1];
+    if (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0) {
+#ifdef DNS_ANSWER_HAVE_PG
+        st = ptr_pg_store_open(db, strlen(db), 0, &store, &err);
+#else
+        fprintf(stderr, "dns_answer: built without libptr-pg: cannot open %s\n", db);
+        return 2;
+#endif
+    } else {
+        ptr_sqlite_options o;
+        ptr_sqlite_options_init(&o);
+        o.flags &= ~(uint32_t)PTR_SQLITE_CREATE;
+        st = ptr_sqlite_store_open(db, strlen(db), &o, &store, &err);
+    }
     if (st != PTR_OK)
         return failed("open", st, &err);
     ptr_policy policy;

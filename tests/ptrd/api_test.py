@@ -507,8 +507,8 @@ check(req("GET", "/v2/reverse/floatingips/eu-de:" + fip_b(2), token=B)[0] == 200
 keep.close()
 
 # ---- the DNS status lifecycle (issue 14) ------------------------------------
-# PTRD_DNS_ANSWER (tests/ptrctl/dns_answer.c) answers the pending changes of the SQLite file
-# as a pusher would; without it (PostgreSQL) this part is left out.
+# PTRD_DNS_ANSWER (tests/ptrctl/dns_answer.c) answers the pending changes of the database
+# (SQLite file or PostgreSQL URI) as a pusher would; without it this part is left out.
 ANSWER, DB = os.environ.get("PTRD_DNS_ANSWER"), os.environ.get("PTRD_TEST_DB")
 if ANSWER and DB:
     import subprocess

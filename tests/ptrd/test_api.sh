@@ -13,8 +13,8 @@ else
     db=$WORK/ptr.db
 fi
 start_ptrd main "$db" --threads 4 --timeout 2 --header-timeout 3 --max-connections 40
-# On SQLite, PTRD_DNS_ANSWER (set by CMake) answers pending changes as a pusher would.
-[ "${3:-sqlite}" = sqlite ] && export PTRD_TEST_DB=$db
+# PTRD_DNS_ANSWER (set by CMake) answers pending changes as a pusher would, on either store.
+export PTRD_TEST_DB=$db
 /usr/bin/python3 "$here/api_test.py" "127.0.0.1:$PORT_main" "$PID_main" "$WORK"
 rc=$?
 [ $rc -eq 0 ] || { echo "--- ptrd log"; tail -n 40 "$WORK/main.log"; cat "$WORK/main.stderr"; exit $rc; }
