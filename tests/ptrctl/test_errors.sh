@@ -98,6 +98,20 @@ eq "${got##*rc=}" 3 "a store failure exits 3"
 has "$got" "PTR_E_STORE (DNS.0001): " "the status"
 has "$got" "$PTRCTL_DB)" "the database file named"
 hasnt "$got" "PTR_E_STORE (DNS.0001): the store failed" "more than 'the store failed'"
+# In batches of 5 the failure comes after some batches were created, while the reading thread
+# has read ahead: the summary counts the lines up to the failed batch's end, no further, and
+# every batch before it is in the store.
+rm -f "$PTRCTL_DB" "$PTRCTL_DB-wal" "$PTRCTL_DB-shm"
+got=$( (trap '' XFSZ; ulimit -f 120; "$PTRCTL" --owner big import --batch 5 --no-progress full.csv 2>&1; echo "rc=$?") | cat)
+eq "${got##*rc=}" 3 "a store failure after some batches exits 3"
+c=$(printf '%s\n' "$got" | sed -n 's/^import: \([0-9]*\) lines, \([0-9]*\) created.*/\1 \2/p')
+n=$(printf '%s\n' "$got" | sed -n 's/^stopped at the batch starting at line \([0-9]*\):.*/\1/p')
+read -r lines created <<<"$c"
+[ "${created:-0}" -ge 5 ] || fail "some batches before the failure: $got"
+eq "$n" "$((created + 2))" "the failed batch starts after the created ones"
+eq "$lines" "$((n + 4))" "lines counted up to the failed batch's end"
+eq "$("$PTRCTL" --owner big --json quota | sed 's/.*"used": \([0-9]*\).*/\1/')" "$created" \
+    "the batches before the failure are in the store"
 # ---- a damaged row: reads that can go past it do, and say so ---------------------------------
 # Another writer of the file (here Python's sqlite3) leaves a description beyond the policy's
 # limit: show refuses it naming the address, list and export-zone skip it with a warning.
