@@ -35,12 +35,6 @@
 #define STATUS_SLOTS    64
 #define JSON_MAX_ERRORS 1000
 
-typedef struct rejection {
-    unsigned long line;
-    ptr_status st;
-    ptr_error err;
-} rejection;
-
 typedef struct importer {
     ptrctl *c;
     size_t batch; /* lines per transaction */
@@ -51,7 +45,7 @@ typedef struct importer {
     unsigned long created, rejected, lines;
     unsigned long held_back; /* valid lines not created because of --all-or-nothing */
     unsigned long by_status[STATUS_SLOTS];
-    rejection *rej; /* refusals not printed yet; with --json also the first printed ones */
+    import_refusal *rej; /* refusals not printed yet; with --json also the first printed ones */
     size_t nrej, rej_cap, emitted;
     unsigned long omitted; /* refusals left out of the JSON summary's list */
     progress prog;
@@ -71,13 +65,13 @@ static int reject(importer *im, unsigned long line, ptr_status st, const ptr_err
         im->by_status[st]++;
     if (im->nrej == im->rej_cap) {
         const size_t cap = im->rej_cap ? im->rej_cap * 2 : 64;
-        rejection *r = realloc(im->rej, cap * sizeof *r);
+        import_refusal *r = realloc(im->rej, cap * sizeof *r);
         if (!r)
             return -1;
         im->rej = r;
         im->rej_cap = cap;
     }
-    rejection *r = &im->rej[im->nrej++];
+    import_refusal *r = &im->rej[im->nrej++];
     r->line = line;
     r->st = st;
     if (err && err->status == st) {
@@ -91,7 +85,8 @@ static int reject(importer *im, unsigned long line, ptr_status st, const ptr_err
 
 static int by_line(const void *a, const void *b)
 {
-    const unsigned long x = ((const rejection *)a)->line, y = ((const rejection *)b)->line;
+    const unsigned long x = ((const import_refusal *)a)->line,
+                        y = ((const import_refusal *)b)->line;
     return (x > y) - (x < y);
 }
 
@@ -104,7 +99,7 @@ static void emit(importer *im)
     const size_t n = im->nrej - im->emitted;
     if (n == 0)
         return;
-    rejection *r = im->rej + im->emitted;
+    import_refusal *r = im->rej + im->emitted;
     qsort(r, n, sizeof *r, by_line);
     progress_finish(&im->prog);
     for (size_t i = 0; i < n && !im->c->quiet; i++) {
@@ -200,7 +195,7 @@ static int run_batches(importer *im, import_pipe *p)
             progress_update(&im->prog, im->lines, im->bytes, 0);
             draining = oom || im->fatal;
         }
-        import_pipe_give_back(p, b, im->rejected, draining);
+        import_pipe_give_back(p, im->rejected, draining);
         if (last)
             return oom;
     }
@@ -291,7 +286,7 @@ static void summary(importer *im, int all_or_nothing, const ptrctl_failure *fin)
             ptrctl_failure_json(stdout, fin);
         } else if (im->nrej) {
             ptrctl_failure x;
-            const rejection *r = &im->rej[0];
+            const import_refusal *r = &im->rej[0];
             ptrctl_failure_of(im->c, r->st, &r->err, NULL, &x);
             snprintf(x.message, sizeof x.message, "%lu line(s) refused; the first, line %lu: %s",
                      im->rejected, r->line,

@@ -312,9 +312,8 @@ import_batch *import_pipe_take(import_pipe *p)
     return b;
 }
 
-void import_pipe_give_back(import_pipe *p, import_batch *b, unsigned long rejected, int stop)
+void import_pipe_give_back(import_pipe *p, unsigned long rejected, int stop)
 {
-    (void)b; /* batches come back in the order they were taken */
     pthread_mutex_lock(&p->lock);
     p->full--;
     p->rejected_seen = rejected;

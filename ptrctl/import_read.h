@@ -22,6 +22,7 @@ typedef struct import_slot {
     unsigned long line;
 } import_slot;
 
+/* A refused line: kept by the reader per batch, and by cmd_import.c until printed. */
 typedef struct import_refusal {
     unsigned long line;
     ptr_status st;
@@ -107,8 +108,9 @@ typedef struct import_pipe {
 int import_pipe_start(import_pipe *p, import_reader *r, size_t batch, unsigned long max_errors);
 /* The next batch in file order (the last one has ->last set). */
 import_batch *import_pipe_take(import_pipe *p);
-/* The batch is done with; rejected is the refusals counted so far; stop: read no more. */
-void import_pipe_give_back(import_pipe *p, import_batch *b, unsigned long rejected, int stop);
+/* The batch last taken is done with (batches come back in the order they were taken);
+ * rejected is the refusals counted so far; stop: read no more. */
+void import_pipe_give_back(import_pipe *p, unsigned long rejected, int stop);
 /* After the last batch: the thread is joined and the batches freed. */
 void import_pipe_end(import_pipe *p);
 
