@@ -102,7 +102,8 @@ PTR_API ptr_status ptr_prefix_parse(const char *s, size_t len, ptr_addr *out,
 /**
  * \brief Is \p a inside the network \p net / \p prefix_len (as
  * ptr_prefix_parse() gives them)? The first \p prefix_len bits of both must
- * be equal; an address of the other family is never inside.
+ * be equal; an address of the other family is never inside. Since libptr
+ * 0.2.2.
  *
  * \return 1 when it is; 0 when it is not, when an argument is NULL, or when
  *         \p prefix_len is longer than the family's addresses (32 or 128 bits)
