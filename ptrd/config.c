@@ -257,6 +257,8 @@ ptrd_config *ptrd_config_load(const char *tokens_path, const char *eips_path, ch
         return NULL;
     }
     atomic_init(&c->refs, 1);
+    static atomic_uint_fast64_t generations;
+    c->generation = atomic_fetch_add(&generations, 1) + 1;
     if (load_tokens(c, tokens_path, msg, cap) != 0 || load_eips(c, eips_path, msg, cap) != 0) {
         ptrd_config_release(c);
         return NULL;

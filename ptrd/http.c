@@ -138,7 +138,7 @@ static const char *query_arg(void *user, const char *name)
  * about 400 bytes), dumped again into an exact one when it is larger: json_dumps
  * would grow its buffer from 16 bytes by doubling.
  */
-static char *dump_json(const json_t *body, size_t *len)
+char *ptrd_json_text(const json_t *body, size_t *len)
 {
     size_t cap = 2048;
     char *text = malloc(cap);
@@ -166,8 +166,12 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, request *rq, ptrd_re
 {
     char *text = NULL;
     size_t len = 0;
-    if (rep->body) {
-        text = dump_json(rep->body, &len);
+    if (rep->text) {
+        text = rep->text;
+        len = rep->text_len;
+        rep->text = NULL;
+    } else if (rep->body) {
+        text = ptrd_json_text(rep->body, &len);
         json_decref(rep->body);
         rep->body = NULL;
         if (!text)
@@ -211,7 +215,7 @@ static enum MHD_Result send_text(struct MHD_Connection *c, request *rq, unsigned
 
 static enum MHD_Result too_large(struct MHD_Connection *c, request *rq)
 {
-    ptrd_reply rep = {0, NULL, NULL};
+    ptrd_reply rep = {.http = 0};
     char d[80];
     snprintf(d, sizeof d, "the request body is larger than %u bytes", PTRD_BODY_MAX);
     ptrd_reply_http_error(&rep, 413, "DNS.0002", "Invalid request.", "body", d);
@@ -286,7 +290,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     call.base = base;
     call.query = query_arg;
     call.query_user = c;
-    ptrd_reply rep = {500, NULL, NULL};
+    ptrd_reply rep = {.http = 500};
     ptrd_dispatch(&call, rq->route, &rep);
     memcpy(rq->project, call.project, sizeof rq->project);
     return send_reply(c, rq, &rep);

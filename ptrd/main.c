@@ -56,12 +56,13 @@ static const char usage[] =
     "            [--threads N] [--policy huawei|otc] [--default-name TEMPLATE] [--log FILE]\n"
     "            [--region NAME] [--max-connections N] [--timeout SECONDS]\n"
     "            [--header-timeout SECONDS] [--port-file FILE] [--push FILE]\n"
+    "            [--show-cache ENTRIES]\n"
     "See docs/ptrd.md.\n";
 
 typedef struct options {
     const char *db, *listen, *tokens, *eips, *policy, *default_name, *log, *region, *port_file;
     const char *push;
-    unsigned threads, max_connections, timeout, header_timeout;
+    unsigned threads, max_connections, timeout, header_timeout, show_cache;
 } options;
 
 static int parse_uint(const char *opt, const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -94,6 +95,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"header-timeout", required_argument, NULL, 'H'},
         {"port-file", required_argument, NULL, 'P'},
         {"push", required_argument, NULL, 'S'},
+        {"show-cache", required_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -102,6 +104,7 @@ static int parse_options(int argc, char **argv, options *o)
     o->max_connections = 512;
     o->timeout = 30;
     o->header_timeout = 10;
+    o->show_cache = 1024;
     o->policy = "huawei";
     int ch;
     while ((ch = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -130,6 +133,10 @@ static int parse_options(int argc, char **argv, options *o)
             break;
         case 'H':
             if (parse_uint("--header-timeout", optarg, 1, 3600, &o->header_timeout))
+                return -1;
+            break;
+        case 'C':
+            if (parse_uint("--show-cache", optarg, 0, 65536, &o->show_cache))
                 return -1;
             break;
         case 'h': fputs(usage, stdout); exit(0);
@@ -277,6 +284,7 @@ int main(int argc, char **argv)
 
     ptr_error err;
     ptr_error_clear(&err);
+    ptrd_show_cache_init(o.show_cache);
     ptrd.nconn = o.threads; /* readers; one more for the writes, and one for --push */
     ptrd.nstores = o.threads + 1 + (o.push != NULL);
     ptrd.stores = calloc(ptrd.nstores, sizeof *ptrd.stores);

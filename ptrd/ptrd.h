@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <libptr/libptr.h>
+#include <libptr/sqlite.h>
 
 #define PTRD_BODY_MAX (64u * 1024u) /* the request body limit */
 #define PTRD_SHA256_LEN 32
@@ -39,6 +40,7 @@ typedef struct ptrd_eip {
  * keep the one they started with (reference counted). */
 typedef struct ptrd_config {
     atomic_uint refs;
+    uint64_t generation; /* one number per snapshot loaded, never reused */
     ptrd_token *tokens;
     size_t ntokens;
     ptrd_eip *eips;          /* sorted by fip */
@@ -94,8 +96,13 @@ ptr_store *ptrd_store(void);
 typedef struct ptrd_reply {
     unsigned http;   /* HTTP status */
     json_t *body;    /* owned; NULL: empty body */
+    char *text;      /* instead of body: the JSON text already, malloc'ed, owned */
+    size_t text_len;
     const char *allow; /* for 405: the Allow header */
 } ptrd_reply;
+
+/* JSON as compact text (malloc'ed, *len its length), or NULL. */
+char *ptrd_json_text(const json_t *body, size_t *len);
 
 /* A record as the cloud shows it; id is "region:fip", base the URL prefix. */
 json_t *ptrd_record_json(const ptr_record *r, const ptrd_eip *eip, const char *base, int v21);
@@ -146,6 +153,26 @@ typedef struct ptrd_call {
 enum ptrd_route ptrd_route_of(const char *method, const char *path);
 const char *ptrd_route_name(enum ptrd_route r);
 void ptrd_dispatch(ptrd_call *call, enum ptrd_route route, ptrd_reply *rep);
+
+/* ---- show_cache.c: repeated GETs answered from this thread's copy ------- */
+
+/* What a GET's answer depends on besides the database. */
+typedef struct ptrd_show_key {
+    uint64_t generation; /* of the configuration snapshot */
+    const ptrd_token *tok;
+    const ptrd_eip *eip;
+    int v21;          /* the v2.1 shape */
+    const char *base; /* the links' base URL */
+} ptrd_show_key;
+
+/* Up to `entries` answers per thread (rounded up to a power of two); 0: off. */
+void ptrd_show_cache_init(unsigned entries);
+int ptrd_show_cache_on(void);
+/* Fill rep with k's kept answer when it was read at stamp `now`; 1 if so. */
+int ptrd_show_cache_find(const ptrd_show_key *k, const ptr_sqlite_stamp *now, ptrd_reply *rep);
+/* Keep an answer read after the database had stamp `before`. */
+void ptrd_show_cache_keep(const ptrd_show_key *k, const ptr_sqlite_stamp *before, unsigned http,
+                          const char *text, size_t len);
 
 /* ---- metrics.c ----------------------------------------------------------- */
 

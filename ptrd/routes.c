@@ -407,21 +407,48 @@ out:
     json_decref(body);
 }
 
-static void fip_show(handler *h, const char *key)
+/*
+ * GET of one record (both shapes): the thread's kept answer while the
+ * database is unchanged (show_cache.c), else a read, whose 200 is kept. v2
+ * answers an EIP without a record with its default name; v2.1 with 404.
+ */
+static void show(handler *h, const ptrd_eip *eip, int v21)
 {
-    const ptrd_eip *eip = find_eip(h, key, 1, "floatingip_id", -1);
-    if (!eip)
+    const ptrd_show_key k = {h->cfg->generation, h->tok, eip, v21, h->call->base};
+    ptr_sqlite_stamp before;
+    const int stamped =
+        ptrd_show_cache_on() && ptr_sqlite_store_stamp(ptrd_store(), &before) == PTR_OK;
+    if (stamped && ptrd_show_cache_find(&k, &before, h->rep))
         return;
     ptr_scope s = scope_of(h, eip);
     ptr_status st = ptr_ctx_get(ptrd_ctx(), &s, eip->address, strlen(eip->address), h->rec, &h->err);
     if (st == PTR_OK) {
-        reply_record(h, 200, eip, 0);
-    } else if (st == PTR_E_NOT_FOUND) {
+        reply_record(h, 200, eip, v21);
+    } else if (st == PTR_E_NOT_FOUND && !v21) {
         h->rep->http = 200;
         h->rep->body = ptrd_default_json(eip, h->call->base);
     } else {
         fail(h, st);
+        return;
     }
+    if (!stamped || !h->rep->body)
+        return;
+    size_t len;
+    char *text = ptrd_json_text(h->rep->body, &len);
+    if (!text)
+        return; /* the reply dumps it again and answers 500 */
+    ptrd_show_cache_keep(&k, &before, h->rep->http, text, len);
+    json_decref(h->rep->body);
+    h->rep->body = NULL;
+    h->rep->text = text;
+    h->rep->text_len = len;
+}
+
+static void fip_show(handler *h, const char *key)
+{
+    const ptrd_eip *eip = find_eip(h, key, 1, "floatingip_id", -1);
+    if (eip)
+        show(h, eip, 0);
 }
 
 static void url_append(char *buf, size_t cap, const char *s)
@@ -645,14 +672,8 @@ out:
 static void ptr_show(handler *h, const char *id)
 {
     const ptrd_eip *eip = find_eip(h, id, 0, "ptr_id", -1);
-    if (!eip)
-        return;
-    ptr_scope s = scope_of(h, eip);
-    ptr_status st = ptr_ctx_get(ptrd_ctx(), &s, eip->address, strlen(eip->address), h->rec, &h->err);
-    if (st != PTR_OK)
-        fail(h, st);
-    else
-        reply_record(h, 200, eip, 1);
+    if (eip)
+        show(h, eip, 1);
 }
 
 static void ptr_update(handler *h, const char *id)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ptrd under load with wrk, on loopback, one run: GET show and PATCH set at 1,
+# ptrd under load with wrk, on loopback, one run: GET show (its answers kept
+# while the database is unchanged, and with --show-cache 0) and PATCH set at 1,
 # 16 and 64 connections, requests/s and p50/p99 latency, beside a bare
 # libmicrohttpd handler (ptrd_bare: same settings, a fixed JSON body), and
 # the SQLite store's own create rate that PATCH on SQLite is bound by.
@@ -29,11 +30,17 @@ echo "eu-de,aaaaaaaa-0000-4000-8000-000000000001,203.0.113.1,proj-a" >"$work/eip
 $build/ptrd/ptrd --db "$work/ptr.db" --listen 127.0.0.1:0 --port-file "$work/port" \
     --tokens "$work/tokens" --eips "$work/eips.csv" --threads "$threads" --log /dev/null 2>/dev/null &
 pids+=($!)
+# The same without the kept answers (--show-cache 0): every GET a read transaction.
+$build/ptrd/ptrd --db "$work/ptr.db" --listen 127.0.0.1:0 --port-file "$work/port0" --show-cache 0 \
+    --tokens "$work/tokens" --eips "$work/eips.csv" --threads "$threads" --log /dev/null 2>/dev/null &
+pids+=($!)
 bport=$(port)
 $build/bench/ptrd/ptrd_bare "$bport" "$threads" &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ -s "$work/port0" ] && break; sleep 0.05; done
 pport=$(cat "$work/port")
+url0=http://127.0.0.1:$(cat "$work/port0")/v2/reverse/floatingips/eu-de:aaaaaaaa-0000-4000-8000-000000000001
 url=http://127.0.0.1:$pport/v2/reverse/floatingips/eu-de:aaaaaaaa-0000-4000-8000-000000000001
 curl -sf -X PATCH -H 'X-Auth-Token: bench-token-0001' -d '{"ptrdname":"bench.example.com"}' "$url" >/dev/null
 cat >"$work/patch.lua" <<'LUA'
@@ -66,6 +73,9 @@ for c in 1 16 64; do
     read -r rps p50 p99 bad < <(run "$c" -H 'X-Auth-Token: bench-token-0001' "$url")
     R[get$c]=$rps R[getp99$c]=$p99
     printf '%-30s %5d %10d %9.3f %9.3f %8s\n' "ptrd GET show (SQLite)" "$c" "$rps" "$p50" "$p99" "$bad"
+    read -r rps p50 p99 bad < <(run "$c" -H 'X-Auth-Token: bench-token-0001' "$url0")
+    R[get0$c]=$rps
+    printf '%-30s %5d %10d %9.3f %9.3f %8s\n' "ptrd GET, --show-cache 0" "$c" "$rps" "$p50" "$p99" "$bad"
     read -r rps p50 p99 bad < <(run "$c" -s "$work/patch.lua" "$url")
     R[patch$c]=$rps
     printf '%-30s %5d %10d %9.3f %9.3f %8s\n' "ptrd PATCH set (SQLite)" "$c" "$rps" "$p50" "$p99" "$bad"
@@ -74,8 +84,8 @@ echo
 echo "SQLite store's own create rate (ptr_ctx_create, 1 txn each): $rate creates/s"
 for c in 1 16 64; do
     awk -v c="$c" -v g="${R[get$c]}" -v b="${R[bare$c]}" -v p="${R[patch$c]}" -v r="$rate" \
-        -v p99="${R[getp99$c]}" 'BEGIN {
-        printf "%2d conns: GET / bare = %.2fx (target >= 0.6)   PATCH / store create rate = %.2fx", c, g / b, p / r
+        -v p99="${R[getp99$c]}" -v g0="${R[get0$c]}" 'BEGIN {
+        printf "%2d conns: GET / bare = %.2fx (target >= 0.6; --show-cache 0: %.2fx)   PATCH / store create rate = %.2fx", c, g / b, g0 / b, p / r
         if (c == 64) printf "   GET p99 %.2f ms (target < 10)", p99
         printf "\n" }'
 done

@@ -187,6 +187,43 @@ PTR_SQLITE_API const char *ptr_sqlite_store_errmsg(const ptr_store *s);
  */
 PTR_SQLITE_API uint64_t ptr_sqlite_store_skipped(const ptr_store *s);
 
+/** \brief A stamp of a database's commits; see ptr_sqlite_store_stamp(). */
+typedef struct ptr_sqlite_stamp {
+    unsigned char bytes[48]; /**< opaque: compare two stamps with memcmp() */
+} ptr_sqlite_stamp;
+
+/**
+ * \brief A stamp that changes with every commit to the database, by any
+ * connection of any process, read without a transaction and without a file
+ * lock. For a cache of read results: take a stamp before the read
+ * transaction, keep it with what was read, and use what was read while a
+ * stamp taken later is equal to it (ptrd answers repeated GETs so).
+ *
+ * The stamp is SQLite's WAL-index header, the start of the -shm file that
+ * every connection maps and every SQLite reader reads to begin
+ * (https://sqlite.org/walformat.html): its frame count, change counter and
+ * salts. Two equal stamps promise that nothing was committed between the
+ * two reads; two different ones do not promise a change (a checkpoint may
+ * rewrite the header too). The promise holds while the database stays in WAL
+ * mode, as a libptr database is (leaving it needs every other connection
+ * closed), and trusts the -shm file as SQLite does.
+ *
+ * Takes the store's lock briefly: not from inside a transaction of this
+ * thread on \p s. Since libptr 0.2.3.
+ *
+ * \param[in]  s   a store from ptr_sqlite_store_open()
+ * \param[out] out the stamp
+ * \retval PTR_OK
+ * \retval PTR_E_BUSY        a commit was writing the header at that moment:
+ *                           read the database itself
+ * \retval PTR_E_UNSUPPORTED no WAL index shared with other connections
+ *                           (":memory:", a read-only file read as
+ *                           immutable, a read-only -shm file)
+ * \retval PTR_E_INVAL       \p s is not a SQLite store, \p out is NULL, or
+ *                           this thread has a transaction open on \p s
+ */
+PTR_SQLITE_API ptr_status ptr_sqlite_store_stamp(const ptr_store *s, ptr_sqlite_stamp *out);
+
 PTR_END_DECLS
 
 #endif /* LIBPTR_SQLITE_H */

@@ -335,6 +335,15 @@ typedef struct ptr_store_methods {
 PTR_API ptr_status ptr_store_new(const ptr_store_methods *methods, void *user, ptr_store **out);
 
 /**
+ * \brief The \p user pointer \p s was made with, when it was made from
+ * \p methods (the same begin slot); NULL otherwise. For a store's own
+ * functions beyond the table, such as ptr_sqlite_store_stamp(), to find
+ * their state from the handle they are given, and to refuse another store's.
+ * Since libptr 0.2.3.
+ */
+PTR_API void *ptr_store_user(const ptr_store *s, const ptr_store_methods *methods);
+
+/**
  * \brief Free a store: calls its destroy slot (when set), then frees the
  * handle. NULL is ignored. No transaction may be open and no context may
  * still use it.

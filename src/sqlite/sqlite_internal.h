@@ -161,6 +161,7 @@ typedef struct ptr__sqlite_store {
     int64_t schema_cookie; /* PRAGMA schema_version when the schema was last checked */
     int64_t version;       /* the file's schema version (older only when read-only) */
     int readonly, skip_corrupt;
+    int has_wal_index;     /* a shared WAL index, for ptr_sqlite_store_stamp (sqlite_stamp.c) */
     int in_txn, in_write; /* guarded by lock */
     ptr__sqlite_buf buf;  /* encoded keys and lists being bound */
     ptr__sqlite_buf key;  /* scan: the address bytes of the last row read */
@@ -288,6 +289,9 @@ ptr_status ptr__sqlite_limit_scan(void *user, ptr_store_txn *txn, ptr_store_limi
  * give it to ptr_store_new and set its handle.
  */
 extern const ptr_store_methods ptr__sqlite_methods;
+
+/* Whether the freshly opened connection has a WAL index shared with others (sqlite_stamp.c). */
+void ptr__sqlite_stamp_probe(ptr__sqlite_store *m, int is_memory, int immutable);
 ptr_status ptr__sqlite_store_make(const char *path, size_t path_len, const ptr_sqlite_options *opts,
                                   ptr__sqlite_store **out, ptr_error *err);
 

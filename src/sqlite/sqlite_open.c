@@ -197,7 +197,8 @@ static ptr_status db_connect(sqlstore *m, const char *path, size_t path_len,
     /* A file we may not write (a read-only file or mount): SQLite opened it read-only. */
     if (sqlite3_db_readonly(m->db, "main") == 1)
         m->readonly = 1;
-    if (m->readonly && !is_memory && cannot_read_wal(m->db)) {
+    const int immutable = m->readonly && !is_memory && cannot_read_wal(m->db);
+    if (immutable) {
         /*
          * Nobody has the WAL database open (a writer would have made the
          * -shm file) and we cannot make the -shm file: read it as immutable.
@@ -217,6 +218,7 @@ static ptr_status db_connect(sqlstore *m, const char *path, size_t path_len,
                                     err);
     if (st != PTR_OK)
         return st;
+    ptr__sqlite_stamp_probe(m, is_memory, immutable);
     return ptr__sqlite_prepare(m, err);
 }
 

@@ -66,6 +66,14 @@ ptr_status ptr_store_new(const ptr_store_methods *methods, void *user, ptr_store
     return PTR_OK;
 }
 
+void *ptr_store_user(const ptr_store *s, const ptr_store_methods *methods)
+{
+    /* The begin slot is REQUIRED, so it tells one table's stores from another's. */
+    if (!s || !methods || !methods->begin || s->m.begin != methods->begin)
+        return NULL;
+    return s->user;
+}
+
 void ptr_store_free(ptr_store *s)
 {
     if (!s)

@@ -482,6 +482,10 @@ with open(eip_path, "w") as f:
     f.write(old_eips.replace(",proj-b\n", ",proj-c\n"))
 expect_error(req("GET", "/v2/reverse/floatingips", token="token-c-secret-4"), 401, "APIGW.0301",
              what="a token before reload")
+# Answers ptrd keeps for repeated GETs (--show-cache) belong to the files they were made under.
+for _ in range(12):
+    check(req("GET", "/v2/reverse/floatingips/eu-de:" + fip_b(2), token=B)[0] == 200,
+          "project b's EIP before reload")
 os.kill(PID, signal.SIGHUP)
 time.sleep(0.5)
 check(req("GET", "/healthz", token=None, conn=keep)[0] == 200, "the connection survives SIGHUP")
@@ -520,6 +524,24 @@ if ANSWER and DB:
 
     def show_a2(i):
         return req("GET", "/v2/reverse/floatingips/" + key_a(i), token=A2)
+
+    # A record read again and again (answered from ptrd's kept copy, on every thread), then
+    # changed by another process: the next GETs, on any thread, show the change.
+    st, doc, _ = req("PATCH", "/v2/reverse/floatingips/" + key_a(67), {"ptrdname": "poll.example.com"},
+                     token=A2)
+    check(st == 202 and doc["status"] == "PENDING_CREATE", "pending create to poll: %s" % doc)
+    for _ in range(16):
+        st, doc, _ = show_a2(67)
+        check(st == 200 and doc["status"] == "PENDING_CREATE", "polled while pending: %s" % doc)
+        check(req("GET", "/v2.1/ptrs/" + key_a(67), token=A2)[1]["status"] == "PENDING_CREATE",
+              "v2.1 polled while pending")
+    answer("active")
+    for _ in range(16):
+        st, doc, _ = show_a2(67)
+        check(st == 200 and doc["status"] == "ACTIVE", "polled after another process's commit: %s"
+              % doc)
+        check(req("GET", "/v2.1/ptrs/" + key_a(67), token=A2)[1]["status"] == "ACTIVE",
+              "v2.1 polled after another process's commit")
 
     st, doc, _ = req("PATCH", "/v2/reverse/floatingips/" + key_a(68), {"ptrdname": "life.example.com"},
                      token=A2)

@@ -52,7 +52,7 @@ from ._native import LIBRARY_PATH, LibraryNotFoundError
 from ._service import DnsChange, Page, Quota, Resolution, Service
 from ._store import MemoryStore, PostgresStore, SQLiteStore, Store, StoreFilter
 
-__version__ = "0.2.2"
+__version__ = "0.2.3"
 
 __all__ = [
     "CountingAllocator",

@@ -214,7 +214,7 @@ def _parse_addr_any(address: object, what: str = "address") -> N.ptr_addr:
 
 
 def version() -> str:
-    """The release of the loaded C library, such as ``"0.2.2"`` (``ptr_version()``)."""
+    """The release of the loaded C library, such as ``"0.2.3"`` (``ptr_version()``)."""
     return N.LIBRARY_VERSION
 
 
