@@ -43,7 +43,7 @@ void ptr__sqlite_stamp_probe(ptr__sqlite_store *m, int is_memory, int immutable)
 }
 
 /* The first region of the connection's WAL index, mapped by SQLite when it opened the WAL. */
-static const volatile unsigned char *wal_index(sqlite3 *db)
+static const uint32_t *wal_index(sqlite3 *db)
 {
     sqlite3_file *f = NULL;
     if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f ||
@@ -53,7 +53,20 @@ static const volatile unsigned char *wal_index(sqlite3 *db)
     /* bExtend 0: an existing mapping only. Taken under the VFS's own mutex, briefly. */
     if (f->pMethods->xShmMap(f, 0, REGION_SIZE, 0, &p) != SQLITE_OK)
         return NULL;
-    return p;
+    return (const uint32_t *)p; /* page-aligned; the header is made of 32-bit fields */
+}
+
+/*
+ * One copy of the header, word by word. Acquire: no load written after
+ * this call (the other copy's) is done before it, as SQLite's barrier
+ * between the two copies ensures for its readers.
+ */
+static void read_copy(const uint32_t *h, unsigned char *out)
+{
+    for (size_t i = 0; i < HEADER_SIZE / 4; i++) {
+        const uint32_t w = __atomic_load_n(&h[i], __ATOMIC_ACQUIRE);
+        memcpy(out + 4 * i, &w, 4);
+    }
 }
 
 ptr_status ptr_sqlite_store_stamp(const ptr_store *s, ptr_sqlite_stamp *out)
@@ -66,15 +79,12 @@ ptr_status ptr_sqlite_store_stamp(const ptr_store *s, ptr_sqlite_stamp *out)
     /* The connection is not SQLite's to share between threads (NOMUTEX): the store's lock. */
     if (pthread_mutex_lock(&m->lock) != 0)
         return PTR_E_INVAL; /* this thread's own transaction holds it */
-    const volatile unsigned char *h = wal_index(m->db);
+    const uint32_t *h = wal_index(m->db);
     ptr_status st = PTR_E_UNSUPPORTED;
     if (h) {
         unsigned char second[HEADER_SIZE];
-        for (size_t i = 0; i < HEADER_SIZE; i++)
-            out->bytes[i] = h[i];
-        __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        for (size_t i = 0; i < HEADER_SIZE; i++)
-            second[i] = h[HEADER_SIZE + i];
+        read_copy(h, out->bytes);
+        read_copy(h + HEADER_SIZE / 4, second);
         /* Unequal copies: a commit is writing them now. Not initialized: SQLite will rebuild it. */
         st = memcmp(out->bytes, second, HEADER_SIZE) == 0 && out->bytes[IS_INIT_BYTE] ? PTR_OK
                                                                                     : PTR_E_BUSY;
