@@ -60,6 +60,25 @@ static inline void ptr_test_error_eq(const ptr_error *e, ptr_status status, ptr_
 #define assert_error(e, status, field, index, offset)                                     \
     ptr_test_error_eq((e), (status), (field), (index), (offset), __FILE__, __LINE__)
 
+/* A context over s with the default policy, or NULL; asserts nothing (usable in a child process). */
+static inline ptr_ctx *ptr_test_ctx(ptr_store *s)
+{
+    ptr_ctx_config cfg;
+    ptr_ctx_config_init(&cfg);
+    cfg.store = s;
+    ptr_ctx *c = NULL;
+    return ptr_ctx_new(&cfg, &c, NULL) == PTR_OK ? c : NULL;
+}
+
+/* *r: a request for addr with the one name *name (whose text must outlive *r). */
+static inline void ptr_test_request(ptr_request *r, const char *addr, const ptr_text *name)
+{
+    ptr_request_init(r);
+    r->address = (ptr_text){addr, strlen(addr)};
+    r->names = name;
+    r->name_count = 1;
+}
+
 /* A small deterministic generator (xorshift64*), so failures reproduce. */
 static inline uint64_t ptr_test_rand(uint64_t *state)
 {

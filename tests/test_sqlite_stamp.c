@@ -19,22 +19,16 @@ static const ptr_scope SCOPE = {{PTR_LIT("r1")}, {PTR_LIT("p1")}, {PTR_LIT("o1")
 
 static ptr_ctx *ctx_on(ptr_store *s)
 {
-    ptr_ctx_config cfg;
-    ptr_ctx_config_init(&cfg);
-    cfg.store = s;
-    ptr_ctx *c = NULL;
-    assert_status(ptr_ctx_new(&cfg, &c, NULL), PTR_OK);
+    ptr_ctx *c = ptr_test_ctx(s);
+    assert_non_null(c);
     return c;
 }
 
 static ptr_status set_name(ptr_ctx *c, const char *addr, const char *name)
 {
     ptr_request r;
-    ptr_request_init(&r);
     const ptr_text n = {name, strlen(name)};
-    r.address = (ptr_text){addr, strlen(addr)};
-    r.names = &n;
-    r.name_count = 1;
+    ptr_test_request(&r, addr, &n);
     const ptr_status st = ptr_ctx_create(c, &SCOPE, &r, NULL, NULL);
     if (st != PTR_E_EXISTS)
         return st;
@@ -67,15 +61,9 @@ static int write_from_child(const char *path)
 {
     ptr_store *s = NULL;
     int bad = ptr_sqlite_store_open(path, strlen(path), NULL, &s, NULL) != PTR_OK;
-    if (!bad) {
-        ptr_ctx_config cfg;
-        ptr_ctx_config_init(&cfg);
-        cfg.store = s;
-        ptr_ctx *c = NULL;
-        bad = ptr_ctx_new(&cfg, &c, NULL) != PTR_OK ||
-              set_name(c, "203.0.113.1", "b.example.com") != PTR_OK;
-        ptr_ctx_free(c);
-    }
+    ptr_ctx *c = bad ? NULL : ptr_test_ctx(s);
+    bad = !c || set_name(c, "203.0.113.1", "b.example.com") != PTR_OK;
+    ptr_ctx_free(c);
     ptr_store_free(s);
     return bad;
 }

@@ -224,11 +224,8 @@ static void keyed_writers(void **state)
 
 static ptr_ctx *service(ptr_store *s)
 {
-    ptr_ctx_config cfg;
-    ptr_ctx_config_init(&cfg);
-    cfg.store = s;
-    ptr_ctx *c = NULL;
-    assert_status(ptr_ctx_new(&cfg, &c, NULL), PTR_OK);
+    ptr_ctx *c = ptr_test_ctx(s);
+    assert_non_null(c);
     return c;
 }
 
