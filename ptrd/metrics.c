@@ -1,6 +1,7 @@
 /*
  * Prometheus metrics: requests by route and HTTP status, one latency
- * histogram, the number of records in the store, store errors, and with
+ * histogram, the number of records in the store, store errors, GETs
+ * answered from a kept copy (show_cache.c), and with
  * --push the changes sent to the name servers (sync.c). Counters are
  * atomics, so the request path takes no lock.
  */
@@ -23,6 +24,7 @@ static atomic_ullong buckets[NBOUNDS + 1];
 static atomic_ullong latency_us_sum;
 static atomic_ullong latency_count;
 static atomic_ullong store_errors[3]; /* busy, store, nomem */
+static atomic_ullong show_cache[2];   /* GETs that could be kept: answered from a kept copy, read */
 
 void ptrd_metrics_request(enum ptrd_route route, unsigned http, double seconds)
 {
@@ -45,6 +47,11 @@ void ptrd_metrics_request(enum ptrd_route route, unsigned http, double seconds)
 void ptrd_metrics_store_error(ptr_status st)
 {
     atomic_fetch_add(&store_errors[st == PTR_E_BUSY ? 0 : st == PTR_E_STORE ? 1 : 2], 1);
+}
+
+void ptrd_metrics_show_cache(int hit)
+{
+    atomic_fetch_add(&show_cache[hit ? 0 : 1], 1);
 }
 
 typedef struct out {
@@ -132,6 +139,12 @@ char *ptrd_metrics_text(size_t *len)
             "ptrd_store_errors_total{status=\"PTR_E_NOMEM\"} %llu\n",
         atomic_load(&store_errors[0]), atomic_load(&store_errors[1]),
         atomic_load(&store_errors[2]));
+    put(&o, "# HELP ptrd_show_cache_total GETs of one record with --show-cache on an SQLite store,"
+            " by whether a kept answer was given (hit) or the database read (miss).\n"
+            "# TYPE ptrd_show_cache_total counter\n"
+            "ptrd_show_cache_total{result=\"hit\"} %llu\n"
+            "ptrd_show_cache_total{result=\"miss\"} %llu\n",
+        atomic_load(&show_cache[0]), atomic_load(&show_cache[1]));
     put(&o, "# HELP ptrd_inflight_requests Requests begun and not yet completed.\n"
             "# TYPE ptrd_inflight_requests gauge\nptrd_inflight_requests %ld\n",
         atomic_load(&ptrd.inflight));

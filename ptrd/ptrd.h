@@ -178,6 +178,8 @@ void ptrd_show_cache_keep(const ptrd_show_key *k, const ptr_sqlite_stamp *before
 
 void ptrd_metrics_request(enum ptrd_route route, unsigned http, double seconds);
 void ptrd_metrics_store_error(ptr_status st);
+/* A GET that could be kept: answered from a kept copy (hit) or read. */
+void ptrd_metrics_show_cache(int hit);
 /* The Prometheus text; malloc'ed, *len its length. */
 char *ptrd_metrics_text(size_t *len);
 

@@ -418,8 +418,12 @@ static void show(handler *h, const ptrd_eip *eip, int v21)
     ptr_sqlite_stamp before;
     const int stamped =
         ptrd_show_cache_on() && ptr_sqlite_store_stamp(ptrd_store(), &before) == PTR_OK;
-    if (stamped && ptrd_show_cache_find(&k, &before, h->rep))
-        return;
+    if (stamped) {
+        const int hit = ptrd_show_cache_find(&k, &before, h->rep);
+        ptrd_metrics_show_cache(hit);
+        if (hit)
+            return;
+    }
     ptr_scope s = scope_of(h, eip);
     ptr_status st = ptr_ctx_get(ptrd_ctx(), &s, eip->address, strlen(eip->address), h->rec, &h->err);
     if (st == PTR_OK) {

@@ -6,6 +6,7 @@ Exits 1 at the first failure, naming it.
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import sys
@@ -535,6 +536,13 @@ if ANSWER and DB:
         check(st == 200 and doc["status"] == "PENDING_CREATE", "polled while pending: %s" % doc)
         check(req("GET", "/v2.1/ptrs/" + key_a(67), token=A2)[1]["status"] == "PENDING_CREATE",
               "v2.1 polled while pending")
+    st, text, _ = req("GET", "/metrics", token=None)
+    hits = re.search(r'ptrd_show_cache_total\{result="hit"\} (\d+)', text or "")
+    hits = int(hits.group(1)) if hits else -1
+    if DB.startswith("postgres"):
+        check(hits == 0, "no kept answers on PostgreSQL: %d" % hits)
+    else:
+        check(hits >= 16, "repeated GETs answered from kept copies (metrics): %d" % hits)
     answer("active")
     for _ in range(16):
         st, doc, _ = show_a2(67)
