@@ -65,8 +65,11 @@ int ptrd_show_cache_on(void)
     return nentries != 0;
 }
 
+/* This thread's table (made on the first keep when make is set); NULL when off. */
 static entry *table(int make)
 {
+    if (!nentries)
+        return NULL;
     entry *t = pthread_getspecific(table_key);
     if (!t && make) {
         t = calloc(nentries, sizeof *t);
@@ -93,7 +96,7 @@ static int same_key(const ptrd_show_key *a, const ptrd_show_key *b)
 
 int ptrd_show_cache_find(const ptrd_show_key *k, const ptr_sqlite_stamp *now, ptrd_reply *rep)
 {
-    entry *t = nentries ? table(0) : NULL;
+    entry *t = table(0);
     if (!t)
         return 0;
     const entry *e = slot_of(t, k);
@@ -112,7 +115,7 @@ int ptrd_show_cache_find(const ptrd_show_key *k, const ptr_sqlite_stamp *now, pt
 void ptrd_show_cache_keep(const ptrd_show_key *k, const ptr_sqlite_stamp *before, unsigned http,
                           const char *text, size_t len)
 {
-    entry *t = nentries ? table(1) : NULL;
+    entry *t = table(1);
     if (!t || strlen(k->base) >= sizeof t->base)
         return;
     entry *e = slot_of(t, k);
