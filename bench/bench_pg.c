@@ -121,7 +121,7 @@ typedef struct input {
     ptr_tag tags[2];
     /* The raw side's parameters, encoded by the store's own code. */
     ptr_record *rec;
-    ptr__pg_buf buf;
+    ptr__bytebuf buf;
     ptr__pg_row_ints ints;
     ptr__pg_params p;
     int64_t addr_key, owner_key;
@@ -561,7 +561,7 @@ int main(void)
     for (unsigned i = 0; i < BULK_N; i++)
         snprintf(inputs[i].owner, sizeof inputs[i].owner, "b%u", i / BATCH);
     for (unsigned i = 0; i < BULK_N; i++) {
-        ptr__pg_buf_free(&inputs[i].buf);
+        ptr__bytebuf_free(&inputs[i].buf);
         ptr_record_set_owner(inputs[i].rec, inputs[i].owner, strlen(inputs[i].owner));
         ptr__pg_row_params(inputs[i].rec, &inputs[i].buf, &inputs[i].ints, &inputs[i].p);
         inputs[i].owner_key =

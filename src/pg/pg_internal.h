@@ -20,6 +20,7 @@
 #include "libptr/error.h"
 #include "libptr/record.h"
 #include "libptr/store.h"
+#include "util/bytebuf.h"
 
 /* The schema this library writes; older ones are migrated on open. */
 #define PTR__PG_SCHEMA_VERSION 2
@@ -53,16 +54,6 @@
  */
 #define PTR__PG_PENDING "dns_status <> 0"
 
-/* A growable byte buffer. */
-typedef struct ptr__pg_buf {
-    const ptr_allocator *alloc;
-    unsigned char *p;
-    size_t cap;
-} ptr__pg_buf;
-
-ptr_status ptr__pg_buf_reserve(ptr__pg_buf *b, size_t need);
-void ptr__pg_buf_free(ptr__pg_buf *b);
-
 /* Parameters of one statement in binary format, pointing into a record and a buffer. */
 typedef struct ptr__pg_params {
     const char *values[PTR__PG_NCOLUMNS + 1];
@@ -93,7 +84,7 @@ typedef struct ptr__pg_row_ints {
     unsigned char v[4][8];
     unsigned char s[3][2]; /* dns_status, dns_action, in_dns */
 } ptr__pg_row_ints;
-ptr_status ptr__pg_row_params(const ptr_record *rec, ptr__pg_buf *buf, ptr__pg_row_ints *ints,
+ptr_status ptr__pg_row_params(const ptr_record *rec, ptr__bytebuf *buf, ptr__pg_row_ints *ints,
                               ptr__pg_params *p);
 
 /*
@@ -190,7 +181,7 @@ typedef struct pgstore {
     size_t nheld, held_cap;
     kept_count kept[KEPT_OWNERS];
     unsigned nkept;
-    ptr__pg_buf buf;
+    ptr__bytebuf buf;
     char errmsg[PTR_ERROR_MESSAGE_SIZE * 2];
 } pgstore;
 

@@ -16,32 +16,6 @@
 
 #include "pg_internal.h"
 
-ptr_status ptr__pg_buf_reserve(ptr__pg_buf *b, size_t need)
-{
-    if (need <= b->cap)
-        return PTR_OK;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < need) {
-        if (cap > SIZE_MAX / 2)
-            return PTR_E_NOMEM;
-        cap *= 2;
-    }
-    unsigned char *p = b->alloc->realloc(b->alloc->ctx, b->p, cap);
-    if (!p)
-        return PTR_E_NOMEM;
-    b->p = p;
-    b->cap = cap;
-    return PTR_OK;
-}
-
-void ptr__pg_buf_free(ptr__pg_buf *b)
-{
-    if (b->p)
-        b->alloc->free(b->alloc->ctx, b->p);
-    b->p = NULL;
-    b->cap = 0;
-}
-
 void ptr__pg_params_init(ptr__pg_params *p)
 {
     memset(p, 0, sizeof *p);
@@ -123,7 +97,7 @@ static unsigned char *put_piece(unsigned char *o, const char *s, size_t len)
     return o + 4 + len;
 }
 
-ptr_status ptr__pg_row_params(const ptr_record *rec, ptr__pg_buf *buf, ptr__pg_row_ints *ints,
+ptr_status ptr__pg_row_params(const ptr_record *rec, ptr__bytebuf *buf, ptr__pg_row_ints *ints,
                               ptr__pg_params *p)
 {
     const ptr_addr *a = ptr_record_address(rec);
@@ -136,7 +110,7 @@ ptr_status ptr__pg_row_params(const ptr_record *rec, ptr__pg_buf *buf, ptr__pg_r
     size_t nsize, tsize;
     ptr_status st = lists_size(rec, &nsize, &tsize);
     if (st == PTR_OK)
-        st = ptr__pg_buf_reserve(buf, nsize + tsize);
+        st = ptr__bytebuf_reserve(buf, nsize + tsize);
     if (st != PTR_OK)
         return st;
     unsigned char *o = buf->p;

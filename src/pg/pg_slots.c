@@ -194,7 +194,7 @@ static ptr_status count_rows(pgstore *m, const ptr_store_filter *f, uint64_t *co
     ptr_status st = ptr_record_new(&m->alloc, &rec);
     if (st != PTR_OK)
         return st;
-    ptr__pg_buf region = {&m->alloc, NULL, 0};
+    ptr__bytebuf region = {&m->alloc, NULL, 0};
     size_t region_len = 0;
     unsigned char cursor[PTR__PG_ADDR_LEN], limit[8];
     size_t cursor_len = 0;
@@ -220,7 +220,7 @@ static ptr_status count_rows(pgstore *m, const ptr_store_filter *f, uint64_t *co
                 *count += (uint64_t)ptr_store_filter_match(f, rec);
         if (st == PTR_OK && n > 0 && !done) {
             region_len = (size_t)PQgetlength(r, n - 1, 0);
-            if ((st = ptr__pg_buf_reserve(&region, region_len + 1)) == PTR_OK) {
+            if ((st = ptr__bytebuf_reserve(&region, region_len + 1)) == PTR_OK) {
                 memcpy(region.p, PQgetvalue(r, n - 1, 0), region_len);
                 memcpy(cursor, PQgetvalue(r, n - 1, 1), PTR__PG_ADDR_LEN);
                 cursor_len = PTR__PG_ADDR_LEN;
@@ -228,7 +228,7 @@ static ptr_status count_rows(pgstore *m, const ptr_store_filter *f, uint64_t *co
         }
         PQclear(r);
     }
-    ptr__pg_buf_free(&region);
+    ptr__bytebuf_free(&region);
     ptr_record_free(rec);
     return st;
 }
@@ -512,7 +512,7 @@ static ptr_status pg_limit_scan(void *user, ptr_store_txn *txn, ptr_store_limit_
     pgstore *m = ptr__pg_txn_store(user, txn);
     if (!m || !visit)
         return PTR_E_INVAL;
-    ptr__pg_buf after = {&m->alloc, NULL, 0};
+    ptr__bytebuf after = {&m->alloc, NULL, 0};
     size_t after_len = 0;
     ptr_status st = PTR_OK;
     for (int done = 0; !done && st == PTR_OK;) {
@@ -541,12 +541,12 @@ static ptr_status pg_limit_scan(void *user, ptr_store_txn *txn, ptr_store_limit_
         done = stop || n < SCAN_MAX;
         if (st == PTR_OK && !done) {
             after_len = (size_t)PQgetlength(r, n - 1, 0);
-            if ((st = ptr__pg_buf_reserve(&after, after_len + 1)) == PTR_OK)
+            if ((st = ptr__bytebuf_reserve(&after, after_len + 1)) == PTR_OK)
                 memcpy(after.p, PQgetvalue(r, n - 1, 0), after_len);
         }
         PQclear(r);
     }
-    ptr__pg_buf_free(&after);
+    ptr__bytebuf_free(&after);
     return st;
 }
 

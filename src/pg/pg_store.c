@@ -233,7 +233,7 @@ void ptr__pg_destroy(void *user)
         m->alloc.free(m->alloc.ctx, m->conninfo);
     if (m->held)
         m->alloc.free(m->alloc.ctx, m->held);
-    ptr__pg_buf_free(&m->buf);
+    ptr__bytebuf_free(&m->buf);
     pthread_mutex_destroy(&m->lock);
     m->alloc.free(m->alloc.ctx, m);
 }

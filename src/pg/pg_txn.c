@@ -100,7 +100,7 @@ static ptr_status keys_text(pgstore *m, const int64_t *keys, size_t n)
 {
     if (n > (SIZE_MAX - 3) / 21)
         return PTR_E_NOMEM;
-    ptr_status st = ptr__pg_buf_reserve(&m->buf, n * 21 + 3);
+    ptr_status st = ptr__bytebuf_reserve(&m->buf, n * 21 + 3);
     if (st != PTR_OK)
         return st;
     char *o = (char *)m->buf.p;

@@ -163,18 +163,18 @@ typedef struct ptr__sqlite_store {
     int readonly, skip_corrupt;
     int has_wal_index;     /* a shared WAL index, for ptr_sqlite_store_stamp (sqlite_stamp.c) */
     int in_txn, in_write; /* guarded by lock */
-    ptr__sqlite_buf buf;  /* encoded keys and lists being bound */
-    ptr__sqlite_buf key;  /* scan: the address bytes of the last row read */
+    ptr__bytebuf buf;  /* encoded keys and lists being bound */
+    ptr__bytebuf key;  /* scan: the address bytes of the last row read */
     ptr_record *scratch;  /* what scan hands to its visitor */
     /* The open write transaction's inserts per owner (guarded by lock). */
     ptr__sqlite_pending pending[PTR__SQLITE_PENDING_OWNERS];
     unsigned npending;
-    ptr__sqlite_buf owners; /* their owners' text, one after another */
+    ptr__bytebuf owners; /* their owners' text, one after another */
     size_t owners_used;
     /* The same for the counts of (region, project): sqlite_scope.c. */
     ptr__sqlite_scope scopes[PTR__SQLITE_PENDING_OWNERS];
     unsigned nscopes;
-    ptr__sqlite_buf scope_text;
+    ptr__bytebuf scope_text;
     size_t scope_used;
 } ptr__sqlite_store;
 

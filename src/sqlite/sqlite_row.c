@@ -18,33 +18,6 @@
 /* Longest varint we write or accept: 32-bit values (record text is below 4 GiB). */
 #define VARINT_MAX 5
 
-void ptr__sqlite_buf_free(ptr__sqlite_buf *b)
-{
-    if (b->p)
-        b->alloc->free(b->alloc->ctx, b->p);
-    b->p = NULL;
-    b->cap = 0;
-}
-
-ptr_status ptr__sqlite_buf_reserve(ptr__sqlite_buf *b, size_t need)
-{
-    if (need <= b->cap)
-        return PTR_OK;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < need) {
-        if (cap > SIZE_MAX / 2)
-            return PTR_E_NOMEM;
-        cap *= 2;
-    }
-    unsigned char *p =
-        b->p ? b->alloc->realloc(b->alloc->ctx, b->p, cap) : b->alloc->malloc(b->alloc->ctx, cap);
-    if (!p)
-        return PTR_E_NOMEM;
-    b->p = p;
-    b->cap = cap;
-    return PTR_OK;
-}
-
 int64_t ptr__sqlite_u64_to_i64(uint64_t v)
 {
     /* Two's complement by arithmetic: converting an out-of-range value is implementation-defined.
@@ -460,7 +433,7 @@ static ptr_status record_within(const ptr_record *rec, const ptr__sqlite_limits 
     return bad ? PTR_E_INVAL : PTR_OK;
 }
 
-ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__sqlite_buf *buf,
+ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__bytebuf *buf,
                                 const ptr__sqlite_limits *lim, char *why, size_t why_cap)
 {
     why_buf w = {why, why_cap};
@@ -475,7 +448,7 @@ ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__sq
     if (!lists)
         return PTR_E_INVAL;
     /* The key goes in the buffer too: every bound byte then lives until the statement is reset. */
-    ptr_status s = ptr__sqlite_buf_reserve(buf, PTR__SQLITE_ADDR_LEN + lists);
+    ptr_status s = ptr__bytebuf_reserve(buf, PTR__SQLITE_ADDR_LEN + lists);
     if (s != PTR_OK)
         return s;
     ptr__sqlite_addr_encode(a, buf->p);

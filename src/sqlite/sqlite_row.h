@@ -22,6 +22,7 @@
 #include "libptr/alloc.h"
 #include "libptr/policy.h"
 #include "libptr/record.h"
+#include "util/bytebuf.h"
 
 /*
  * The columns of ptr_record in the order every statement reads and binds
@@ -80,18 +81,6 @@ typedef struct ptr__sqlite_row {
     int64_t ttl, created, updated, revision, dns_status, dns_action, in_dns;
 } ptr__sqlite_row;
 
-/* A growable byte buffer for encoded lists; freed with ptr__sqlite_buf_free. */
-typedef struct ptr__sqlite_buf {
-    const ptr_allocator *alloc;
-    unsigned char *p;
-    size_t cap;
-} ptr__sqlite_buf;
-
-void ptr__sqlite_buf_free(ptr__sqlite_buf *b);
-
-/* Room for at least need bytes (the contents are kept); PTR_E_NOMEM leaves b as it was. */
-ptr_status ptr__sqlite_buf_reserve(ptr__sqlite_buf *b, size_t need);
-
 /* The key of an address (family 4 or 6 only). */
 void ptr__sqlite_addr_encode(const ptr_addr *a, unsigned char out[PTR__SQLITE_ADDR_LEN]);
 
@@ -120,7 +109,7 @@ ptr_status ptr__sqlite_row_read(sqlite3_stmt *st, int first, ptr__sqlite_row *ro
  * PTR_E_INVAL for a record without an address, or beyond lim (why says
  * which value; the store never writes a row it would refuse to read).
  */
-ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__sqlite_buf *buf,
+ptr_status ptr__sqlite_row_bind(sqlite3_stmt *st, const ptr_record *rec, ptr__bytebuf *buf,
                                 const ptr__sqlite_limits *lim, char *why, size_t why_cap);
 
 /* uint64_t revisions in SQLite's signed 64-bit integers, both ways, without loss. */

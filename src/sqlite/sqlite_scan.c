@@ -79,7 +79,7 @@ static ptr_status corrupt_in_scan(sqlstore *m, const char *region, size_t region
 /* Remember the key of the row being read (m->key), to go on after it. */
 static ptr_status keep_key(sqlstore *m, const void *p, size_t len, size_t *kept)
 {
-    ptr_status s = ptr__sqlite_buf_reserve(&m->key, len ? len : 1);
+    ptr_status s = ptr__bytebuf_reserve(&m->key, len ? len : 1);
     if (s != PTR_OK)
         return s;
     if (len)
@@ -216,7 +216,7 @@ ptr_status ptr__sqlite_scan(void *user, ptr_store_txn *txn, const ptr_store_filt
         return PTR_E_INVAL;
     scan_ctx c = {m, f, f->region.s, f->region.len, visit, visit_ctx, 0, 0, wants_pending(f)};
     if (after) {
-        ptr_status s = ptr__sqlite_buf_reserve(&m->key, PTR__SQLITE_ADDR_LEN);
+        ptr_status s = ptr__bytebuf_reserve(&m->key, PTR__SQLITE_ADDR_LEN);
         if (s != PTR_OK)
             return s;
         ptr__sqlite_addr_encode(after, m->key.p);

@@ -78,7 +78,7 @@ ptr_status ptr__sqlite_scope_entry(sqlstore *m, const ptr_record *rec, ptr__sqli
         return s;
     if (rlen > SIZE_MAX - plen || rlen + plen > SIZE_MAX - m->scope_used)
         return PTR_E_NOMEM;
-    if ((s = ptr__sqlite_buf_reserve(&m->scope_text, m->scope_used + rlen + plen)) != PTR_OK)
+    if ((s = ptr__bytebuf_reserve(&m->scope_text, m->scope_used + rlen + plen)) != PTR_OK)
         return s;
     if (rlen)
         memcpy(m->scope_text.p + m->scope_used, region, rlen);

@@ -234,7 +234,7 @@ static ptr_status pending_entry(sqlstore *m, const char *owner, size_t len, pend
         return s;
     if (len > SIZE_MAX - m->owners_used)
         return PTR_E_NOMEM;
-    if ((s = ptr__sqlite_buf_reserve(&m->owners, m->owners_used + len)) != PTR_OK)
+    if ((s = ptr__bytebuf_reserve(&m->owners, m->owners_used + len)) != PTR_OK)
         return s;
     if (len)
         memcpy(m->owners.p + m->owners_used, owner, len);
@@ -589,10 +589,10 @@ static void sq_destroy(void *user)
     for (int i = 0; i < PTR__S_NSTMT; i++)
         sqlite3_finalize(m->stmt[i]); /* NULL is a no-op */
     sqlite3_close_v2(m->db);
-    ptr__sqlite_buf_free(&m->buf);
-    ptr__sqlite_buf_free(&m->key);
-    ptr__sqlite_buf_free(&m->owners);
-    ptr__sqlite_buf_free(&m->scope_text);
+    ptr__bytebuf_free(&m->buf);
+    ptr__bytebuf_free(&m->key);
+    ptr__bytebuf_free(&m->owners);
+    ptr__bytebuf_free(&m->scope_text);
     ptr_record_free(m->scratch);
     pthread_mutex_destroy(&m->lock);
     m->alloc.free(m->alloc.ctx, m);
