@@ -63,24 +63,7 @@ static int reject(importer *im, unsigned long line, ptr_status st, const ptr_err
     im->rejected++;
     if ((unsigned)st < STATUS_SLOTS)
         im->by_status[st]++;
-    if (im->nrej == im->rej_cap) {
-        const size_t cap = im->rej_cap ? im->rej_cap * 2 : 64;
-        import_refusal *r = realloc(im->rej, cap * sizeof *r);
-        if (!r)
-            return -1;
-        im->rej = r;
-        im->rej_cap = cap;
-    }
-    import_refusal *r = &im->rej[im->nrej++];
-    r->line = line;
-    r->st = st;
-    if (err && err->status == st) {
-        r->err = *err;
-    } else {
-        ptr_error_clear(&r->err);
-        r->err.status = st;
-    }
-    return 0;
+    return import_refusal_add(&im->rej, &im->nrej, &im->rej_cap, line, st, err);
 }
 
 static int by_line(const void *a, const void *b)

@@ -139,21 +139,32 @@ static int slot_room(import_batch *b)
     return 0;
 }
 
-static int refuse(import_batch *b, unsigned long line, const ptr_error *err)
+int import_refusal_add(import_refusal **rej, size_t *n, size_t *cap, unsigned long line,
+                       ptr_status st, const ptr_error *err)
 {
-    if (b->nrej == b->rej_cap) {
-        const size_t cap = b->rej_cap ? b->rej_cap * 2 : 64;
-        import_refusal *r = realloc(b->rej, cap * sizeof *r);
+    if (*n == *cap) {
+        const size_t c = *cap ? *cap * 2 : 64;
+        import_refusal *r = realloc(*rej, c * sizeof *r);
         if (!r)
             return -1;
-        b->rej = r;
-        b->rej_cap = cap;
+        *rej = r;
+        *cap = c;
     }
-    import_refusal *r = &b->rej[b->nrej++];
+    import_refusal *r = &(*rej)[(*n)++];
     r->line = line;
-    r->st = err->status;
-    r->err = *err;
+    r->st = st;
+    if (err && err->status == st) {
+        r->err = *err;
+    } else {
+        ptr_error_clear(&r->err);
+        r->err.status = st;
+    }
     return 0;
+}
+
+static int refuse(import_batch *b, unsigned long line, const ptr_error *err)
+{
+    return import_refusal_add(&b->rej, &b->nrej, &b->rej_cap, line, err->status, err);
 }
 
 static void batch_reset(import_batch *b)

@@ -68,6 +68,14 @@ import_read_kind import_read_line(import_reader *r, ptr_error *err);
 /* Parse the line just read into row, its text into buf (reader->len + 1 bytes). */
 import_read_kind import_parse(import_reader *r, char *buf, ptrctl_import_row *row, ptr_error *err);
 
+/*
+ * Append a refusal of line with status st to the list (*rej, *n, *cap), which
+ * grows as needed: err's text when err is about st, else st alone. 0, or -1
+ * when memory ran out (the list unchanged).
+ */
+int import_refusal_add(import_refusal **rej, size_t *n, size_t *cap, unsigned long line,
+                       ptr_status st, const ptr_error *err);
+
 /* A batch: lines for one transaction, and the lines refused while reading them. */
 typedef struct import_batch {
     import_slot *slots;
