@@ -236,6 +236,12 @@ ptr__sqlite_store *ptr__sqlite_write_store(void *user, ptr_store_txn *txn);
 
 /* Leave a statement ready for its next use, releasing the buffers bound to it. */
 void ptr__sqlite_stmt_done(sqlite3_stmt *st);
+/*
+ * Step a statement that should change one row, bound with result rc (the
+ * step is skipped unless SQLITE_OK), then reset it: PTR_E_NOT_FOUND when no
+ * row changed.
+ */
+ptr_status ptr__sqlite_step_change(ptr__sqlite_store *m, sqlite3_stmt *st, int rc);
 /* Bind text (never NULL: "" for empty). */
 int ptr__sqlite_bind_text(sqlite3_stmt *st, int i, const char *s, size_t len);
 

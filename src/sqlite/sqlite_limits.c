@@ -63,16 +63,7 @@ ptr_status ptr__sqlite_limit_remove(void *user, ptr_store_txn *txn, const char *
     if (!m || (!owner && owner_len))
         return PTR_E_INVAL;
     sqlite3_stmt *st = m->stmt[PTR__S_LIMIT_REMOVE];
-    int rc = ptr__sqlite_bind_text(st, 1, owner, owner_len);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    ptr_status s = PTR_OK;
-    if (rc != SQLITE_DONE)
-        s = ptr__sqlite_diag_rc(m, rc);
-    else if (sqlite3_changes(m->db) == 0)
-        s = PTR_E_NOT_FOUND;
-    ptr__sqlite_stmt_done(st);
-    return s;
+    return ptr__sqlite_step_change(m, st, ptr__sqlite_bind_text(st, 1, owner, owner_len));
 }
 
 ptr_status ptr__sqlite_limit_scan(void *user, ptr_store_txn *txn, ptr_store_limit_visit_fn visit,

@@ -137,6 +137,19 @@ void ptr__sqlite_stmt_done(sqlite3_stmt *st)
 
 #define stmt_done ptr__sqlite_stmt_done
 
+ptr_status ptr__sqlite_step_change(ptr__sqlite_store *m, sqlite3_stmt *st, int rc)
+{
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    ptr_status s = PTR_OK;
+    if (rc != SQLITE_DONE)
+        s = ptr__sqlite_diag_rc(m, rc);
+    else if (sqlite3_changes(m->db) == 0)
+        s = PTR_E_NOT_FOUND;
+    stmt_done(st);
+    return s;
+}
+
 /* Run a statement that returns no row. */
 static int run(sqlite3_stmt *st)
 {
@@ -546,16 +559,12 @@ static ptr_status sq_replace(void *user, ptr_store_txn *txn, const ptr_record *r
         return PTR_E_INVAL;
     sqlite3_stmt *st = m->stmt[PTR__S_REPLACE];
     ptr_status s = bind_record(m, st, rec);
-    if (s == PTR_OK) {
-        stored_counts_changed(m);
-        const int rc = sqlite3_step(st);
-        if (rc != SQLITE_DONE)
-            s = ptr__sqlite_diag_rc(m, rc);
-        else if (sqlite3_changes(m->db) == 0)
-            s = PTR_E_NOT_FOUND;
+    if (s != PTR_OK) {
+        stmt_done(st);
+        return s;
     }
-    stmt_done(st);
-    return s;
+    stored_counts_changed(m);
+    return ptr__sqlite_step_change(m, st, SQLITE_OK);
 }
 
 static ptr_status sq_remove(void *user, ptr_store_txn *txn, const char *region, size_t region_len,
@@ -566,17 +575,9 @@ static ptr_status sq_remove(void *user, ptr_store_txn *txn, const char *region, 
         return PTR_E_INVAL;
     sqlite3_stmt *st = m->stmt[PTR__S_REMOVE];
     unsigned char key[PTR__SQLITE_ADDR_LEN];
-    int rc = bind_key(st, region, region_len, addr, key);
+    const int rc = bind_key(st, region, region_len, addr, key);
     stored_counts_changed(m);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    ptr_status s = PTR_OK;
-    if (rc != SQLITE_DONE)
-        s = ptr__sqlite_diag_rc(m, rc);
-    else if (sqlite3_changes(m->db) == 0)
-        s = PTR_E_NOT_FOUND;
-    stmt_done(st);
-    return s;
+    return ptr__sqlite_step_change(m, st, rc);
 }
 
 /* ---- life cycle --------------------------------------------------------------- */
