@@ -145,7 +145,7 @@ static void round_trip(sqlite3 *db, const ptr_record *rec, const ptr__sqlite_lim
     FUZZ_CHECK(sqlite3_prepare_v2(
                    db, "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15",
                    -1, &st, NULL) == SQLITE_OK);
-    ptr__sqlite_buf buf;
+    ptr__bytebuf buf;
     memset(&buf, 0, sizeof buf);
     buf.alloc = ptr_allocator_libc();
     ptr_status s = ptr__sqlite_row_bind(st, rec, &buf, lim, NULL, 0);
@@ -156,7 +156,7 @@ static void round_trip(sqlite3 *db, const ptr_record *rec, const ptr__sqlite_lim
     FUZZ_CHECK(ptr__sqlite_row_decode(&row, lim, back, NULL, 0) == PTR_OK);
     FUZZ_CHECK(same_record(rec, back));
     sqlite3_finalize(st);
-    ptr__sqlite_buf_free(&buf);
+    ptr__bytebuf_free(&buf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
