@@ -60,7 +60,7 @@ static inline void ptr_test_error_eq(const ptr_error *e, ptr_status status, ptr_
 #define assert_error(e, status, field, index, offset)                                     \
     ptr_test_error_eq((e), (status), (field), (index), (offset), __FILE__, __LINE__)
 
-/* A context over s with the default policy, or NULL; asserts nothing (usable in a child process). */
+/* A context over s with the default policy, or NULL; asserts nothing (fit for a child). */
 static inline ptr_ctx *ptr_test_ctx(ptr_store *s)
 {
     ptr_ctx_config cfg;
@@ -68,6 +68,14 @@ static inline ptr_ctx *ptr_test_ctx(ptr_store *s)
     cfg.store = s;
     ptr_ctx *c = NULL;
     return ptr_ctx_new(&cfg, &c, NULL) == PTR_OK ? c : NULL;
+}
+
+/* The same, asserting that it was made (not in a child process). */
+static inline ptr_ctx *ptr_test_ctx_ok(ptr_store *s)
+{
+    ptr_ctx *c = ptr_test_ctx(s);
+    assert_non_null(c);
+    return c;
 }
 
 /* *r: a request for addr with the one name *name (whose text must outlive *r). */

@@ -17,13 +17,6 @@
 
 static const ptr_scope SCOPE = {{PTR_LIT("r1")}, {PTR_LIT("p1")}, {PTR_LIT("o1")}};
 
-static ptr_ctx *ctx_on(ptr_store *s)
-{
-    ptr_ctx *c = ptr_test_ctx(s);
-    assert_non_null(c);
-    return c;
-}
-
 static ptr_status set_name(ptr_ctx *c, const char *addr, const char *name)
 {
     ptr_request r;
@@ -91,7 +84,7 @@ static void stamp_follows_commits(void **state)
         _exit(write_from_child(db.path));
     }
     ptr_store *reader = open_path(db.path), *writer = open_path(db.path);
-    ptr_ctx *rc = ctx_on(reader), *wc = ctx_on(writer);
+    ptr_ctx *rc = ptr_test_ctx_ok(reader), *wc = ptr_test_ctx_ok(writer);
 
     const ptr_sqlite_stamp s0 = stamp_of(reader);
     ptr_sqlite_stamp again = stamp_of(reader);

@@ -161,10 +161,10 @@ typedef struct ptr__sqlite_store {
     int64_t schema_cookie; /* PRAGMA schema_version when the schema was last checked */
     int64_t version;       /* the file's schema version (older only when read-only) */
     int readonly, skip_corrupt;
-    int has_wal_index;     /* a shared WAL index, for ptr_sqlite_store_stamp (sqlite_stamp.c) */
+    int has_wal_index;    /* a shared WAL index, for ptr_sqlite_store_stamp (sqlite_stamp.c) */
     int in_txn, in_write; /* guarded by lock */
-    ptr__bytebuf buf;  /* encoded keys and lists being bound */
-    ptr__bytebuf key;  /* scan: the address bytes of the last row read */
+    ptr__bytebuf buf;     /* encoded keys and lists being bound */
+    ptr__bytebuf key;     /* scan: the address bytes of the last row read */
     ptr_record *scratch;  /* what scan hands to its visitor */
     /* The open write transaction's inserts per owner (guarded by lock). */
     ptr__sqlite_pending pending[PTR__SQLITE_PENDING_OWNERS];

@@ -20,9 +20,9 @@
 #include "libptr/sqlite.h"
 #include "sqlite_internal.h"
 
-#define HEADER_SIZE 48  /* one copy of the WAL-index header */
-#define REGION_SIZE 32768 /* the WAL index is mapped in regions of 32 KiB */
-#define IS_INIT_BYTE 12 /* isInit: 1 once the header was written */
+#define HEADER_SIZE  48    /* one copy of the WAL-index header */
+#define REGION_SIZE  32768 /* the WAL index is mapped in regions of 32 KiB */
+#define IS_INIT_BYTE 12    /* isInit: 1 once the header was written */
 
 _Static_assert(sizeof(ptr_sqlite_stamp) == HEADER_SIZE, "a stamp is one header copy");
 
@@ -87,7 +87,7 @@ ptr_status ptr_sqlite_store_stamp(const ptr_store *s, ptr_sqlite_stamp *out)
         read_copy(h + HEADER_SIZE / 4, second);
         /* Unequal copies: a commit is writing them now. Not initialized: SQLite will rebuild it. */
         st = memcmp(out->bytes, second, HEADER_SIZE) == 0 && out->bytes[IS_INIT_BYTE] ? PTR_OK
-                                                                                    : PTR_E_BUSY;
+                                                                                      : PTR_E_BUSY;
     }
     pthread_mutex_unlock(&m->lock);
     return st;

@@ -222,13 +222,6 @@ static void keyed_writers(void **state)
 
 /* ---- the service over the store ------------------------------------------------------ */
 
-static ptr_ctx *service(ptr_store *s)
-{
-    ptr_ctx *c = ptr_test_ctx(s);
-    assert_non_null(c);
-    return c;
-}
-
 static ptr_status create(ptr_ctx *c, const ptr_scope *sc, const char *addr, const char *name,
                          const char *desc, ptr_error *e)
 {
@@ -251,7 +244,7 @@ static void owner_limits_in_the_store(void **state)
     (void)state;
     ptr_store *s = pg_test_store(SCHEMA);
     assert_non_null(s);
-    ptr_ctx *c = service(s);
+    ptr_ctx *c = ptr_test_ctx_ok(s);
     ptr_error e;
     assert_true(ptr_store_has_owner_limits(s));
     assert_status(ptr_ctx_set_owner_quota(c, PTR_LIT("o1"), 2, &e), PTR_OK);
@@ -268,7 +261,7 @@ static void owner_limits_in_the_store(void **state)
     ptr_error e2;
     ptr_store *s2 = open_schema(SCHEMA, 0, &e2);
     assert_non_null(s2);
-    ptr_ctx *c2 = service(s2);
+    ptr_ctx *c2 = ptr_test_ctx_ok(s2);
     assert_status(create(c2, &A, "203.0.113.4", "a.example.com", NULL, &e), PTR_E_QUOTA);
     assert_status(ptr_ctx_clear_owner_quota(c2, PTR_LIT("o1"), &e), PTR_OK);
     assert_status(ptr_ctx_clear_owner_quota(c2, PTR_LIT("o1"), &e), PTR_E_NOT_FOUND);
@@ -284,7 +277,7 @@ static void tenant_isolation(void **state)
     (void)state;
     ptr_store *s = pg_test_store(SCHEMA);
     assert_non_null(s);
-    ptr_ctx *c = service(s);
+    ptr_ctx *c = ptr_test_ctx_ok(s);
     ptr_error e;
     assert_status(create(c, &A, "203.0.113.10", "mail.example.com", NULL, &e), PTR_OK);
     ptr_record *r;
@@ -432,7 +425,7 @@ static void backend_killed(void **state)
     assert_int_equal(records_of(s, "o1"), 0);
 
     /* Through the service: the status is PTR_E_STORE, then all is well again. */
-    ptr_ctx *c = service(s);
+    ptr_ctx *c = ptr_test_ctx_ok(s);
     ptr_error e;
     assert_status(create(c, &A, "203.0.113.5", "a.example.com", NULL, &e), PTR_OK);
     assert_int_equal(records_of(s, "o1"), 1);
@@ -450,7 +443,7 @@ static void server_restart(void **state)
         skip();
     ptr_store *s = pg_test_store(SCHEMA);
     assert_non_null(s);
-    ptr_ctx *c = service(s);
+    ptr_ctx *c = ptr_test_ctx_ok(s);
     ptr_error e;
     assert_status(create(c, &A, "203.0.113.1", "a.example.com", NULL, &e), PTR_OK);
     char cmd[1024];
